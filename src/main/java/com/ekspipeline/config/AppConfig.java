@@ -1,0 +1,35 @@
+package com.ekspipeline.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole configuration of one deployment, validated. Built once at the edge by {@link ConfigLoader};
+ * constructs receive the parts they need and never read context themselves.
+ *
+ * @param appName           names and tags every resource; also the stack name prefix
+ * @param region            the one region everything is deployed to
+ * @param account           the target account when known; empty keeps the stacks account-agnostic
+ * @param availabilityZones the zones the VPC spans; fixed in config so synth needs no lookup
+ * @param logRetentionDays  retention of every log group the app creates
+ * @param network           the VPC
+ * @param cluster           the EKS cluster and its node groups
+ */
+public record AppConfig(
+        String appName,
+        String region,
+        Optional<String> account,
+        List<String> availabilityZones,
+        int logRetentionDays,
+        NetworkConfig network,
+        ClusterConfig cluster) {
+
+    public AppConfig {
+        availabilityZones = List.copyOf(availabilityZones);
+    }
+
+    /** The name of the stack that holds {@code part}, e.g. {@code eks-pipeline-network}. */
+    public String stackName(final String part) {
+        return appName + "-" + part;
+    }
+}

@@ -1,0 +1,24 @@
+package com.ekspipeline.config;
+
+import java.util.List;
+
+/**
+ * @param clusterName         the EKS cluster name
+ * @param kubernetesVersion   a minor version EKS supports, e.g. {@code 1.35}
+ * @param endpointPublicCidrs who may reach the public API endpoint; the private endpoint is always on
+ * @param adminPrincipalArns  IAM roles or users given cluster-admin through access entries
+ * @param nodeGroups          the managed node groups
+ */
+public record ClusterConfig(
+        String clusterName,
+        String kubernetesVersion,
+        List<String> endpointPublicCidrs,
+        List<String> adminPrincipalArns,
+        List<NodeGroupConfig> nodeGroups) {
+
+    public ClusterConfig {
+        endpointPublicCidrs = List.copyOf(endpointPublicCidrs);
+        adminPrincipalArns = List.copyOf(adminPrincipalArns);
+        nodeGroups = List.copyOf(nodeGroups);
+    }
+}

@@ -1,0 +1,230 @@
+package com.ekspipeline.config;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Turns raw CDK context into one validated {@link AppConfig}, or a {@link ConfigException} listing every
+ * problem. The single place where configuration keys are named and checked.
+ */
+public final class ConfigLoader {
+
+    static final Pattern APP_NAME = Pattern.compile("[a-z][a-z0-9-]{1,18}[a-z0-9]");
+    static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}");
+    static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+    static final Pattern CLUSTER_NAME = Pattern.compile("[0-9A-Za-z][A-Za-z0-9_-]{0,99}");
+    static final Pattern NODE_GROUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
+    static final Pattern INSTANCE_TYPE = Pattern.compile(
+            "[a-z]+[0-9][a-z0-9-]*\\.(nano|micro|small|medium|large|metal|[0-9]*xlarge|metal-[0-9]+xl)");
+    static final Pattern IAM_PRINCIPAL_ARN = Pattern.compile(
+            "arn:aws(-cn|-us-gov)?:iam::\\d{12}:(role|user)(/[A-Za-z0-9+=,.@_-]+)+");
+    static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9.-]{1,253}/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?");
+    static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?");
+    private static final Pattern IPV4_CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
+
+    private static final Set<String> NODE_GROUP_KEYS = Set.of("name", "instanceTypes", "capacityType", "minSize",
+            "desiredSize", "maxSize", "diskSizeGiB", "labels");
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param context        CDK context: cdk.json's {@code context} block with {@code -c} overrides applied
+     * @param defaultAccount the account of the CLI's credentials, if any; used when {@code account} is unset
+     * @param today          the day synth runs, for the Kubernetes version lifecycle
+     */
+    public static AppConfig load(final Map<String, ?> context, final Optional<String> defaultAccount,
+                                 final LocalDate today) {
+        final Settings s = new Settings(context);
+        final String appName = s.string("appName", APP_NAME,
+                "3 to 20 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen");
+        final String region = s.string("region", REGION, "an AWS region code such as us-east-2");
+        final Optional<String> account = s.has("account")
+                ? Optional.of(s.string("account", ACCOUNT, "a 12-digit AWS account ID"))
+                : defaultAccount.filter(a -> ACCOUNT.matcher(a).matches());
+        final List<String> zones = availabilityZones(s, region);
+        final int retention = logRetention(s);
+        final NetworkConfig network = new NetworkConfig(
+                vpcCidr(s),
+                s.integer("natGateways", 1, Math.max(1, zones.size())));
+        final ClusterConfig cluster = cluster(s, appName, today);
+        rejectUnknownKeys(s);
+        if (!s.errors().isEmpty()) {
+            throw new ConfigException(s.errors());
+        }
+        return new AppConfig(appName, region, account, zones, retention, network, cluster);
+    }
+
+    private static List<String> availabilityZones(final Settings s, final String region) {
+        final Pattern zone = Pattern.compile(Pattern.quote(region) + "[a-z]");
+        return s.stringList("availabilityZones", 2, z -> zone.matcher(z).matches(),
+                "zones of region " + (region.isEmpty() ? "the configured region" : region)
+                        + " such as " + region + "a (EKS needs at least two)");
+    }
+
+    private static int logRetention(final Settings s) {
+        return s.integerOneOf("logRetentionDays", LogRetention.allowedDays(),
+                "one of the periods CloudWatch Logs accepts: "
+                        + LogRetention.allowedDays().stream().map(String::valueOf).collect(Collectors.joining(", ")));
+    }
+
+    private static String vpcCidr(final Settings s) {
+        final Object value = s.rawValue("vpcCidr");
+        if (!(value instanceof String cidr) || !isIpv4Cidr(cidr, 16, 20)) {
+            s.error("vpcCidr", value, "an IPv4 network in CIDR form with a prefix from /16 to /20, such as 10.0.0.0/16");
+            return "";
+        }
+        return cidr;
+    }
+
+    private static ClusterConfig cluster(final Settings s, final String appName, final LocalDate today) {
+        final String clusterName = s.has("clusterName")
+                ? s.string("clusterName", CLUSTER_NAME,
+                        "1 to 100 letters, digits, hyphens or underscores, starting with a letter or digit")
+                : appName;
+        return new ClusterConfig(
+                clusterName,
+                kubernetesVersion(s, today),
+                s.stringList("endpointPublicCidrs", 1, c -> isIpv4Cidr(c, 0, 32),
+                        "IPv4 networks in CIDR form such as 203.0.113.0/24"),
+                s.stringList("adminPrincipalArns", 0, a -> IAM_PRINCIPAL_ARN.matcher(a).matches(),
+                        "IAM role or user ARNs such as arn:aws:iam::123456789012:role/Admin"),
+                nodeGroups(s));
+    }
+
+    private static String kubernetesVersion(final Settings s, final LocalDate today) {
+        final Object value = s.rawValue("kubernetesVersion");
+        final String creatable = KubernetesVersions.all().values().stream()
+                .filter(v -> v.creatable(today)).map(KubernetesVersions.Lifecycle::version)
+                .collect(Collectors.joining(", "));
+        final Optional<KubernetesVersions.Lifecycle> known = value instanceof String v
+                ? KubernetesVersions.lookup(v) : Optional.empty();
+        if (known.isEmpty()) {
+            s.error("kubernetesVersion", value, "one of the versions EKS supports: " + creatable);
+            return "";
+        }
+        if (!known.get().creatable(today)) {
+            s.error("kubernetesVersion", value, "a version EKS still creates clusters with (its extended support ended "
+                    + known.get().endOfExtendedSupport() + "): " + creatable);
+        }
+        return known.get().version();
+    }
+
+    private static List<NodeGroupConfig> nodeGroups(final Settings s) {
+        final List<NodeGroupConfig> groups = new ArrayList<>();
+        final List<Map<String, Object>> objects = s.objectList("nodeGroups", 1,
+                "a list of at least one node group object with the keys " + String.join(", ", sorted(NODE_GROUP_KEYS)));
+        for (int i = 0; i < objects.size(); i++) {
+            groups.add(nodeGroup(s.nested(objects.get(i), "nodeGroups[" + i + "]")));
+        }
+        final Set<String> names = new LinkedHashSet<>();
+        for (NodeGroupConfig group : groups) {
+            if (!group.name().isEmpty() && !names.add(group.name())) {
+                s.error("nodeGroups", group.name(), "a list whose node group names are unique");
+            }
+        }
+        return groups;
+    }
+
+    private static NodeGroupConfig nodeGroup(final Settings g) {
+        final String name = g.string("name", NODE_GROUP_NAME,
+                "1 to 63 letters, digits, hyphens or underscores, starting with a letter or digit");
+        final List<String> instanceTypes = g.stringList("instanceTypes", 1, t -> INSTANCE_TYPE.matcher(t).matches(),
+                "EC2 instance types such as t3.large");
+        final boolean spot = g.oneOf("capacityType", Map.of("ON_DEMAND", false, "SPOT", true), false);
+        final int min = g.integer("minSize", 0, 450);
+        final int desired = g.integer("desiredSize", 0, 450);
+        final int max = g.integer("maxSize", 1, 450);
+        if (min > desired || desired > max) {
+            g.error(g.path("minSize") + " " + min + ", desiredSize " + desired + " and maxSize " + max
+                    + " are out of order; they must satisfy minSize ≤ desiredSize ≤ maxSize.");
+        }
+        final int disk = g.integer("diskSizeGiB", 20, 16384);
+        final Map<String, String> labels = g.has("labels")
+                ? g.stringMap("labels", LABEL_KEY, LABEL_VALUE, "Kubernetes label names to label values")
+                : Map.of();
+        rejectUnknownKeys(g);
+        return new NodeGroupConfig(name, instanceTypes, spot, min, desired, max, disk, labels);
+    }
+
+    /**
+     * A key nobody reads is almost always a typo, and a silently ignored typo deploys the default. Keys
+     * with {@code @} or {@code :} belong to CDK itself (feature flags, CLI settings, lookup caches).
+     */
+    private static void rejectUnknownKeys(final Settings s) {
+        for (String key : s.keysPresent()) {
+            if (key.startsWith("@") || key.contains(":") || s.keysRead().contains(key)) {
+                continue;
+            }
+            final String closest = closest(key, s.keysRead());
+            final String hint = closest == null
+                    ? "the keys here are " + String.join(", ", sorted(s.keysRead()))
+                    : "did you mean " + s.path(closest);
+            s.error("Unknown configuration key " + s.path(key) + " (value " + Settings.show(s.rawValue(key))
+                    + ") is not allowed; " + hint + (closest == null ? "." : "?"));
+        }
+    }
+
+    private static String closest(final String key, final Set<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : candidates) {
+            final int distance = editDistance(Settings.lower(key), Settings.lower(candidate));
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return bestDistance <= Math.max(2, key.length() / 4) ? best : null;
+    }
+
+    static int editDistance(final String a, final String b) {
+        int[] previous = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            final int[] current = new int[b.length() + 1];
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                final int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            previous = current;
+        }
+        return previous[b.length()];
+    }
+
+    /** True for a well-formed IPv4 network address (no host bits set) with a prefix in range. */
+    static boolean isIpv4Cidr(final String cidr, final int minPrefix, final int maxPrefix) {
+        final var m = IPV4_CIDR.matcher(cidr);
+        if (!m.matches()) {
+            return false;
+        }
+        long address = 0;
+        for (int i = 1; i <= 4; i++) {
+            final int octet = Integer.parseInt(m.group(i));
+            if (octet > 255) {
+                return false;
+            }
+            address = (address << 8) | octet;
+        }
+        final int prefix = Integer.parseInt(m.group(5));
+        if (prefix < minPrefix || prefix > maxPrefix) {
+            return false;
+        }
+        final long hostMask = prefix == 0 ? 0xFFFFFFFFL : (1L << (32 - prefix)) - 1;
+        return (address & hostMask) == 0;
+    }
+
+    private static List<String> sorted(final Set<String> keys) {
+        return keys.stream().sorted().toList();
+    }
+}

@@ -1,0 +1,268 @@
+package com.ekspipeline.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Typed, error-collecting reads over raw CDK context.
+ *
+ * <p>Values come from two places with different types: {@code cdk.json} gives JSON types (numbers,
+ * lists, objects) while {@code -c key=value} always gives strings. Every read accepts both forms. A bad
+ * value is recorded as one sentence and a harmless placeholder is returned, so that loading goes on and
+ * every error is reported at once.
+ */
+final class Settings {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, Object> raw;
+    private final String prefix;
+    private final List<String> errors;
+    private final Set<String> read = new LinkedHashSet<>();
+
+    Settings(final Map<String, ?> raw) {
+        this(new LinkedHashMap<>(raw), "", new ArrayList<>());
+    }
+
+    private Settings(final Map<String, Object> raw, final String prefix, final List<String> errors) {
+        this.raw = raw;
+        this.prefix = prefix;
+        this.errors = errors;
+    }
+
+    /** A view of a nested object (e.g. one node group) that reports errors under {@code path}. */
+    Settings nested(final Map<String, Object> object, final String path) {
+        return new Settings(object, path + ".", errors);
+    }
+
+    List<String> errors() {
+        return errors;
+    }
+
+    Set<String> keysRead() {
+        return read;
+    }
+
+    Set<String> keysPresent() {
+        return raw.keySet();
+    }
+
+    /** The key as the user sees it, e.g. {@code nodeGroups[0].minSize}. */
+    String path(final String key) {
+        return prefix + key;
+    }
+
+    void error(final String key, final Object value, final String allowed) {
+        errors.add(prefix + key + " is " + show(value) + " but must be " + allowed + ".");
+    }
+
+    /** Records a whole sentence; use {@link #path} to name the key in it. */
+    void error(final String sentence) {
+        errors.add(sentence);
+    }
+
+    boolean has(final String key) {
+        read.add(key);
+        final Object value = raw.get(key);
+        return value != null && !(value instanceof String s && s.isBlank());
+    }
+
+    Object rawValue(final String key) {
+        read.add(key);
+        return raw.get(key);
+    }
+
+    String string(final String key, final Pattern pattern, final String allowed) {
+        final Object value = rawValue(key);
+        if (!(value instanceof String s) || !pattern.matcher(s).matches()) {
+            error(key, value, allowed);
+            return "";
+        }
+        return s;
+    }
+
+    Optional<String> optionalString(final String key, final Pattern pattern, final String allowed) {
+        return has(key) ? Optional.of(string(key, pattern, allowed)) : Optional.empty();
+    }
+
+    <T> T oneOf(final String key, final Map<String, T> choices, final T fallback) {
+        final Object value = rawValue(key);
+        final T chosen = value instanceof String s ? choices.get(s) : null;
+        if (chosen == null) {
+            error(key, value, "one of " + String.join(", ", new TreeSet<>(choices.keySet())));
+            return fallback;
+        }
+        return chosen;
+    }
+
+    int integer(final String key, final int min, final int max) {
+        final Object value = rawValue(key);
+        final Long parsed = toLong(value);
+        if (parsed == null || parsed < min || parsed > max) {
+            error(key, value, "a whole number from " + min + " to " + max);
+            return min;
+        }
+        return parsed.intValue();
+    }
+
+    int integerOneOf(final String key, final Set<Integer> allowed, final String description) {
+        final Object value = rawValue(key);
+        final Long parsed = toLong(value);
+        if (parsed == null || !allowed.contains(parsed.intValue())) {
+            error(key, value, description);
+            return allowed.iterator().next();
+        }
+        return parsed.intValue();
+    }
+
+    boolean bool(final String key) {
+        final Object value = rawValue(key);
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        if (value instanceof String s && (s.equals("true") || s.equals("false"))) {
+            return Boolean.parseBoolean(s);
+        }
+        error(key, value, "true or false");
+        return false;
+    }
+
+    /**
+     * A list of strings: a JSON list in cdk.json, or on the command line either a JSON list or a
+     * comma-separated string. Each element must match {@code element}.
+     */
+    List<String> stringList(final String key, final int minSize, final Predicate<String> element,
+                            final String allowed) {
+        final Object value = rawValue(key);
+        final List<?> list = toList(value);
+        if (list == null || list.size() < minSize) {
+            error(key, value, "a list of " + (minSize > 0 ? "at least " + minSize + " " : "") + allowed);
+            return List.of();
+        }
+        final List<String> result = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            final Object item = list.get(i);
+            if (item instanceof String s && element.test(s)) {
+                result.add(s);
+            } else {
+                error(key + "[" + i + "]", item, allowed);
+            }
+        }
+        if (new LinkedHashSet<>(result).size() != result.size()) {
+            error(key, value, "a list without repeated entries");
+        }
+        return List.copyOf(result);
+    }
+
+    /** A list of JSON objects: a JSON list in cdk.json, or a JSON string on the command line. */
+    List<Map<String, Object>> objectList(final String key, final int minSize, final String allowed) {
+        final Object value = rawValue(key);
+        final List<?> list = toList(value);
+        if (list == null || list.size() < minSize) {
+            error(key, value, allowed);
+            return List.of();
+        }
+        final List<Map<String, Object>> result = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) instanceof Map<?, ?> map) {
+                final Map<String, Object> object = new LinkedHashMap<>();
+                map.forEach((k, v) -> object.put(String.valueOf(k), v));
+                result.add(object);
+            } else {
+                error(key + "[" + i + "]", list.get(i), "an object (" + allowed + ")");
+            }
+        }
+        return result;
+    }
+
+    /** A flat object of string keys to string values, such as Kubernetes labels. */
+    Map<String, String> stringMap(final String key, final Pattern keys, final Pattern values, final String allowed) {
+        final Object value = rawValue(key);
+        Object parsed = value;
+        if (value instanceof String s && s.trim().startsWith("{")) {
+            parsed = parseJson(s);
+        }
+        if (!(parsed instanceof Map<?, ?> map)) {
+            error(key, value, "an object of " + allowed);
+            return Map.of();
+        }
+        final Map<String, String> result = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            if (v instanceof String s && keys.matcher(String.valueOf(k)).matches() && values.matcher(s).matches()) {
+                result.put(String.valueOf(k), s);
+            } else {
+                error(key + "." + k, v, allowed);
+            }
+        });
+        return Map.copyOf(result);
+    }
+
+    private static List<?> toList(final Object value) {
+        if (value instanceof List<?> list) {
+            return list;
+        }
+        if (value instanceof String s) {
+            final String trimmed = s.trim();
+            if (trimmed.startsWith("[")) {
+                return parseJson(trimmed) instanceof List<?> list ? list : null;
+            }
+            if (trimmed.isEmpty()) {
+                return List.of();
+            }
+            return List.of(trimmed.split("\\s*,\\s*"));
+        }
+        return null;
+    }
+
+    private static Object parseJson(final String text) {
+        try {
+            return JSON.readValue(text, Object.class);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static Long toLong(final Object value) {
+        if (value instanceof Integer || value instanceof Long || value instanceof Short) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return n.longValue();
+        }
+        if (value instanceof String s && s.trim().matches("-?\\d{1,18}")) {
+            return Long.parseLong(s.trim());
+        }
+        return null;
+    }
+
+    /** Shows a value the way the user wrote it: strings quoted, missing values named as such. */
+    static String show(final Object value) {
+        if (value == null) {
+            return "missing";
+        }
+        if (value instanceof String s) {
+            return s.isEmpty() ? "empty" : "\"" + s + "\"";
+        }
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            return String.valueOf(value);
+        }
+    }
+
+    static String lower(final String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,82 @@
+package com.ekspipeline.network;
+
+import com.ekspipeline.AppStack;
+import com.ekspipeline.config.AppConfig;
+import com.ekspipeline.config.LogRetention;
+import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.Validations;
+import software.amazon.awscdk.services.ec2.FlowLogDestination;
+import software.amazon.awscdk.services.ec2.FlowLogOptions;
+import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.IpAddresses;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.constructs.Construct;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The VPC the cluster and the deploy projects live in: public subnets for load balancers and NAT, large
+ * private subnets for nodes and pods (the VPC CNI gives every pod a VPC address), flow logs, and an S3
+ * gateway endpoint so image layers and artifacts do not pay NAT processing.
+ */
+public final class NetworkStack extends AppStack {
+
+    /** Subnet tag the AWS Load Balancer Controller uses to place internet-facing load balancers. */
+    public static final String PUBLIC_ELB_TAG = "kubernetes.io/role/elb";
+    /** Subnet tag the AWS Load Balancer Controller uses to place internal load balancers. */
+    public static final String INTERNAL_ELB_TAG = "kubernetes.io/role/internal-elb";
+
+    /** CloudFormation's own validation warns about zones written into a template. */
+    static final String FIXED_ZONES_WARNING = "CloudFormation-Validate::W3010";
+
+    private final Vpc vpc;
+
+    public NetworkStack(final Construct scope, final String id, final AppConfig config) {
+        super(scope, id, config, "network", "VPC across " + config.availabilityZones().size()
+                + " availability zones for the EKS cluster and its pipeline (" + config.appName() + ")");
+
+        final LogGroup flowLogs = LogGroup.Builder.create(this, "FlowLogs")
+                .retention(LogRetention.of(config.logRetentionDays()))
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+
+        final int prefix = Integer.parseInt(config.network().vpcCidr().split("/")[1]);
+        this.vpc = Vpc.Builder.create(this, "Vpc")
+                .ipAddresses(IpAddresses.cidr(config.network().vpcCidr()))
+                .availabilityZones(config.availabilityZones())
+                .natGateways(config.network().natGateways())
+                .subnetConfiguration(List.of(
+                        // Small: only load balancers and NAT gateways live here.
+                        SubnetConfiguration.builder().name("Public").subnetType(SubnetType.PUBLIC)
+                                .cidrMask(prefix + 8).mapPublicIpOnLaunch(false).build(),
+                        // Large: every pod takes an address from these subnets.
+                        SubnetConfiguration.builder().name("Private").subnetType(SubnetType.PRIVATE_WITH_EGRESS)
+                                .cidrMask(prefix + 3).build()))
+                .gatewayEndpoints(Map.of("S3", GatewayVpcEndpointOptions.builder()
+                        .service(GatewayVpcEndpointAwsService.S3).build()))
+                .flowLogs(Map.of("All", FlowLogOptions.builder()
+                        .destination(FlowLogDestination.toCloudWatchLogs(flowLogs))
+                        .trafficType(FlowLogTrafficType.ALL)
+                        .build()))
+                .build();
+
+        vpc.getPublicSubnets().forEach(subnet -> Tags.of(subnet).add(PUBLIC_ELB_TAG, "1"));
+        vpc.getPrivateSubnets().forEach(subnet -> Tags.of(subnet).add(INTERNAL_ELB_TAG, "1"));
+        // Zones fixed in config are the design: synth needs no lookup and gives the same template everywhere.
+        Validations.of(vpc).acknowledge(Acknowledgment.builder().id(FIXED_ZONES_WARNING)
+                .reason("availability zones are fixed in config so that synth needs no lookup").build());
+    }
+
+    public IVpc getVpc() {
+        return vpc;
+    }
+}

@@ -1,0 +1,115 @@
+package com.ekspipeline.network;
+
+import com.ekspipeline.support.Snapshots;
+import com.ekspipeline.support.TestContext;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class NetworkStackTest {
+
+    private static Template template;
+
+    @BeforeAll
+    static void synth() {
+        template = Template.fromStack(TestContext.defaults().deploy().network());
+    }
+
+    @Test
+    void vpcUsesTheConfiguredCidr() {
+        template.hasResourceProperties("AWS::EC2::VPC", Map.of(
+                "CidrBlock", "10.0.0.0/16",
+                "EnableDnsHostnames", true,
+                "EnableDnsSupport", true));
+    }
+
+    @Test
+    void subnetsSpanExactlyTheConfiguredZonesWithoutLookups() {
+        final List<String> zones = template.findResources("AWS::EC2::Subnet").values().stream()
+                .map(subnet -> properties(subnet).get("AvailabilityZone").toString())
+                .sorted().toList();
+        assertEquals(List.of("us-east-2a", "us-east-2a", "us-east-2b", "us-east-2b", "us-east-2c", "us-east-2c"),
+                zones);
+        assertFalse(template.toJSON().toString().contains("dummy"), "a lookup fell back to dummy values");
+    }
+
+    @Test
+    void publicSubnetsAreTaggedForInternetFacingLoadBalancers() {
+        template.resourcePropertiesCountIs("AWS::EC2::Subnet", Map.of(
+                "MapPublicIpOnLaunch", false,
+                "Tags", Match.arrayWith(List.of(Map.of("Key", NetworkStack.PUBLIC_ELB_TAG, "Value", "1")))), 3);
+    }
+
+    @Test
+    void privateSubnetsAreTaggedForInternalLoadBalancersAndAreLarge() {
+        template.resourcePropertiesCountIs("AWS::EC2::Subnet", Map.of(
+                "CidrBlock", Match.stringLikeRegexp("10\\.0\\.\\d+\\.0/19"),
+                "Tags", Match.arrayWith(List.of(Map.of("Key", NetworkStack.INTERNAL_ELB_TAG, "Value", "1")))), 3);
+    }
+
+    @Test
+    void oneNatGatewayByDefault() {
+        template.resourceCountIs("AWS::EC2::NatGateway", 1);
+    }
+
+    @Test
+    void s3GatewayEndpointServesPrivateSubnets() {
+        template.hasResourceProperties("AWS::EC2::VPCEndpoint", Map.of(
+                "VpcEndpointType", "Gateway",
+                "ServiceName", Match.objectLike(Map.of("Fn::Join", Match.arrayWith(List.of(
+                        Match.arrayWith(List.of(".s3"))))))));
+    }
+
+    @Test
+    void flowLogsGoToALogGroupDeletedWithTheStack() {
+        template.hasResourceProperties("AWS::EC2::FlowLog", Map.of(
+                "TrafficType", "ALL",
+                "LogDestinationType", "cloud-watch-logs"));
+        template.hasResource("AWS::Logs::LogGroup", Map.of(
+                "Properties", Map.of("RetentionInDays", 30),
+                "DeletionPolicy", "Delete",
+                "UpdateReplacePolicy", "Delete"));
+    }
+
+    @Test
+    void everyTaggableResourceCarriesTheAppTag() {
+        template.hasResourceProperties("AWS::EC2::VPC", Map.of(
+                "Tags", Match.arrayWith(List.of(Map.of("Key", "app", "Value", "eks-pipeline")))));
+    }
+
+    @Test
+    void matchesSnapshot() {
+        Snapshots.assertMatches("Network", template);
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class WithANatGatewayPerZone {
+
+        private Template perZone;
+
+        @BeforeAll
+        void synth() {
+            perZone = Template.fromStack(TestContext.defaults().with("natGateways", "3").deploy().network());
+        }
+
+        @Test
+        void eachZoneGetsItsOwnNatGateway() {
+            perZone.resourceCountIs("AWS::EC2::NatGateway", 3);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> properties(final Object resource) {
+        return (Map<String, Object>) ((Map<String, Object>) resource).get("Properties");
+    }
+}

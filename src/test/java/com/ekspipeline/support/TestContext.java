@@ -1,0 +1,73 @@
+package com.ekspipeline.support;
+
+import com.ekspipeline.Deployment;
+import com.ekspipeline.config.AppConfig;
+import com.ekspipeline.config.ConfigLoader;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The context the CLI would pass: cdk.json's own {@code context} block (defaults and feature flags),
+ * with overrides laid on top the way {@code -c key=value} does.
+ */
+public final class TestContext {
+
+    /** Synth is pinned to one day so lifecycle checks do not drift with the calendar. */
+    public static final LocalDate TODAY = LocalDate.of(2026, 11, 24);
+
+    private final Map<String, Object> context;
+
+    private TestContext(final Map<String, Object> context) {
+        this.context = context;
+    }
+
+    public static TestContext defaults() {
+        try {
+            final Map<String, Object> cdkJson = new ObjectMapper().readValue(Path.of("cdk.json").toFile(),
+                    new TypeReference<>() { });
+            @SuppressWarnings("unchecked")
+            final Map<String, Object> context = (Map<String, Object>) cdkJson.get("context");
+            return new TestContext(new LinkedHashMap<>(context));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A copy with {@code key} set, as {@code -c key=value} would. */
+    public TestContext with(final String key, final Object value) {
+        final Map<String, Object> copy = new LinkedHashMap<>(context);
+        copy.put(key, value);
+        return new TestContext(copy);
+    }
+
+    /** A copy without {@code key}. */
+    public TestContext without(final String key) {
+        final Map<String, Object> copy = new LinkedHashMap<>(context);
+        copy.remove(key);
+        return new TestContext(copy);
+    }
+
+    public Map<String, Object> asMap() {
+        return context;
+    }
+
+    public AppConfig load() {
+        return ConfigLoader.load(context, Optional.empty(), TODAY);
+    }
+
+    /** The whole app, built by the same wiring as the entry point. */
+    public Deployment deploy() {
+        final App app = new App(AppProps.builder().context(context).build());
+        return Deployment.create(app, load());
+    }
+}
