@@ -138,6 +138,10 @@ public final class ConfigLoader {
                 "1 to 63 letters, digits, hyphens or underscores, starting with a letter or digit");
         final List<String> instanceTypes = g.stringList("instanceTypes", 1, t -> INSTANCE_TYPE.matcher(t).matches(),
                 "EC2 instance types such as t3.large");
+        if (instanceTypes.stream().map(NodeGroupConfig::isArm).distinct().count() > 1) {
+            g.error("instanceTypes", instanceTypes, "instance types of one CPU architecture (all Graviton or none), "
+                    + "because a node group runs one AMI");
+        }
         final boolean spot = g.oneOf("capacityType", Map.of("ON_DEMAND", false, "SPOT", true), false);
         final int min = g.integer("minSize", 0, 450);
         final int desired = g.integer("desiredSize", 0, 450);

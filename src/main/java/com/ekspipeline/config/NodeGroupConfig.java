@@ -2,6 +2,7 @@ package com.ekspipeline.config;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * One managed node group.
@@ -25,8 +26,21 @@ public record NodeGroupConfig(
         int diskSizeGiB,
         Map<String, String> labels) {
 
+    /** Graviton families carry a {@code g} after the generation digit: t4g, m7g, c6gn, r8gd. */
+    private static final Pattern ARM_FAMILY = Pattern.compile("[a-z]+\\d+[a-z]*g[a-z]*\\..*");
+
     public NodeGroupConfig {
         instanceTypes = List.copyOf(instanceTypes);
         labels = Map.copyOf(labels);
+    }
+
+    /** True when an instance type runs on Graviton (arm64). */
+    public static boolean isArm(final String instanceType) {
+        return ARM_FAMILY.matcher(instanceType).matches();
+    }
+
+    /** True when the group runs on Graviton and so needs the arm64 AMI. */
+    public boolean arm() {
+        return !instanceTypes.isEmpty() && isArm(instanceTypes.get(0));
     }
 }

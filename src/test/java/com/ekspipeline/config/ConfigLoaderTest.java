@@ -199,6 +199,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void nodeGroupInstanceTypesShareOneArchitecture() {
+        assertTrue(onlyError(nodeGroup(Map.of("instanceTypes", List.of("m7g.large", "m5.large"))))
+                .startsWith("nodeGroups[0].instanceTypes is [\"m7g.large\",\"m5.large\"] but must be instance types of one CPU"));
+        assertTrue(NodeGroupConfig.isArm("c6gn.xlarge") && NodeGroupConfig.isArm("t4g.medium"));
+        assertFalse(NodeGroupConfig.isArm("g4dn.xlarge") || NodeGroupConfig.isArm("m5.large"));
+    }
+
+    @Test
     void nodeGroupNamesMustBeUnique() {
         final Map<String, Object> group = TestContext.defaults().load().cluster().nodeGroups().isEmpty()
                 ? Map.of() : firstGroup();

@@ -1,0 +1,139 @@
+package com.ekspipeline.cluster;
+
+import com.ekspipeline.AppStack;
+import com.ekspipeline.config.AppConfig;
+import com.ekspipeline.config.ClusterConfig;
+import com.ekspipeline.config.LogRetention;
+import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Validations;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.eks_v2.AlbControllerOptions;
+import software.amazon.awscdk.services.eks_v2.AlbControllerVersion;
+import software.amazon.awscdk.services.eks_v2.Cluster;
+import software.amazon.awscdk.services.eks_v2.ClusterLoggingTypes;
+import software.amazon.awscdk.services.eks_v2.DefaultCapacityType;
+import software.amazon.awscdk.services.eks_v2.EndpointAccess;
+import software.amazon.awscdk.services.eks_v2.KubectlProviderOptions;
+import software.amazon.awscdk.services.eks_v2.KubernetesVersion;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.constructs.Construct;
+import software.constructs.IConstruct;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The EKS cluster and everything that runs in it before the first workload: managed node groups, the
+ * managed add-ons, the cluster autoscaler, the AWS Load Balancer Controller, the default storage class
+ * and the stage namespaces, wired so that {@code cdk destroy} takes them down in a safe order.
+ */
+public final class ClusterStack extends AppStack {
+
+    private final Cluster cluster;
+    private final StageNamespaces namespaces;
+
+    public ClusterStack(final Construct scope, final String id, final AppConfig config, final IVpc vpc) {
+        super(scope, id, config, "cluster", "EKS cluster " + config.cluster().clusterName() + " with managed node groups ("
+                + config.appName() + ")");
+        final ClusterConfig settings = config.cluster();
+
+        // EKS writes control-plane logs to this exact group, creating it with no retention if it is
+        // missing; owning it here gives it a retention and deletes it with the stack.
+        final LogGroup controlPlaneLogs = LogGroup.Builder.create(this, "ControlPlaneLogs")
+                .logGroupName("/aws/eks/" + settings.clusterName() + "/cluster")
+                .retention(LogRetention.of(config.logRetentionDays()))
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+
+        final Key secretsKey = Key.Builder.create(this, "SecretsKey")
+                .description("Envelope encryption of Kubernetes secrets in " + settings.clusterName())
+                .enableKeyRotation(true)
+                .pendingWindow(Duration.days(7))
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+
+        cluster = Cluster.Builder.create(this, "Cluster")
+                .clusterName(settings.clusterName())
+                .version(KubernetesVersion.of(settings.kubernetesVersion()))
+                .vpc(vpc)
+                .vpcSubnets(List.of(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build()))
+                .defaultCapacityType(DefaultCapacityType.NODEGROUP)
+                .defaultCapacity(0)
+                .bootstrapSelfManagedAddons(false)
+                .bootstrapClusterCreatorAdminPermissions(false)
+                .clusterLogging(List.of(ClusterLoggingTypes.API, ClusterLoggingTypes.AUDIT,
+                        ClusterLoggingTypes.AUTHENTICATOR, ClusterLoggingTypes.CONTROLLER_MANAGER,
+                        ClusterLoggingTypes.SCHEDULER))
+                .secretsEncryptionKey(secretsKey)
+                .endpointAccess(EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(
+                        settings.endpointPublicCidrs().toArray(String[]::new)))
+                .kubectlProviderOptions(kubectlProvider(vpc))
+                .albController(AlbControllerOptions.builder().version(AlbControllerVersion.V2_17_1).build())
+                .outputConfigCommand(false)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        cluster.getNode().addDependency(controlPlaneLogs);
+
+        settings.adminPrincipalArns().forEach(arn -> cluster.grantClusterAdmin(
+                "Admin" + (settings.adminPrincipalArns().indexOf(arn) + 1), arn));
+
+        final NodeGroups nodeGroups = new NodeGroups(this, "NodeGroups", cluster, settings.nodeGroups());
+        // The subnets arrive as outputs of the network stack, which the validator cannot resolve and so
+        // takes for one repeated value.
+        Validations.of(nodeGroups).acknowledge(Acknowledgment.builder().id("CloudFormation-Validate::W9007")
+                .reason("the subnets are distinct outputs of the network stack").build());
+        final ClusterAddons addons = new ClusterAddons(this, "Addons", cluster);
+        addons.orderAround(nodeGroups.getGroups());
+        // The controller's pods need nodes to run on before its Helm release can succeed.
+        nodeGroups.getGroups().forEach(group -> cluster.getAlbController().getNode().addDependency(group));
+
+        final ClusterAutoscaler autoscaler = new ClusterAutoscaler(this, "ClusterAutoscaler", cluster,
+                settings.clusterName(), settings.kubernetesVersion());
+        nodeGroups.getGroups().forEach(group -> autoscaler.getChart().getNode().addDependency(group));
+
+        final DefaultStorageClass storage = new DefaultStorageClass(this, "Storage", cluster);
+        namespaces = new StageNamespaces(this, "Namespaces", cluster);
+        final List<IConstruct> stillRunningDuringNamespaceDeletion = new ArrayList<>(nodeGroups.getGroups());
+        stillRunningDuringNamespaceDeletion.addAll(addons.all());
+        stillRunningDuringNamespaceDeletion.add(cluster.getAlbController());
+        stillRunningDuringNamespaceDeletion.add(autoscaler.getChart());
+        stillRunningDuringNamespaceDeletion.add(storage.getManifest());
+        namespaces.deleteBefore(stillRunningDuringNamespaceDeletion);
+
+        CfnOutput.Builder.create(this, "UpdateKubeconfigCommand")
+                .description("Run this to point kubectl at the cluster (needs a principal from adminPrincipalArns)")
+                .value("aws eks update-kubeconfig --region " + config.region() + " --name " + settings.clusterName())
+                .build();
+        CfnOutput.Builder.create(this, "ClusterName").value(cluster.getClusterName()).build();
+
+        KubectlLayer.skewWarning(settings.kubernetesVersion())
+                .ifPresent(warning -> Annotations.of(this).addWarningV2("eks-pipeline:kubectlVersionSkew", warning));
+        if (settings.adminPrincipalArns().isEmpty()) {
+            Annotations.of(this).addWarningV2("eks-pipeline:noClusterAdmin", "adminPrincipalArns is empty, so no "
+                    + "person can use kubectl on the cluster; add your IAM role's ARN to adminPrincipalArns.");
+        }
+    }
+
+    public Cluster getCluster() {
+        return cluster;
+    }
+
+    public StageNamespaces getNamespaces() {
+        return namespaces;
+    }
+
+    /** The kubectl handler reaches the private endpoint from the private subnets, whatever public CIDRs allow. */
+    private KubectlProviderOptions kubectlProvider(final IVpc vpc) {
+        return KubectlProviderOptions.builder()
+                .kubectlLayer(KubectlLayer.create(this))
+                .privateSubnets(vpc.getPrivateSubnets())
+                .build();
+    }
+}

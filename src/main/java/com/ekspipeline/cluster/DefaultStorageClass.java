@@ -1,0 +1,37 @@
+package com.ekspipeline.cluster;
+
+import software.amazon.awscdk.services.eks_v2.Cluster;
+import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
+import software.constructs.Construct;
+
+import java.util.Map;
+
+/**
+ * The cluster's default StorageClass: encrypted gp3 EBS volumes through the EBS CSI driver, created in
+ * the zone of the pod that first uses them (WaitForFirstConsumer), and deleted with their claim.
+ */
+public final class DefaultStorageClass extends Construct {
+
+    public static final String NAME = "gp3-encrypted";
+
+    private final KubernetesManifest manifest;
+
+    public DefaultStorageClass(final Construct scope, final String id, final Cluster cluster) {
+        super(scope, id);
+        manifest = cluster.addManifest("Gp3StorageClass", SortedJson.of(Map.of(
+                "apiVersion", "storage.k8s.io/v1",
+                "kind", "StorageClass",
+                "metadata", Map.of(
+                        "name", NAME,
+                        "annotations", Map.of("storageclass.kubernetes.io/is-default-class", "true")),
+                "provisioner", "ebs.csi.aws.com",
+                "parameters", Map.of("type", "gp3", "encrypted", "true", "csi.storage.k8s.io/fstype", "ext4"),
+                "volumeBindingMode", "WaitForFirstConsumer",
+                "reclaimPolicy", "Delete",
+                "allowVolumeExpansion", true)));
+    }
+
+    public KubernetesManifest getManifest() {
+        return manifest;
+    }
+}

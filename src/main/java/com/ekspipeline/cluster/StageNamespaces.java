@@ -1,0 +1,79 @@
+package com.ekspipeline.cluster;
+
+import software.amazon.awscdk.services.eks_v2.Cluster;
+import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
+import software.constructs.Construct;
+import software.constructs.IConstruct;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code staging} and {@code production} namespaces, each with a ResourceQuota and a LimitRange.
+ *
+ * <p>CDK owns them so that {@code cdk destroy} deletes them first: deleting a namespace deletes every
+ * Service of type LoadBalancer and every PersistentVolumeClaim the pipeline put in it, and the load
+ * balancer controller and the EBS CSI driver, still running, release the NLBs and volumes in AWS.
+ * {@link #deleteBefore} expresses that order.
+ */
+public final class StageNamespaces extends Construct {
+
+    /** What one stage may use in total. */
+    record Quota(String requestsCpu, String requestsMemory, String limitsCpu, String limitsMemory,
+                 int claims, String storage, int loadBalancers) {
+    }
+
+    static final Map<Stage, Quota> QUOTAS = new EnumMap<>(Map.of(
+            Stage.STAGING, new Quota("4", "8Gi", "8", "16Gi", 5, "50Gi", 2),
+            Stage.PRODUCTION, new Quota("8", "16Gi", "16", "32Gi", 10, "100Gi", 2)));
+
+    private final Map<Stage, KubernetesManifest> manifests = new EnumMap<>(Stage.class);
+
+    public StageNamespaces(final Construct scope, final String id, final Cluster cluster) {
+        super(scope, id);
+        QUOTAS.forEach((stage, quota) -> manifests.put(stage, cluster.addManifest(stage.title() + "Namespace",
+                SortedJson.of(namespace(stage)), SortedJson.of(resourceQuota(stage, quota)),
+                SortedJson.of(limitRange(stage)))));
+    }
+
+    public KubernetesManifest manifest(final Stage stage) {
+        return manifests.get(stage);
+    }
+
+    /** Makes every namespace depend on {@code controllers}, so CloudFormation deletes the namespaces first. */
+    public void deleteBefore(final List<? extends IConstruct> controllers) {
+        manifests.values().forEach(manifest -> controllers.forEach(c -> manifest.getNode().addDependency(c)));
+    }
+
+    private static Map<String, Object> namespace(final Stage stage) {
+        return Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of(
+                "name", stage.namespace(),
+                "labels", Map.of("stage", stage.namespace(),
+                        // Restricted Pod Security: non-root, no privilege escalation, dropped capabilities.
+                        "pod-security.kubernetes.io/enforce", "restricted")));
+    }
+
+    private static Map<String, Object> resourceQuota(final Stage stage, final Quota quota) {
+        return Map.of("apiVersion", "v1", "kind", "ResourceQuota",
+                "metadata", Map.of("name", "stage-quota", "namespace", stage.namespace()),
+                "spec", Map.of("hard", Map.of(
+                        "requests.cpu", quota.requestsCpu(),
+                        "requests.memory", quota.requestsMemory(),
+                        "limits.cpu", quota.limitsCpu(),
+                        "limits.memory", quota.limitsMemory(),
+                        "persistentvolumeclaims", String.valueOf(quota.claims()),
+                        "requests.storage", quota.storage(),
+                        "services.loadbalancers", String.valueOf(quota.loadBalancers()))));
+    }
+
+    private static Map<String, Object> limitRange(final Stage stage) {
+        return Map.of("apiVersion", "v1", "kind", "LimitRange",
+                "metadata", Map.of("name", "container-defaults", "namespace", stage.namespace()),
+                "spec", Map.of("limits", List.of(Map.of(
+                        "type", "Container",
+                        "defaultRequest", Map.of("cpu", "100m", "memory", "128Mi"),
+                        "default", Map.of("cpu", "500m", "memory", "512Mi"),
+                        "max", Map.of("cpu", "2", "memory", "4Gi")))));
+    }
+}

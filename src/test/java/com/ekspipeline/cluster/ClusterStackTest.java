@@ -1,0 +1,319 @@
+package com.ekspipeline.cluster;
+
+import com.ekspipeline.support.Resources;
+import com.ekspipeline.support.Snapshots;
+import com.ekspipeline.support.TestContext;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClusterStackTest {
+
+    private static ClusterStack stack;
+    private static Template template;
+
+    @BeforeAll
+    static void synth() {
+        stack = TestContext.defaults().deploy().cluster();
+        template = Template.fromStack(stack);
+    }
+
+    @Test
+    void clusterRunsTheConfiguredVersionWithAccessEntriesOnly() {
+        template.hasResourceProperties("AWS::EKS::Cluster", Map.of(
+                "Name", "eks-pipeline",
+                "Version", "1.35",
+                "AccessConfig", Map.of("AuthenticationMode", "API", "BootstrapClusterCreatorAdminPermissions", false),
+                "BootstrapSelfManagedAddons", false,
+                "ComputeConfig", Map.of("Enabled", false)));
+    }
+
+    @Test
+    void allFiveControlPlaneLogTypesGoToAnOwnedLogGroup() {
+        template.hasResourceProperties("AWS::EKS::Cluster", Map.of("Logging", Map.of("ClusterLogging", Map.of(
+                "EnabledTypes", List.of(Map.of("Type", "api"), Map.of("Type", "audit"), Map.of("Type", "authenticator"),
+                        Map.of("Type", "controllerManager"), Map.of("Type", "scheduler"))))));
+        final String logGroup = Resources.logicalId(template, "AWS::Logs::LogGroup", "LogGroupName",
+                "/aws/eks/eks-pipeline/cluster");
+        template.hasResource("AWS::Logs::LogGroup", Map.of(
+                "Properties", Match.objectLike(Map.of("LogGroupName", "/aws/eks/eks-pipeline/cluster", "RetentionInDays", 30)),
+                "DeletionPolicy", "Delete"));
+        final String cluster = Resources.logicalIds(template, "AWS::EKS::Cluster").get(0);
+        assertTrue(Resources.dependsOn(Resources.ofType(template, "AWS::EKS::Cluster").get(cluster)).contains(logGroup),
+                "EKS would create the log group itself, without retention, if the cluster came first");
+    }
+
+    @Test
+    void secretsAreEncryptedWithARotatedKeyDeletedWithTheStack() {
+        template.hasResource("AWS::KMS::Key", Map.of(
+                "Properties", Match.objectLike(Map.of("EnableKeyRotation", true, "PendingWindowInDays", 7)),
+                "DeletionPolicy", "Delete"));
+        template.hasResourceProperties("AWS::EKS::Cluster", Map.of("EncryptionConfig", List.of(Map.of(
+                "Resources", List.of("secrets"),
+                "Provider", Map.of("KeyArn", Map.of("Fn::GetAtt", List.of(
+                        Resources.logicalIds(template, "AWS::KMS::Key").get(0), "Arn")))))));
+    }
+
+    @Test
+    void endpointIsPublicAndPrivateWithTheConfiguredCidrs() {
+        template.hasResourceProperties("AWS::EKS::Cluster", Map.of("ResourcesVpcConfig", Match.objectLike(Map.of(
+                "EndpointPrivateAccess", true,
+                "EndpointPublicAccess", true,
+                "PublicAccessCidrs", List.of("0.0.0.0/0")))));
+    }
+
+    @Test
+    void outputsTheExactUpdateKubeconfigCommand() {
+        template.hasOutput("UpdateKubeconfigCommand", Map.of(
+                "Value", "aws eks update-kubeconfig --region us-east-2 --name eks-pipeline"));
+    }
+
+    @Test
+    void kubectlProviderUsesTheKubectlLayerAndRunsInThePrivateSubnets() {
+        template.hasResourceProperties("AWS::Lambda::LayerVersion", Map.of(
+                "Description", Match.stringLikeRegexp("/opt/kubectl/kubectl " + KubectlLayer.kubectlVersion().replace(".", "\\.") + ".*")));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Layers", Match.arrayWith(List.of(Map.of("Ref", Match.stringLikeRegexp("KubectlLayer.*")))),
+                "VpcConfig", Match.objectLike(Map.of("SubnetIds", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Fn::GetStackOutput", Match.objectLike(Map.of(
+                                "OutputName", Match.stringLikeRegexp(".*PrivateSubnet1.*")))))))))));
+    }
+
+    @Test
+    void nodeGroupIsAl2023InPrivateSubnetsWithRepairAndBoundedRollingUpdates() {
+        template.hasResourceProperties("AWS::EKS::Nodegroup", Map.of(
+                "NodegroupName", "general",
+                "AmiType", "AL2023_x86_64_STANDARD",
+                "CapacityType", "ON_DEMAND",
+                "InstanceTypes", List.of("t3.large"),
+                "ScalingConfig", Map.of("MinSize", 2, "DesiredSize", 2, "MaxSize", 5),
+                "Labels", Map.of("workload", "general"),
+                "NodeRepairConfig", Map.of("Enabled", true),
+                "UpdateConfig", Map.of("MaxUnavailable", 1),
+                "Subnets", Match.arrayWith(List.of(Match.objectLike(Map.of("Fn::GetStackOutput", Match.objectLike(Map.of(
+                        "OutputName", Match.stringLikeRegexp(".*PrivateSubnet.*")))))))));
+    }
+
+    @Test
+    void nodesRequireImdsv2AndBootFromEncryptedGp3() {
+        template.hasResourceProperties("AWS::EC2::LaunchTemplate", Map.of("LaunchTemplateData", Match.objectLike(Map.of(
+                "MetadataOptions", Match.objectLike(Map.of("HttpTokens", "required", "HttpPutResponseHopLimit", 2)),
+                "BlockDeviceMappings", List.of(Map.of("DeviceName", "/dev/xvda", "Ebs", Map.of(
+                        "VolumeType", "gp3", "Encrypted", true, "VolumeSize", 50, "DeleteOnTermination", true)))))));
+        template.hasResourceProperties("AWS::EKS::Nodegroup", Map.of(
+                "LaunchTemplate", Match.objectLike(Map.of("Id", Match.anyValue())),
+                "DiskSize", Match.absent()));
+    }
+
+    @Test
+    void managedAddonsAreInstalledWithNetworkPolicyEnforcement() {
+        final List<String> names = Resources.ofType(template, "AWS::EKS::Addon").values().stream()
+                .map(addon -> (String) Resources.properties(addon).get("AddonName")).sorted().toList();
+        assertEquals(List.of("aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy",
+                "metrics-server", "vpc-cni"), names);
+        template.hasResourceProperties("AWS::EKS::Addon", Map.of(
+                "AddonName", "vpc-cni", "ConfigurationValues", "{\"enableNetworkPolicy\":\"true\"}"));
+    }
+
+    @Test
+    void ebsCsiDriverGetsItsPermissionsThroughPodIdentity() {
+        template.hasResourceProperties("AWS::EKS::PodIdentityAssociation", Map.of(
+                "Namespace", "kube-system", "ServiceAccount", "ebs-csi-controller-sa"));
+        template.hasResourceProperties("AWS::IAM::Role", Map.of(
+                "AssumeRolePolicyDocument", Map.of("Statement", List.of(Map.of(
+                        "Action", List.of("sts:AssumeRole", "sts:TagSession"),
+                        "Effect", "Allow",
+                        "Principal", Map.of("Service", "pods.eks.amazonaws.com"))), "Version", "2012-10-17"),
+                "ManagedPolicyArns", List.of(Map.of("Fn::Join", List.of("", List.of("arn:",
+                        Map.of("Ref", "AWS::Partition"), ":iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"))))));
+    }
+
+    @Test
+    void nodesWaitForNetworkingAddonsAndPodAddonsWaitForNodes() {
+        final String nodeGroup = Resources.logicalIds(template, "AWS::EKS::Nodegroup").get(0);
+        final List<String> nodeDeps = Resources.dependsOn(Resources.ofType(template, "AWS::EKS::Nodegroup").get(nodeGroup));
+        for (String before : List.of("vpc-cni", "kube-proxy", "eks-pod-identity-agent")) {
+            assertTrue(nodeDeps.contains(addon(before)), before + " must exist before nodes join");
+        }
+        for (String after : List.of("coredns", "aws-ebs-csi-driver", "metrics-server")) {
+            assertTrue(Resources.dependsOn(Resources.ofType(template, "AWS::EKS::Addon").get(addon(after)))
+                    .contains(nodeGroup), after + " needs nodes to schedule its pods");
+        }
+    }
+
+    @Test
+    void clusterAutoscalerDiscoversNodeGroupsOfThisClusterWithAMatchingVersion() {
+        final Map<String, Object> chart = helmChart("cluster-autoscaler");
+        assertEquals("https://kubernetes.github.io/autoscaler", chart.get("Repository"));
+        assertEquals(ClusterAutoscaler.CHART_VERSION, chart.get("Version"));
+        assertEquals("kube-system", chart.get("Namespace"));
+        final String values = (String) chart.get("Values");
+        assertTrue(values.contains("\"autoDiscovery\":{\"clusterName\":\"eks-pipeline\"}"), values);
+        assertTrue(values.contains("\"image\":{\"tag\":\"v1.35.0\"}"), values);
+        assertTrue(values.contains("\"name\":\"cluster-autoscaler\""), values);
+        template.hasResourceProperties("AWS::EKS::PodIdentityAssociation", Map.of(
+                "Namespace", "kube-system", "ServiceAccount", "cluster-autoscaler"));
+    }
+
+    @Test
+    void clusterAutoscalerMayResizeOnlyThisClustersGroups() {
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(
+                List.of(Match.objectLike(Map.of(
+                        "Sid", "ResizeOwnNodeGroups",
+                        "Action", List.of("autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"),
+                        "Condition", Map.of("StringEquals", Map.of(
+                                "aws:ResourceTag/k8s.io/cluster-autoscaler/eks-pipeline", "owned")))))), "Version", "2012-10-17")));
+    }
+
+    @Test
+    void loadBalancerControllerIsInstalled() {
+        final Map<String, Object> chart = helmChart("aws-load-balancer-controller");
+        assertEquals("https://aws.github.io/eks-charts", chart.get("Repository"));
+    }
+
+    @Test
+    void defaultStorageClassIsEncryptedGp3BoundAtFirstConsumerAndDeletedWithItsClaim() {
+        final String manifest = manifestContaining("\"kind\":\"StorageClass\"");
+        for (String expected : List.of("\"type\":\"gp3\"", "\"encrypted\":\"true\"", "\"provisioner\":\"ebs.csi.aws.com\"",
+                "\"volumeBindingMode\":\"WaitForFirstConsumer\"", "\"reclaimPolicy\":\"Delete\"",
+                "\"storageclass.kubernetes.io/is-default-class\":\"true\"")) {
+            assertTrue(manifest.contains(expected), expected + " missing from " + manifest);
+        }
+    }
+
+    @Test
+    void eachStageNamespaceHasAQuotaAndALimitRange() {
+        for (Stage stage : Stage.values()) {
+            final String manifest = manifestContaining("\"name\":\"" + stage.namespace() + "\"");
+            assertTrue(manifest.contains("\"kind\":\"Namespace\""), manifest);
+            assertTrue(manifest.contains("\"kind\":\"ResourceQuota\""), manifest);
+            assertTrue(manifest.contains("\"kind\":\"LimitRange\""), manifest);
+            assertTrue(manifest.contains("\"services.loadbalancers\":\"2\""), manifest);
+        }
+    }
+
+    @Test
+    void namespacesAreDeletedWhileNodesAddonsAndControllersStillRun() {
+        final List<String> mustOutliveNamespaces = new ArrayList<>(Resources.logicalIds(template, "AWS::EKS::Nodegroup"));
+        mustOutliveNamespaces.addAll(Resources.logicalIds(template, "AWS::EKS::Addon"));
+        mustOutliveNamespaces.addAll(Resources.logicalIds(template, "Custom::AWSCDK-EKS-HelmChart"));
+        mustOutliveNamespaces.add(manifestId("\"kind\":\"StorageClass\""));
+        for (Stage stage : Stage.values()) {
+            final String namespace = manifestId("\"name\":\"" + stage.namespace() + "\"");
+            final List<String> deps = Resources.dependsOn(
+                    Resources.ofType(template, "Custom::AWSCDK-EKS-KubernetesResource").get(namespace));
+            for (String controller : mustOutliveNamespaces) {
+                assertTrue(deps.contains(controller), stage + " namespace must be deleted before " + controller);
+            }
+        }
+    }
+
+    @Test
+    void nothingInTheStackIsRetained() {
+        @SuppressWarnings("unchecked")
+        final Map<String, Map<String, Object>> resources = (Map<String, Map<String, Object>>) template.toJSON().get("Resources");
+        resources.forEach((id, resource) -> {
+            final Object policy = resource.get("DeletionPolicy");
+            assertTrue(policy == null || policy.equals("Delete"), id + " has DeletionPolicy " + policy);
+        });
+    }
+
+    @Test
+    void warnsThatKubectlIsTooFarFromTheClusterVersion() {
+        Annotations.fromStack(stack).hasWarning("/Cluster", Match.stringLikeRegexp(
+                "The KubectlProvider runs kubectl 1\\.32 but the cluster runs Kubernetes 1\\.35, 3 minor versions apart.*"));
+    }
+
+    @Test
+    void warnsWhenNoPersonCanUseKubectl() {
+        Annotations.fromStack(stack).hasWarning("/Cluster", Match.stringLikeRegexp("adminPrincipalArns is empty.*"));
+    }
+
+    @Test
+    void matchesSnapshot() {
+        Snapshots.assertMatches("Cluster", template);
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class WithAdminsSpotGravitonNodesAndAVersionNearKubectl {
+
+        private ClusterStack variant;
+        private Template variantTemplate;
+
+        @BeforeAll
+        void synth() {
+            variant = TestContext.defaults()
+                    .with("kubernetesVersion", "1.33")
+                    .with("endpointPublicCidrs", "203.0.113.0/24")
+                    .with("adminPrincipalArns", "arn:aws:iam::123456789012:role/PlatformAdmin")
+                    .with("nodeGroups", "[{\"name\":\"arm\",\"instanceTypes\":[\"m7g.large\",\"m6g.large\"],"
+                            + "\"capacityType\":\"SPOT\",\"minSize\":1,\"desiredSize\":1,\"maxSize\":4,\"diskSizeGiB\":30}]")
+                    .deploy().cluster();
+            variantTemplate = Template.fromStack(variant);
+        }
+
+        @Test
+        void adminsGetClusterAdminThroughAnAccessEntry() {
+            variantTemplate.hasResourceProperties("AWS::EKS::AccessEntry", Map.of(
+                    "PrincipalArn", "arn:aws:iam::123456789012:role/PlatformAdmin",
+                    "AccessPolicies", List.of(Map.of(
+                            "AccessScope", Map.of("Type", "cluster"),
+                            "PolicyArn", Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
+                                    ":eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy")))))));
+        }
+
+        @Test
+        void gravitonSpotGroupsGetTheArmAmiAndSpotCapacity() {
+            variantTemplate.hasResourceProperties("AWS::EKS::Nodegroup", Map.of(
+                    "AmiType", "AL2023_ARM_64_STANDARD",
+                    "CapacityType", "SPOT",
+                    "InstanceTypes", List.of("m7g.large", "m6g.large")));
+        }
+
+        @Test
+        void publicEndpointIsLimitedToTheConfiguredCidrs() {
+            variantTemplate.hasResourceProperties("AWS::EKS::Cluster", Map.of("ResourcesVpcConfig", Match.objectLike(
+                    Map.of("PublicAccessCidrs", List.of("203.0.113.0/24")))));
+        }
+
+        @Test
+        void noSkewOrAdminWarningWhenBothAreFine() {
+            Annotations.fromStack(variant).hasNoWarning("/Cluster", Match.stringLikeRegexp(".*minor versions apart.*"));
+            Annotations.fromStack(variant).hasNoWarning("/Cluster", Match.stringLikeRegexp("adminPrincipalArns.*"));
+        }
+    }
+
+    private static String addon(final String name) {
+        return Resources.logicalId(template, "AWS::EKS::Addon", "AddonName", name);
+    }
+
+    private static Map<String, Object> helmChart(final String chart) {
+        return Resources.properties(Resources.ofType(template, "Custom::AWSCDK-EKS-HelmChart")
+                .get(Resources.logicalId(template, "Custom::AWSCDK-EKS-HelmChart", "Chart", chart)));
+    }
+
+    private static String manifestId(final String fragment) {
+        final List<String> ids = Resources.ofType(template, "Custom::AWSCDK-EKS-KubernetesResource").entrySet().stream()
+                .filter(e -> String.valueOf(Resources.properties(e.getValue()).get("Manifest")).contains(fragment))
+                .map(Map.Entry::getKey).toList();
+        assertEquals(1, ids.size(), () -> "manifests containing " + fragment + ": " + ids);
+        return ids.get(0);
+    }
+
+    private static String manifestContaining(final String fragment) {
+        return String.valueOf(Resources.properties(Resources.ofType(template, "Custom::AWSCDK-EKS-KubernetesResource")
+                .get(manifestId(fragment))).get("Manifest"));
+    }
+}

@@ -1,0 +1,46 @@
+package com.ekspipeline.support;
+
+import software.amazon.awscdk.assertions.Template;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Small readers over a synthesized template, for assertions that Match cannot express. */
+public final class Resources {
+
+    private Resources() {
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Map<String, Object>> ofType(final Template template, final String type) {
+        return (Map<String, Map<String, Object>>) (Map<String, ?>) template.findResources(type);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> properties(final Map<String, Object> resource) {
+        return (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    public static List<String> dependsOn(final Map<String, Object> resource) {
+        final Object value = resource.get("DependsOn");
+        return value == null ? List.of() : (List<String>) value;
+    }
+
+    /** The logical ID of the only resource of {@code type} whose property {@code key} equals {@code value}. */
+    public static String logicalId(final Template template, final String type, final String key, final Object value) {
+        final List<String> ids = ofType(template, type).entrySet().stream()
+                .filter(e -> Objects.equals(properties(e.getValue()).get(key), value))
+                .map(Map.Entry::getKey).toList();
+        if (ids.size() != 1) {
+            throw new AssertionError("expected one " + type + " with " + key + "=" + value + ", found " + ids);
+        }
+        return ids.get(0);
+    }
+
+    /** Logical IDs of all resources of {@code type}. */
+    public static List<String> logicalIds(final Template template, final String type) {
+        return List.copyOf(ofType(template, type).keySet());
+    }
+}
