@@ -52,9 +52,9 @@ public final class Snapshots {
             }
             final String expected = Files.readString(file, StandardCharsets.UTF_8);
             if (!expected.equals(actual)) {
-                fail("The " + name + " template differs from its snapshot " + file + ". Read what changed with "
-                        + "scripts/review-stacks; if the change is intended, update the snapshots with: ./mvnw test -D"
-                        + UPDATE_PROPERTY + "=true");
+                fail("The " + name + " template differs from its snapshot " + file + ". To see what changed, "
+                        + "rewrite the snapshots and read the diff: ./mvnw test -D" + UPDATE_PROPERTY
+                        + "=true && git diff " + DIRECTORY + " (commit the new snapshots if the change is intended)");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
