@@ -63,10 +63,13 @@ public final class ConfigLoader {
     }
 
     private static List<String> availabilityZones(final Settings s, final String region) {
-        final Pattern zone = Pattern.compile(Pattern.quote(region) + "[a-z]");
+        // With an invalid region only the zones' form can be checked; the region's own error says the rest.
+        final Pattern zone = region.isEmpty() ? Pattern.compile(REGION.pattern() + "[a-z]")
+                : Pattern.compile(Pattern.quote(region) + "[a-z]");
+        final String example = region.isEmpty() ? "us-east-2a" : region + "a";
         return s.stringList("availabilityZones", 2, z -> zone.matcher(z).matches(),
-                "zones of region " + (region.isEmpty() ? "the configured region" : region)
-                        + " such as " + region + "a (EKS needs at least two)");
+                (region.isEmpty() ? "availability zones" : "zones of region " + region)
+                        + " such as " + example + " (EKS needs at least two)");
     }
 
     private static int logRetention(final Settings s) {
@@ -143,10 +146,12 @@ public final class ConfigLoader {
                     + "because a node group runs one AMI");
         }
         final boolean spot = g.oneOf("capacityType", Map.of("ON_DEMAND", false, "SPOT", true), false);
+        final int errorsBefore = g.errors().size();
         final int min = g.integer("minSize", 0, 450);
         final int desired = g.integer("desiredSize", 0, 450);
         final int max = g.integer("maxSize", 1, 450);
-        if (min > desired || desired > max) {
+        final boolean sizesValid = g.errors().size() == errorsBefore;
+        if (sizesValid && (min > desired || desired > max)) {
             g.error(g.path("minSize") + " " + min + ", desiredSize " + desired + " and maxSize " + max
                     + " are out of order; they must satisfy minSize ≤ desiredSize ≤ maxSize.");
         }

@@ -1,0 +1,95 @@
+package com.ekspipeline.config;
+
+import com.ekspipeline.support.TestContext;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Malformed configurations through the loader the entry point uses. Each must fail with exactly one
+ * sentence that names the key and the value given.
+ */
+class BadConfigTest {
+
+    static Stream<Arguments> malformed() {
+        return Stream.of(
+                bad("appName", 42, "appName is 42"),
+                bad("appName", "", "appName is empty"),
+                bad("appName", "My-App", "appName is \"My-App\""),
+                bad("appName", "app-", "appName is \"app-\""),
+                bad("region", "US-EAST-2", "region is \"US-EAST-2\""),
+                bad("region", List.of("us-east-2"), "region is [\"us-east-2\"]"),
+                bad("availabilityZones", "us-east-2a", "availabilityZones is \"us-east-2a\""),
+                bad("availabilityZones", List.of("us-east-2a", 7), "availabilityZones[1] is 7"),
+                bad("account", "12345678901a", "account is \"12345678901a\""),
+                bad("vpcCidr", "10.0.0.0", "vpcCidr is \"10.0.0.0\""),
+                bad("vpcCidr", "10.0.0.0/33", "vpcCidr is \"10.0.0.0/33\""),
+                bad("vpcCidr", "10.0.1.0/16", "vpcCidr is \"10.0.1.0/16\""),
+                bad("natGateways", 4, "natGateways is 4"),
+                bad("natGateways", -1, "natGateways is -1"),
+                bad("natGateways", 1.5, "natGateways is 1.5"),
+                bad("natGateways", true, "natGateways is true"),
+                bad("logRetentionDays", 0, "logRetentionDays is 0"),
+                bad("logRetentionDays", "forever", "logRetentionDays is \"forever\""),
+                bad("kubernetesVersion", "1.2x", "kubernetesVersion is \"1.2x\""),
+                bad("kubernetesVersion", "1.30", "kubernetesVersion is \"1.30\""),
+                bad("clusterName", "my cluster", "clusterName is \"my cluster\""),
+                bad("endpointPublicCidrs", "0.0.0.0/0,10.0.0.0/40", "endpointPublicCidrs[1] is \"10.0.0.0/40\""),
+                bad("adminPrincipalArns", "arn:aws:iam::123456789012:group/Admins",
+                        "adminPrincipalArns[0] is \"arn:aws:iam::123456789012:group/Admins\""),
+                bad("adminPrincipalArns", "not-an-arn", "adminPrincipalArns[0] is \"not-an-arn\""),
+                bad("nodeGroups", List.of(), "nodeGroups is []"),
+                bad("nodeGroups", "[{broken json", "nodeGroups is \"[{broken json\""),
+                bad("nodeGroups", List.of("general"), "nodeGroups[0] is \"general\""),
+                badGroup("instanceTypes", List.of("t3.Large"), "nodeGroups[0].instanceTypes[0] is \"t3.Large\""),
+                badGroup("instanceTypes", List.of(), "nodeGroups[0].instanceTypes is []"),
+                badGroup("maxSize", 0, "nodeGroups[0].maxSize is 0"),
+                badGroup("minSize", 6, "nodeGroups[0].minSize 6, desiredSize 2 and maxSize 5 are out of order"),
+                badGroup("desiredSize", 9, "nodeGroups[0].minSize 2, desiredSize 9 and maxSize 5 are out of order"),
+                badGroup("diskSizeGiB", 8, "nodeGroups[0].diskSizeGiB is 8"),
+                badGroup("name", "general group", "nodeGroups[0].name is \"general group\""),
+                badGroup("labels", Map.of("team", "a b"), "nodeGroups[0].labels.team is \"a b\""),
+                badGroup("capacityTyp", "SPOT", "Unknown configuration key nodeGroups[0].capacityTyp (value \"SPOT\") "
+                        + "is not allowed; did you mean nodeGroups[0].capacityType?"),
+                bad("natgateways", 2, "Unknown configuration key natgateways (value 2) is not allowed; "
+                        + "did you mean natGateways?"),
+                bad("vpcCIDR", "10.0.0.0/16", "Unknown configuration key vpcCIDR (value \"10.0.0.0/16\") is not "
+                        + "allowed; did you mean vpcCidr?"),
+                bad("kubernetesVerison", "1.35", "Unknown configuration key kubernetesVerison (value \"1.35\") is "
+                        + "not allowed; did you mean kubernetesVersion?"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformed")
+    void isRefusedWithOneSentenceNamingTheKeyAndValue(final String name, final TestContext context, final String expected) {
+        final List<String> errors = assertThrows(ConfigException.class, context::load).errors();
+        assertEquals(1, errors.size(), () -> "expected exactly one error, got " + errors);
+        final String error = errors.get(0);
+        assertTrue(error.startsWith(expected), () -> "\"" + error + "\" should start with \"" + expected + "\"");
+        assertTrue(error.endsWith(".") || error.endsWith("?"), error);
+        assertFalse(error.contains("\n"), error);
+    }
+
+    private static Arguments bad(final String key, final Object value, final String expected) {
+        return Arguments.of(key + " = " + value, TestContext.defaults().with(key, value), expected);
+    }
+
+    private static Arguments badGroup(final String key, final Object value, final String expected) {
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> group = new LinkedHashMap<>(
+                ((List<Map<String, Object>>) TestContext.defaults().asMap().get("nodeGroups")).get(0));
+        group.put(key, value);
+        return Arguments.of("nodeGroups[0]." + key + " = " + value, TestContext.defaults().with("nodeGroups", List.of(group)),
+                expected);
+    }
+}
