@@ -5,7 +5,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -85,11 +84,7 @@ class BadConfigTest {
     }
 
     private static Arguments badGroup(final String key, final Object value, final String expected) {
-        @SuppressWarnings("unchecked")
-        final Map<String, Object> group = new LinkedHashMap<>(
-                ((List<Map<String, Object>>) TestContext.defaults().asMap().get("nodeGroups")).get(0));
-        group.put(key, value);
-        return Arguments.of("nodeGroups[0]." + key + " = " + value, TestContext.defaults().with("nodeGroups", List.of(group)),
-                expected);
+        return Arguments.of("nodeGroups[0]." + key + " = " + value,
+                TestContext.defaults().withNodeGroup(Map.of(key, value)), expected);
     }
 }

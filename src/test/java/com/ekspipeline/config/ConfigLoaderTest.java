@@ -208,8 +208,7 @@ class ConfigLoaderTest {
 
     @Test
     void nodeGroupNamesMustBeUnique() {
-        final Map<String, Object> group = TestContext.defaults().load().cluster().nodeGroups().isEmpty()
-                ? Map.of() : firstGroup();
+        final Map<String, Object> group = firstGroup();
         assertTrue(onlyError(TestContext.defaults().with("nodeGroups", List.of(group, group)))
                 .contains("node group names are unique"));
     }
@@ -243,8 +242,6 @@ class ConfigLoaderTest {
     }
 
     private static TestContext nodeGroup(final Map<String, Object> overrides) {
-        final Map<String, Object> group = new java.util.LinkedHashMap<>(firstGroup());
-        group.putAll(overrides);
-        return TestContext.defaults().with("nodeGroups", List.of(group));
+        return TestContext.defaults().withNodeGroup(overrides);
     }
 }

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,6 +49,15 @@ public final class TestContext {
         final Map<String, Object> copy = new LinkedHashMap<>(context);
         copy.put(key, value);
         return new TestContext(copy);
+    }
+
+    /** A copy whose only node group is the default one with {@code overrides} applied. */
+    public TestContext withNodeGroup(final Map<String, Object> overrides) {
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> group = new LinkedHashMap<>(
+                ((List<Map<String, Object>>) context.get("nodeGroups")).get(0));
+        group.putAll(overrides);
+        return with("nodeGroups", List.of(group));
     }
 
     /** A copy without {@code key}. */
