@@ -9,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -93,10 +92,6 @@ final class Settings {
         return s;
     }
 
-    Optional<String> optionalString(final String key, final Pattern pattern, final String allowed) {
-        return has(key) ? Optional.of(string(key, pattern, allowed)) : Optional.empty();
-    }
-
     <T> T oneOf(final String key, final Map<String, T> choices, final T fallback) {
         final Object value = rawValue(key);
         final T chosen = value instanceof String s ? choices.get(s) : null;
@@ -125,18 +120,6 @@ final class Settings {
             return allowed.iterator().next();
         }
         return parsed.intValue();
-    }
-
-    boolean bool(final String key) {
-        final Object value = rawValue(key);
-        if (value instanceof Boolean b) {
-            return b;
-        }
-        if (value instanceof String s && (s.equals("true") || s.equals("false"))) {
-            return Boolean.parseBoolean(s);
-        }
-        error(key, value, "true or false");
-        return false;
     }
 
     /**
