@@ -1,5 +1,6 @@
 package com.ekspipeline.network;
 
+import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Snapshots;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +35,8 @@ class NetworkStackTest {
 
     @Test
     void subnetsSpanExactlyTheConfiguredZonesWithoutLookups() {
-        final List<String> zones = template.findResources("AWS::EC2::Subnet").values().stream()
-                .map(subnet -> properties(subnet).get("AvailabilityZone").toString())
+        final List<String> zones = Resources.ofType(template, "AWS::EC2::Subnet").values().stream()
+                .map(subnet -> Resources.properties(subnet).get("AvailabilityZone").toString())
                 .sorted().toList();
         assertEquals(List.of("us-east-2a", "us-east-2a", "us-east-2b", "us-east-2b", "us-east-2c", "us-east-2c"),
                 zones);
@@ -106,10 +107,5 @@ class NetworkStackTest {
         void eachZoneGetsItsOwnNatGateway() {
             perZone.resourceCountIs("AWS::EC2::NatGateway", 3);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> properties(final Object resource) {
-        return (Map<String, Object>) ((Map<String, Object>) resource).get("Properties");
     }
 }
