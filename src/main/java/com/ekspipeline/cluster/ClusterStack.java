@@ -81,8 +81,10 @@ public final class ClusterStack extends AppStack {
                 .build();
         cluster.getNode().addDependency(controlPlaneLogs);
 
-        settings.adminPrincipalArns().forEach(arn -> cluster.grantClusterAdmin(
-                "Admin" + (settings.adminPrincipalArns().indexOf(arn) + 1), arn));
+        final List<String> admins = settings.adminPrincipalArns();
+        for (int i = 0; i < admins.size(); i++) {
+            cluster.grantClusterAdmin("Admin" + (i + 1), admins.get(i));
+        }
 
         final NodeGroups nodeGroups = new NodeGroups(this, "NodeGroups", cluster, settings.nodeGroups());
         // The subnets arrive as outputs of the network stack, which the validator cannot resolve and so
