@@ -19,8 +19,8 @@ import java.util.Map;
  */
 public final class StageNamespaces extends Construct {
 
-    /** What one stage may use in total. */
-    record Quota(String requestsCpu, String requestsMemory, String limitsCpu, String limitsMemory,
+    /** What one stage may use in total; the workload's autoscaling bounds must fit inside it. */
+    public record Quota(String requestsCpu, String requestsMemory, String limitsCpu, String limitsMemory,
                  int claims, String storage, int loadBalancers) {
     }
 
@@ -35,6 +35,10 @@ public final class StageNamespaces extends Construct {
         QUOTAS.forEach((stage, quota) -> manifests.put(stage, cluster.addManifest(stage.title() + "Namespace",
                 SortedJson.of(namespace(stage)), SortedJson.of(resourceQuota(stage, quota)),
                 SortedJson.of(limitRange(stage)))));
+    }
+
+    public static Quota quota(final Stage stage) {
+        return QUOTAS.get(stage);
     }
 
     public KubernetesManifest manifest(final Stage stage) {

@@ -1,0 +1,231 @@
+package com.ekspipeline.workload;
+
+import com.ekspipeline.cluster.DefaultStorageClass;
+import com.ekspipeline.cluster.Stage;
+import com.ekspipeline.cluster.StageNamespaces;
+import com.ekspipeline.support.KubernetesSchema;
+import com.ekspipeline.support.Kustomize;
+import com.ekspipeline.support.TestContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The sample service's manifests as the pipeline applies them: each overlay rendered by kustomize,
+ * every object validated against the Kubernetes API schema of the cluster's version, then checked for
+ * what the cluster expects of it (namespace, security, probes, quotas).
+ */
+class WorkloadManifestsTest {
+
+    /** Kubernetes Java client major version → the Kubernetes version its models were generated from. */
+    private static final Map<String, String> SCHEMA_CLIENT_FOR_KUBERNETES = Map.of("1.35", "26");
+
+    private static List<Map<String, Object>> render(final Stage stage) {
+        return Kustomize.render(Path.of("k8s", "overlays", stage.namespace()));
+    }
+
+    private static Map<String, Object> only(final List<Map<String, Object>> objects, final String kind,
+                                            final String name) {
+        final List<Map<String, Object>> found = objects.stream()
+                .filter(o -> kind.equals(o.get("kind")) && name.equals(at(o, "metadata.name"))).toList();
+        assertEquals(1, found.size(), "one " + kind + "/" + name);
+        return found.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T at(final Object object, final String path) {
+        Object current = object;
+        for (final String step : path.split("\\.")) {
+            current = current instanceof List<?> list ? list.get(Integer.parseInt(step))
+                    : current instanceof Map<?, ?> map ? map.get(step) : null;
+        }
+        return (T) current;
+    }
+
+    @Test
+    void schemaMatchesTheClusterVersion() {
+        final String kubernetesVersion = TestContext.defaults().load().cluster().kubernetesVersion();
+        final String clientMajor = KubernetesSchema.clientVersion().split("\\.")[0];
+        assertEquals(SCHEMA_CLIENT_FOR_KUBERNETES.get(kubernetesVersion), clientMajor,
+                "the manifests are validated with the Kubernetes client " + KubernetesSchema.clientVersion()
+                        + " but the cluster runs " + kubernetesVersion
+                        + "; set kubernetes-schema.version in pom.xml to the client generated from it");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Stage.class)
+    void everyRenderedObjectIsValidAgainstTheApiSchema(final Stage stage) {
+        final List<Map<String, Object>> objects = render(stage);
+        assertEquals(5, objects.size());
+        final List<String> problems = objects.stream().flatMap(o -> KubernetesSchema.problems(o).stream()).toList();
+        assertEquals(List.of(), problems);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Stage.class)
+    void everyObjectLandsInItsStageNamespaceAndNoneIsANamespace(final Stage stage) {
+        final List<Map<String, Object>> objects = render(stage);
+        assertEquals(Set.of("Service", "StatefulSet", "HorizontalPodAutoscaler", "PodDisruptionBudget"),
+                objects.stream().map(o -> (String) o.get("kind")).collect(Collectors.toSet()));
+        objects.forEach(o -> assertEquals(stage.namespace(), (String) at(o, "metadata.namespace"), o.get("kind") + " namespace"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Stage.class)
+    void podsPassTheRestrictedPodSecurityStandard(final Stage stage) {
+        final Map<String, Object> pod = at(only(render(stage), "StatefulSet", "hello"), "spec.template.spec");
+        assertEquals(Boolean.TRUE, at(pod, "securityContext.runAsNonRoot"));
+        assertEquals("RuntimeDefault", at(pod, "securityContext.seccompProfile.type"));
+        assertEquals(Boolean.FALSE, at(pod, "automountServiceAccountToken"));
+        final List<Map<String, Object>> containers = at(pod, "containers");
+        assertEquals(1, containers.size());
+        final Map<String, Object> container = containers.get(0);
+        assertEquals(Boolean.FALSE, at(container, "securityContext.allowPrivilegeEscalation"));
+        assertEquals(Boolean.TRUE, at(container, "securityContext.readOnlyRootFilesystem"));
+        assertEquals(List.of("ALL"), at(container, "securityContext.capabilities.drop"));
+        assertEquals("hello", container.get("image"), "the name the deploy step replaces with the built image");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Stage.class)
+    void podsHaveProbesResourcesAndSpreadAcrossZones(final Stage stage) {
+        final Map<String, Object> pod = at(only(render(stage), "StatefulSet", "hello"), "spec.template.spec");
+        final Map<String, Object> container = at(pod, "containers.0");
+        assertEquals("/readyz", at(container, "readinessProbe.httpGet.path"));
+        assertEquals("/healthz", at(container, "livenessProbe.httpGet.path"));
+        for (final String resource : List.of("requests.cpu", "requests.memory", "limits.cpu", "limits.memory")) {
+            assertTrue(at(container, "resources." + resource) != null, resource);
+        }
+        final List<Map<String, Object>> spread = at(pod, "topologySpreadConstraints");
+        assertTrue(spread.stream().anyMatch(c -> "topology.kubernetes.io/zone".equals(c.get("topologyKey"))));
+        final int grace = at(pod, "terminationGracePeriodSeconds");
+        final int drain = Integer.parseInt(env(container, "DRAIN_SECONDS"));
+        final int inFlight = Integer.parseInt(env(container, "GRACE_SECONDS"));
+        assertTrue(grace > drain + inFlight, "the kubelet waits longer than the service drains");
+    }
+
+    private static String env(final Map<String, Object> container, final String name) {
+        final List<Map<String, Object>> env = at(container, "env");
+        return env.stream().filter(e -> name.equals(e.get("name"))).map(e -> (String) e.get("value"))
+                .findFirst().orElseThrow();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Stage.class)
+    void serviceIsAnInternetFacingNlbToPodIps(final Stage stage) {
+        final Map<String, Object> service = only(render(stage), "Service", "hello");
+        assertEquals("LoadBalancer", at(service, "spec.type"));
+        final Map<String, String> annotations = at(service, "metadata.annotations");
+        assertEquals("external", annotations.get("service.beta.kubernetes.io/aws-load-balancer-type"));
+        assertEquals("internet-facing", annotations.get("service.beta.kubernetes.io/aws-load-balancer-scheme"));
+        assertEquals("ip", annotations.get("service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Stage.class)
+    void autoscalingAndStorageFitTheStageQuota(final Stage stage) {
+        final List<Map<String, Object>> objects = render(stage);
+        final Map<String, Object> hpa = only(objects, "HorizontalPodAutoscaler", "hello");
+        final Map<String, Object> statefulSet = only(objects, "StatefulSet", "hello");
+        assertEquals("StatefulSet", at(hpa, "spec.scaleTargetRef.kind"));
+        assertEquals("hello", at(hpa, "spec.scaleTargetRef.name"));
+        assertEquals(null, (Object) at(statefulSet, "spec.replicas"), "the HPA owns the replica count");
+
+        final int max = at(hpa, "spec.maxReplicas");
+        final StageNamespaces.Quota quota = StageNamespaces.quota(stage);
+        final Map<String, Object> container = at(statefulSet, "spec.template.spec.containers.0");
+        assertTrue(max * cpu(at(container, "resources.limits.cpu")) <= cpu(quota.limitsCpu()), "CPU limits");
+        assertTrue(max * cpu(at(container, "resources.requests.cpu")) <= cpu(quota.requestsCpu()), "CPU requests");
+        assertTrue(max * mebibytes(at(container, "resources.limits.memory")) <= mebibytes(quota.limitsMemory()),
+                "memory limits");
+        assertTrue(max <= quota.claims(), "one claim per replica");
+
+        final Map<String, Object> claim = at(statefulSet, "spec.volumeClaimTemplates.0");
+        assertEquals(DefaultStorageClass.NAME, at(claim, "spec.storageClassName"));
+        assertTrue(max * mebibytes(at(claim, "spec.resources.requests.storage")) <= mebibytes(quota.storage()));
+        assertEquals("Delete", at(statefulSet, "spec.persistentVolumeClaimRetentionPolicy.whenDeleted"));
+    }
+
+    @Test
+    void productionHasMoreRoomThanStaging() {
+        final Map<String, Object> staging = only(render(Stage.STAGING), "HorizontalPodAutoscaler", "hello");
+        final Map<String, Object> production = only(render(Stage.PRODUCTION), "HorizontalPodAutoscaler", "hello");
+        assertTrue((int) at(production, "spec.minReplicas") > (int) at(staging, "spec.minReplicas"));
+        assertTrue((int) at(production, "spec.maxReplicas") > (int) at(staging, "spec.maxReplicas"));
+        final String stagingCpu = at(only(render(Stage.STAGING), "StatefulSet", "hello"),
+                "spec.template.spec.containers.0.resources.requests.cpu");
+        final String productionCpu = at(only(render(Stage.PRODUCTION), "StatefulSet", "hello"),
+                "spec.template.spec.containers.0.resources.requests.cpu");
+        assertTrue(cpu(productionCpu) > cpu(stagingCpu));
+    }
+
+    @Test
+    void theSchemaRefusesAMisspelledField() throws IOException {
+        final Map<String, Object> broken = Kustomize.parse("""
+                apiVersion: autoscaling/v2
+                kind: HorizontalPodAutoscaler
+                metadata: {name: hello}
+                spec:
+                  scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: hello}
+                  minReplica: 2
+                  maxReplicas: 4
+                """).get(0);
+        final List<String> problems = KubernetesSchema.problems(broken);
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("HorizontalPodAutoscaler/hello: The field `minReplica`"), problems.get(0));
+    }
+
+    @Test
+    void theSchemaRefusesAMissingRequiredFieldAndAnUnknownKind() throws IOException {
+        final List<Map<String, Object>> broken = Kustomize.parse("""
+                apiVersion: v1
+                kind: Service
+                metadata: {name: hello}
+                spec:
+                  ports:
+                    - name: http
+                ---
+                apiVersion: apps/v1
+                kind: Deploymnet
+                metadata: {name: hello}
+                """);
+        final List<String> service = KubernetesSchema.problems(broken.get(0));
+        assertEquals(1, service.size(), service.toString());
+        assertTrue(service.get(0).contains("`port`"), service.get(0));
+        assertEquals(List.of("Deploymnet/hello: the Kubernetes API has no Deploymnet in apps/v1"),
+                KubernetesSchema.problems(broken.get(1)));
+    }
+
+    @Test
+    void aBrokenKustomizationFailsToRender() {
+        final IllegalStateException error = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Kustomize.render(Path.of("k8s", "overlays", "missing")));
+        assertTrue(error.getMessage().startsWith("kubectl kustomize k8s/overlays/missing failed"), error.getMessage());
+    }
+
+    private static double cpu(final String quantity) {
+        return quantity.endsWith("m") ? Double.parseDouble(quantity.substring(0, quantity.length() - 1)) / 1000
+                : Double.parseDouble(quantity);
+    }
+
+    private static long mebibytes(final String quantity) {
+        if (quantity.endsWith("Gi")) {
+            return Long.parseLong(quantity.substring(0, quantity.length() - 2)) * 1024;
+        }
+        if (quantity.endsWith("Mi")) {
+            return Long.parseLong(quantity.substring(0, quantity.length() - 2));
+        }
+        throw new IllegalArgumentException("a quantity in Mi or Gi: " + quantity);
+    }
+}
