@@ -3,6 +3,7 @@ package com.ekspipeline;
 import com.ekspipeline.cluster.ClusterStack;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.network.NetworkStack;
+import com.ekspipeline.pipeline.PipelineStack;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Tags;
@@ -11,7 +12,7 @@ import software.amazon.awscdk.Tags;
  * The stacks of one deployment, wired together. The entry point and the tests both build the app here,
  * so what is tested is what is deployed.
  */
-public record Deployment(NetworkStack network, ClusterStack cluster) {
+public record Deployment(NetworkStack network, ClusterStack cluster, PipelineStack pipeline) {
 
     /** The tag every resource carries, valued with the app name; verify-destroyed searches by it. */
     public static final String APP_TAG = "app";
@@ -21,6 +22,7 @@ public record Deployment(NetworkStack network, ClusterStack cluster) {
         Aspects.of(app).add(new LogRetentionAspect(config.logRetentionDays()));
         final NetworkStack network = new NetworkStack(app, "Network", config);
         final ClusterStack cluster = new ClusterStack(app, "Cluster", config, network.getVpc());
-        return new Deployment(network, cluster);
+        final PipelineStack pipeline = new PipelineStack(app, "Pipeline", config, network.getVpc(), cluster);
+        return new Deployment(network, cluster, pipeline);
     }
 }

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param logRetentionDays  retention of every log group the app creates
  * @param network           the VPC
  * @param cluster           the EKS cluster and its node groups
+ * @param pipeline          the delivery pipeline
  */
 public record AppConfig(
         String appName,
@@ -22,7 +23,8 @@ public record AppConfig(
         List<String> availabilityZones,
         int logRetentionDays,
         NetworkConfig network,
-        ClusterConfig cluster) {
+        ClusterConfig cluster,
+        PipelineConfig pipeline) {
 
     public AppConfig {
         availabilityZones = List.copyOf(availabilityZones);

@@ -25,6 +25,10 @@ public final class ConfigLoader {
             "[a-z]+[0-9][a-z0-9-]*\\.(nano|micro|small|medium|large|metal|[0-9]*xlarge|metal-[0-9]+xl)");
     static final Pattern IAM_PRINCIPAL_ARN = Pattern.compile(
             "arn:aws(-cn|-us-gov)?:iam::\\d{12}:(role|user)(/[A-Za-z0-9+=,.@_-]+)+");
+    /** Practical, not RFC 5322: one @, no spaces, a dotted domain; what SNS email subscriptions accept. */
+    static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
+    /** S3 keys of safe characters, in folders, ending in .zip; no leading slash or empty folder. */
+    static final Pattern SOURCE_KEY = Pattern.compile("([A-Za-z0-9!_.*'()-]+/)*[A-Za-z0-9!_.*'()-]+\\.zip");
     static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9.-]{1,253}/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?");
     static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?");
     private static final Pattern IPV4_CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
@@ -55,11 +59,37 @@ public final class ConfigLoader {
                 vpcCidr(s),
                 s.integer("natGateways", 1, Math.max(1, zones.size())));
         final ClusterConfig cluster = cluster(s, appName, today);
+        final PipelineConfig pipeline = pipeline(s);
         rejectUnknownKeys(s);
         if (!s.errors().isEmpty()) {
             throw new ConfigException(s.errors());
         }
-        return new AppConfig(appName, region, account, zones, retention, network, cluster);
+        return new AppConfig(appName, region, account, zones, retention, network, cluster, pipeline);
+    }
+
+    private static PipelineConfig pipeline(final Settings s) {
+        final Optional<String> email = s.has("approvalEmail")
+                ? Optional.of(s.string("approvalEmail", EMAIL, "an email address such as ops@example.com, or empty"))
+                : Optional.empty();
+        final String key = s.string("sourceObjectKey", SOURCE_KEY,
+                "an S3 object key ending in .zip, such as source/eks-pipeline.zip (letters, digits and !_.*'()- "
+                        + "in folders separated by single slashes, no leading slash)");
+        final int errorsBefore = s.errors().size();
+        final int deployMinutes = s.integer("deployTimeoutMinutes", 10, 120);
+        final int rolloutSeconds = s.integer("rolloutTimeoutSeconds", 60, 6900);
+        final boolean timesValid = s.errors().size() == errorsBefore;
+        if (timesValid && rolloutSeconds + 300 > deployMinutes * 60) {
+            s.error("rolloutTimeoutSeconds " + rolloutSeconds + " leaves too little of deployTimeoutMinutes "
+                    + deployMinutes + "; the deploy action needs 5 minutes beyond the rollout wait for kubectl, "
+                    + "a rollback and the load balancer address, so rolloutTimeoutSeconds must be at most "
+                    + (deployMinutes * 60 - 300) + ".");
+        }
+        return new PipelineConfig(email,
+                key,
+                s.integer("buildTimeoutMinutes", 5, 480),
+                deployMinutes,
+                rolloutSeconds,
+                s.integer("smokeTestSeconds", 10, 840));
     }
 
     private static List<String> availabilityZones(final Settings s, final String region) {

@@ -70,6 +70,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void pipelineDefaultsAndOverrides() {
+        assertEquals(new PipelineConfig(Optional.empty(), "source/eks-pipeline.zip", 30, 20, 300, 300),
+                TestContext.defaults().load().pipeline());
+        final PipelineConfig custom = TestContext.defaults()
+                .with("approvalEmail", "release.team+eks@example.co.uk")
+                .with("sourceObjectKey", "releases/shop-v2.zip")
+                .with("buildTimeoutMinutes", "45")
+                .with("deployTimeoutMinutes", 30)
+                .with("rolloutTimeoutSeconds", 1500)
+                .with("smokeTestSeconds", 840)
+                .load().pipeline();
+        assertEquals(new PipelineConfig(Optional.of("release.team+eks@example.co.uk"), "releases/shop-v2.zip",
+                45, 30, 1500, 840), custom);
+        assertEquals(Optional.empty(), TestContext.defaults().with("approvalEmail", "").load().pipeline().approvalEmail(),
+                "an empty email means no subscription");
+        assertEquals("app.zip", TestContext.defaults().with("sourceObjectKey", "app.zip").load().pipeline()
+                .sourceObjectKey(), "a key at the bucket's top level");
+    }
+
+    @Test
     void clusterNameDefaultsToTheAppName() {
         assertEquals("shop", TestContext.defaults().with("appName", "shop").load().cluster().clusterName());
         assertEquals("Shop_1", TestContext.defaults().with("clusterName", "Shop_1").load().cluster().clusterName());

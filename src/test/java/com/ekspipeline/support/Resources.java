@@ -43,4 +43,24 @@ public final class Resources {
     public static List<String> logicalIds(final Template template, final String type) {
         return List.copyOf(ofType(template, type).keySet());
     }
+
+    /** A JSON object held in a string property, such as an action's UserParameters. */
+    public static Map<String, Object> parseJson(final String json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(json,
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A JSON list held in a string property, such as a CodeBuild action's EnvironmentVariables. */
+    public static List<Map<String, Object>> parseJsonList(final String json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(json,
+                    new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() { });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

@@ -1,0 +1,98 @@
+package com.ekspipeline.pipeline;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The pipeline's source: the sample service ({@code app/}) and its manifests ({@code k8s/}), zipped the
+ * way the S3 source action hands them to CodeBuild. {@code cdk deploy} seeds the source bucket with it
+ * and {@code scripts/release} uploads a new version of it.
+ *
+ * <p>The zip is byte-for-byte repeatable (sorted entries, fixed timestamps): the same files give the
+ * same asset hash, so a deploy without changes to {@code app/} or {@code k8s/} uploads nothing and
+ * starts no pipeline run.
+ */
+public final class SourceBundle {
+
+    static final List<String> ROOTS = List.of("app", "k8s");
+    private static final LocalDateTime FIXED_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+
+    private SourceBundle() {
+    }
+
+    /** The relative paths that go into the zip, sorted; build output ({@code target/}) stays out. */
+    public static List<String> files(final Path projectRoot) {
+        return ROOTS.stream().flatMap(root -> walk(projectRoot.resolve(root)))
+                .map(file -> projectRoot.relativize(file).toString().replace('\\', '/'))
+                .filter(path -> !path.contains("/target/"))
+                .sorted()
+                .toList();
+    }
+
+    public static byte[] zip(final Path projectRoot) {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (final String path : files(projectRoot)) {
+                final ZipEntry entry = new ZipEntry(path);
+                entry.setTimeLocal(FIXED_TIME);
+                zip.putNextEntry(entry);
+                zip.write(Files.readAllBytes(projectRoot.resolve(path)));
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot package the pipeline source", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Writes the zip as {@code <directory>/<file name of objectKey>} and returns the directory, ready to
+     * be an asset whose extraction leaves exactly that one object in the bucket.
+     */
+    public static Path stage(final Path projectRoot, final Path directory, final String objectKey) {
+        try {
+            Files.createDirectories(directory);
+            final Path target = directory.resolve(Path.of(objectKey).getFileName().toString());
+            final byte[] zip = zip(projectRoot);
+            if (!Files.exists(target) || !java.util.Arrays.equals(Files.readAllBytes(target), zip)) {
+                Files.write(target, zip);
+            }
+            return directory;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the pipeline source to " + directory, e);
+        }
+    }
+
+    private static Stream<Path> walk(final Path root) {
+        if (!Files.isDirectory(root)) {
+            throw new IllegalStateException("The pipeline source needs " + root + "; run from the project root.");
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).toList().stream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code scripts/release}: writes the zip to the path given. */
+    public static void main(final String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: SourceBundle <zip file to write>");
+            System.exit(2);
+        }
+        final Path out = Path.of(args[0]);
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        Files.write(out, zip(Path.of("")));
+        System.out.println("wrote " + out + " (" + files(Path.of("")).size() + " files)");
+    }
+}
