@@ -1,0 +1,56 @@
+"""A moto_server on 127.0.0.1 for the scripts' tests: a fake AWS that never leaves loopback."""
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-2",
+    "AWS_REGION": "us-east-2",
+}
+
+
+class MotoServer:
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/moto-api/", timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.2)
+        self.process.kill()
+        raise RuntimeError("moto_server did not start on " + self.url)
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def environment(self):
+        """The environment for an AWS CLI or boto3 process aimed at this server only."""
+        env = dict(os.environ)
+        for key in [k for k in env if k.startswith("AWS_")]:
+            del env[key]
+        env.update(CREDENTIALS)
+        env["AWS_ENDPOINT_URL"] = self.url
+        return env
+
+    def client(self, service):
+        import boto3
+
+        return boto3.client(service, endpoint_url=self.url, region_name=CREDENTIALS["AWS_REGION"],
+                            aws_access_key_id="testing", aws_secret_access_key="testing",
+                            aws_session_token="testing")

@@ -1,0 +1,58 @@
+"""scripts/release against moto_server on 127.0.0.1. Run: python3 -m unittest discover --start-directory tests"""
+import io
+import json
+import pathlib
+import subprocess
+import unittest
+import zipfile
+
+from moto_server import MotoServer
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+# The outputs scripts/release reads, as the Pipeline stack declares them.
+STACK = {
+    "Resources": {"SourceBucket": {"Type": "AWS::S3::Bucket",
+                                   "Properties": {"VersioningConfiguration": {"Status": "Enabled"}}}},
+    "Outputs": {
+        "SourceBucketName": {"Value": {"Ref": "SourceBucket"}},
+        "SourceObjectKey": {"Value": "source/eks-pipeline.zip"},
+        "PipelineName": {"Value": "eks-pipeline"},
+    },
+}
+
+
+class ReleaseTest(unittest.TestCase):
+    def setUp(self):
+        self.moto = MotoServer().__enter__()
+        self.addCleanup(self.moto.__exit__)
+
+    def release(self, *args):
+        return subprocess.run([str(ROOT / "scripts" / "release"), *args], cwd=ROOT, env=self.moto.environment(),
+                              capture_output=True, text=True, timeout=300, check=False)
+
+    def test_uploads_the_source_zip_to_the_stacks_bucket_and_key(self):
+        cloudformation = self.moto.client("cloudformation")
+        cloudformation.create_stack(StackName="eks-pipeline-pipeline", TemplateBody=json.dumps(STACK))
+        bucket = cloudformation.describe_stack_resource(
+            StackName="eks-pipeline-pipeline", LogicalResourceId="SourceBucket",
+        )["StackResourceDetail"]["PhysicalResourceId"]
+
+        result = self.release()
+
+        self.assertEqual(0, result.returncode, result.stdout + result.stderr)
+        self.assertIn(f"Uploaded s3://{bucket}/source/eks-pipeline.zip", result.stdout)
+        body = self.moto.client("s3").get_object(Bucket=bucket, Key="source/eks-pipeline.zip")["Body"].read()
+        names = zipfile.ZipFile(io.BytesIO(body)).namelist()
+        self.assertIn("app/pom.xml", names)
+        self.assertIn("k8s/overlays/production/kustomization.yaml", names)
+        self.assertFalse([n for n in names if "/target/" in n], "no build output")
+
+    def test_fails_with_a_sentence_when_the_stack_is_not_deployed(self):
+        result = self.release("shop")
+        self.assertNotEqual(0, result.returncode)
+        self.assertIn("Stack shop-pipeline has no SourceBucketName/SourceObjectKey outputs", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
