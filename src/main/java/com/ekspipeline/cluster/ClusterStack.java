@@ -1,6 +1,7 @@
 package com.ekspipeline.cluster;
 
 import com.ekspipeline.AppStack;
+import com.ekspipeline.Nag;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.ClusterConfig;
 import com.ekspipeline.config.LogRetention;
@@ -115,6 +116,8 @@ public final class ClusterStack extends AppStack {
                 .build();
         CfnOutput.Builder.create(this, "ClusterName").value(cluster.getClusterName()).build();
 
+        excuseNagFindings(nodeGroups, addons, autoscaler);
+
         KubectlLayer.skewWarning(settings.kubernetesVersion())
                 .ifPresent(warning -> Annotations.of(this).addWarningV2("eks-pipeline:kubectlVersionSkew", warning));
         if (settings.adminPrincipalArns().isEmpty()) {
@@ -137,5 +140,41 @@ public final class ClusterStack extends AppStack {
                 .kubectlLayer(KubectlLayer.create(this))
                 .privateSubnets(vpc.getPrivateSubnets())
                 .build();
+    }
+
+    /** What cdk-nag reports here that AWS or CDK requires; everything else is fixed, not excused. */
+    private void excuseNagFindings(final NodeGroups nodeGroups, final ClusterAddons addons,
+                                   final ClusterAutoscaler autoscaler) {
+        Nag.suppress(cluster, "AwsSolutions-EKS1", "The public endpoint accepts only endpointPublicCidrs (config) and "
+                + "IAM-authenticated callers; in-VPC callers (nodes, kubectl handler, deploy projects) use the "
+                + "private endpoint.");
+        Nag.suppress(cluster.getRole(), "AwsSolutions-IAM4", "EKS requires AmazonEKSClusterPolicy on the "
+                + "cluster role; AWS maintains it as the API evolves.", Nag.managedPolicy("AmazonEKSClusterPolicy"));
+        nodeGroups.getGroups().forEach(group -> Nag.suppress(group.getRole(), "AwsSolutions-IAM4",
+                "The three policies AWS documents as required for a managed node group's role.",
+                Nag.managedPolicy("AmazonEKSWorkerNodePolicy"), Nag.managedPolicy("AmazonEKS_CNI_Policy"),
+                Nag.managedPolicy("AmazonEC2ContainerRegistryReadOnly")));
+        Nag.suppress(addons, "AwsSolutions-IAM4", "The EBS CSI driver add-on's documented policy; it creates "
+                + "and attaches volumes only for the cluster's claims.",
+                Nag.managedPolicy("service-role/AmazonEBSCSIDriverPolicy"));
+        Nag.suppress(cluster.getAlbController(), "AwsSolutions-IAM5", "The AWS Load Balancer Controller's "
+                + "policy as AWS publishes it: Describe* calls take no resource, and the ELB and security group "
+                + "actions are limited by the elbv2.k8s.aws/cluster tag conditions.",
+                "Resource::*", Nag.matching("^Resource::arn:<AWS::Partition>:(ec2|elasticloadbalancing):\\*:\\*:.*$"));
+        Nag.suppress(autoscaler, "AwsSolutions-IAM5", "The autoscaler's Describe* calls take no resource; the "
+                + "resize actions are limited to groups tagged as owned by this cluster.",
+                "Resource::*", Nag.matching("^Resource::arn:aws:autoscaling:.*:autoScalingGroup:\\*:autoScalingGroupName/\\*$"));
+        final String provider = "Cluster/KubectlProvider";
+        Nag.suppressPath(this, provider, "AwsSolutions-IAM4", "CDK's kubectl handler: the Lambda basic and VPC "
+                + "execution roles and ECR read access for its layer, as CDK defines them.",
+                Nag.managedPolicy("service-role/AWSLambdaBasicExecutionRole"),
+                Nag.managedPolicy("service-role/AWSLambdaVPCAccessExecutionRole"),
+                Nag.managedPolicy("AmazonEC2ContainerRegistryReadOnly"),
+                Nag.matching("^Policy::.*AmazonElasticContainerRegistryPublicReadOnly.*$"));
+        Nag.suppressPath(this, provider, "AwsSolutions-L1", "CDK pins the kubectl handler's Python runtime to the "
+                + "one its kubectl layer is built and tested for.");
+        Nag.suppressPath(this, provider, "AwsSolutions-IAM5", "CDK's provider framework invokes any version of "
+                + "its own handler function (the :* suffix), nothing else.",
+                Nag.matching("^Resource::<ClusterKubectlProviderHandler[0-9A-F]+\\.Arn>:\\*$"));
     }
 }

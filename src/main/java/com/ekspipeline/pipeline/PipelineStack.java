@@ -1,6 +1,7 @@
 package com.ekspipeline.pipeline;
 
 import com.ekspipeline.AppStack;
+import com.ekspipeline.Nag;
 import com.ekspipeline.cluster.ClusterStack;
 import com.ekspipeline.cluster.Stage;
 import com.ekspipeline.config.AppConfig;
@@ -52,6 +53,7 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Alias;
+import software.amazon.awscdk.services.kms.IAlias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
@@ -68,6 +70,7 @@ import software.amazon.awscdk.services.s3.deployment.Source;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.constructs.Construct;
+import software.constructs.IConstruct;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,6 +99,9 @@ public final class PipelineStack extends AppStack {
     private final Pipeline pipeline;
     private final Bucket sourceBucket;
     private final Map<Stage, Role> deployRoles = new EnumMap<>(Stage.class);
+    /** CodeBuild's output encryption, named explicitly: the account's AWS-managed S3 key, at no cost. */
+    private IAlias artifactKey;
+    private Role smokeTestRole;
 
     public PipelineStack(final Construct scope, final String id, final AppConfig config, final IVpc vpc,
                          final ClusterStack clusterStack) {
@@ -128,6 +134,7 @@ public final class PipelineStack extends AppStack {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
 
+        artifactKey = Alias.fromAliasName(this, "S3Key", "alias/aws/s3");
         final PipelineProject build = buildProject(config, images);
         final Map<Stage, PipelineProject> deploys = new EnumMap<>(Stage.class);
         final List<Construct> deployPrerequisites = new ArrayList<>();
@@ -202,6 +209,7 @@ public final class PipelineStack extends AppStack {
                 .targets(List.of(new CodePipeline(pipeline)))
                 .build();
 
+        excuseNagFindings(build, deploys);
         warnOnMixedArchitectures(config);
         output("SourceBucketName", sourceBucket.getBucketName(), "Upload new source versions here");
         output("SourceObjectKey", settings.sourceObjectKey(), "The key whose new versions start the pipeline");
@@ -258,6 +266,7 @@ public final class PipelineStack extends AppStack {
                 .environmentVariables(Map.of("REPOSITORY_URI",
                         BuildEnvironmentVariable.builder().value(images.getRepositoryUri()).build()))
                 .timeout(Duration.minutes(config.pipeline().buildTimeoutMinutes()))
+                .encryptionKey(artifactKey)
                 .logging(logging("BuildLogs"))
                 .build();
         Buildspecs.embed(build, "build.yml");
@@ -277,6 +286,64 @@ public final class PipelineStack extends AppStack {
     private static IBuildImage buildImage(final AppConfig config) {
         final boolean allArm = config.cluster().nodeGroups().stream().allMatch(NodeGroupConfig::arm);
         return allArm ? LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0 : LinuxBuildImage.STANDARD_7_0;
+    }
+
+    /** What cdk-nag reports here that comes from CDK's grants or AWS's own requirements. */
+    private void excuseNagFindings(final PipelineProject build, final Map<Stage, PipelineProject> deploys) {
+        final Object[] s3Grants = {"Action::s3:GetBucket*", "Action::s3:GetObject*", "Action::s3:List*",
+            "Action::s3:Abort*", "Action::s3:DeleteObject*",
+            Nag.matching("^Resource::<(Artifacts|SourceBucket)[0-9A-F]+\\.Arn>/\\*$")};
+        final String s3Reason = "CDK's bucket grants (grantRead/grantReadWrite) on the pipeline's own source and "
+                + "artifact buckets: object-level actions need the bucket/* resource.";
+        final Object kmsAlias = Nag.matching("^Resource::arn:aws:kms:.*:key/\\*$");
+        final String kmsReason = "An AWS-managed key is addressed through its alias: the key/* resource is "
+                + "limited by the kms:ResourceAliases condition on that one alias.";
+        final List<Construct> projectRoles = new ArrayList<>(List.of((Construct) build.getRole()));
+        deploys.values().forEach(deploy -> projectRoles.add((Construct) deploy.getRole()));
+        for (final Construct role : projectRoles) {
+            Nag.suppress(role, "AwsSolutions-IAM5", s3Reason, s3Grants);
+            Nag.suppress(role, "AwsSolutions-IAM5", "CodeBuild's own log stream and report group permissions, "
+                    + "which CDK scopes to this project's name.", Nag.matching("^Resource::arn:aws:(logs|codebuild):.*$"));
+            Nag.suppress(role, "AwsSolutions-IAM5", kmsReason + " CodeBuild's grant on its encryption key.",
+                    "Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*", kmsAlias);
+        }
+        Nag.suppress(build.getRole(), "AwsSolutions-IAM5", "ecr:GetAuthorizationToken takes no resource; the push "
+                + "actions are limited to the pipeline's repository.", "Resource::*");
+        deploys.values().forEach(deploy -> {
+            Nag.suppress(deploy, "AwsSolutions-IAM5", "CodeBuild in a VPC must create and describe network "
+                    + "interfaces (ec2:Describe* take no resource); CDK scopes the rest to this account's "
+                    + "network interfaces in the project's subnets.", "Resource::*",
+                    Nag.matching("^Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/\\*$"));
+            Nag.suppress(deploy.getRole(), "AwsSolutions-IAM5", "CodeBuild in a VPC must create network "
+                    + "interfaces; CDK scopes them to this account's network interfaces in the project's subnets.",
+                    Nag.matching("^Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/\\*$"));
+        });
+        Nag.suppress(smokeTestRole, "AwsSolutions-IAM5", "codepipeline:PutJobSuccessResult and PutJobFailureResult "
+                + "take no resource (CodePipeline has no job ARNs).", "Resource::*");
+        Nag.suppress(pipeline.getRole(), "AwsSolutions-IAM5", s3Reason, s3Grants);
+        Nag.suppressPath(this, "Pipeline/Source/Source/CodePipelineActionRole", "AwsSolutions-IAM5", s3Reason, s3Grants);
+        for (final String stage : List.of("Staging", "Production")) {
+            Nag.suppressPath(this, "Pipeline/" + stage + "/SmokeTest/CodePipelineActionRole", "AwsSolutions-IAM5",
+                    "CDK's Lambda invoke action: lambda:ListFunctions takes no resource, and invoke covers the "
+                            + "smoke-test function's versions (:*).",
+                    "Resource::*", Nag.matching("^Resource::<SmokeTest[0-9A-F]+\\.Arn>:\\*$"));
+        }
+        Nag.suppressPath(this, "Pipeline/Production/Approve/CodePipelineActionRole", "AwsSolutions-IAM5", kmsReason,
+                "Action::kms:GenerateDataKey*", kmsAlias);
+
+        final IConstruct seeder = Nag.childStartingWith(this, "Custom::CDKBucketDeployment");
+        Nag.suppress(seeder, "AwsSolutions-IAM4", "CDK's BucketDeployment function uses the Lambda basic "
+                + "execution role for its logs.", Nag.managedPolicy("service-role/AWSLambdaBasicExecutionRole"));
+        Nag.suppress(seeder, "AwsSolutions-L1", "CDK pins BucketDeployment's Python runtime to the one its AWS CLI "
+                + "layer is built for.");
+        Nag.suppress(seeder, "AwsSolutions-IAM5", "CDK's BucketDeployment copies from the CDK asset bucket into "
+                + "the source bucket: object actions on bucket/*.", "Action::s3:GetBucket*", "Action::s3:GetObject*",
+                "Action::s3:List*", "Action::s3:Abort*", "Action::s3:DeleteObject*",
+                Nag.matching("^Resource::<SourceBucket[0-9A-F]+\\.Arn>/\\*$"),
+                Nag.matching("^Resource::arn:aws:s3:::cdk-[a-z0-9]+-assets-.*/\\*$"));
+        Nag.suppress(Nag.childStartingWith(this, "BucketNotificationsHandler"), "AwsSolutions-IAM4", "CDK's handler "
+                + "that turns on EventBridge notifications for the source bucket uses the Lambda basic execution "
+                + "role for its logs.", Nag.managedPolicy("service-role/AWSLambdaBasicExecutionRole"));
     }
 
     private void warnOnMixedArchitectures(final AppConfig config) {
@@ -308,6 +375,7 @@ public final class PipelineStack extends AppStack {
                         .build())
                 .environmentVariables(variables)
                 .timeout(Duration.minutes(config.pipeline().deployTimeoutMinutes()))
+                .encryptionKey(artifactKey)
                 .logging(logging(stage.title() + "DeployLogs"))
                 .build();
         Buildspecs.embed(deploy, "deploy.yml");
@@ -315,7 +383,16 @@ public final class PipelineStack extends AppStack {
     }
 
     private Function smokeTestFunction(final PipelineConfig settings) {
+        final LogGroup logs = logGroup("SmokeTestLogs");
+        // Its own role instead of AWSLambdaBasicExecutionRole: it writes only to its own log group.
+        final Role role = Role.Builder.create(this, "SmokeTestRole")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description("The smoke-test Lambda: its own logs, and reporting to CodePipeline")
+                .build();
+        logs.grantWrite(role);
+        smokeTestRole = role;
         return Function.Builder.create(this, "SmokeTest")
+                .role(role)
                 .description("Smoke-tests a stage's service for the pipeline")
                 .runtime(Runtime.PYTHON_3_14)
                 .architecture(Architecture.ARM_64)
@@ -324,7 +401,7 @@ public final class PipelineStack extends AppStack {
                         .exclude(List.of("test_*.py", "__pycache__")).build()))
                 .memorySize(128)
                 .timeout(Duration.seconds(settings.smokeTestSeconds() + 60L))
-                .logGroup(logGroup("SmokeTestLogs"))
+                .logGroup(logs)
                 .build();
     }
 

@@ -80,4 +80,10 @@ public final class TestContext {
         final App app = new App(AppProps.builder().context(context).build());
         return Deployment.create(app, load());
     }
+
+    /** The whole app, synthesizing into {@code outdir} (for checks that read what synth writes). */
+    public Deployment deploy(final Path outdir) {
+        final App app = new App(AppProps.builder().context(context).outdir(outdir.toString()).build());
+        return Deployment.create(app, load());
+    }
 }
