@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -62,7 +63,7 @@ public final class SourceBundle {
             Files.createDirectories(directory);
             final Path target = directory.resolve(Path.of(objectKey).getFileName().toString());
             final byte[] zip = zip(projectRoot);
-            if (!Files.exists(target) || !java.util.Arrays.equals(Files.readAllBytes(target), zip)) {
+            if (!Files.exists(target) || !Arrays.equals(Files.readAllBytes(target), zip)) {
                 Files.write(target, zip);
             }
             return directory;

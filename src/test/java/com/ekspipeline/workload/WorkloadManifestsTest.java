@@ -31,8 +31,11 @@ class WorkloadManifestsTest {
     /** Kubernetes Java client major version → the Kubernetes version its models were generated from. */
     private static final Map<String, String> SCHEMA_CLIENT_FOR_KUBERNETES = Map.of("1.35", "26");
 
+    private static final Map<Stage, List<Map<String, Object>>> RENDERED = new java.util.EnumMap<>(Stage.class);
+
+    /** Each overlay rendered once per run; kubectl kustomize is the slow part. */
     private static List<Map<String, Object>> render(final Stage stage) {
-        return Kustomize.render(Path.of("k8s", "overlays", stage.namespace()));
+        return RENDERED.computeIfAbsent(stage, s -> Kustomize.render(Path.of("k8s", "overlays", s.namespace())));
     }
 
     private static Map<String, Object> only(final List<Map<String, Object>> objects, final String kind,
