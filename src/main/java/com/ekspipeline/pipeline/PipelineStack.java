@@ -100,8 +100,7 @@ public final class PipelineStack extends AppStack {
     private final Bucket sourceBucket;
     private final Map<Stage, Role> deployRoles = new EnumMap<>(Stage.class);
     /** CodeBuild's output encryption, named explicitly: the account's AWS-managed S3 key, at no cost. */
-    private IAlias artifactKey;
-    private Role smokeTestRole;
+    private final IAlias artifactKey;
 
     public PipelineStack(final Construct scope, final String id, final AppConfig config, final IVpc vpc,
                          final ClusterStack clusterStack) {
@@ -209,7 +208,7 @@ public final class PipelineStack extends AppStack {
                 .targets(List.of(new CodePipeline(pipeline)))
                 .build();
 
-        excuseNagFindings(build, deploys);
+        excuseNagFindings(build, deploys, smokeTest);
         warnOnMixedArchitectures(config);
         output("SourceBucketName", sourceBucket.getBucketName(), "Upload new source versions here");
         output("SourceObjectKey", settings.sourceObjectKey(), "The key whose new versions start the pipeline");
@@ -289,7 +288,8 @@ public final class PipelineStack extends AppStack {
     }
 
     /** What cdk-nag reports here that comes from CDK's grants or AWS's own requirements. */
-    private void excuseNagFindings(final PipelineProject build, final Map<Stage, PipelineProject> deploys) {
+    private void excuseNagFindings(final PipelineProject build, final Map<Stage, PipelineProject> deploys,
+                                   final Function smokeTest) {
         final Object[] s3Grants = {"Action::s3:GetBucket*", "Action::s3:GetObject*", "Action::s3:List*",
             "Action::s3:Abort*", "Action::s3:DeleteObject*",
             Nag.matching("^Resource::<(Artifacts|SourceBucket)[0-9A-F]+\\.Arn>/\\*$")};
@@ -298,9 +298,9 @@ public final class PipelineStack extends AppStack {
         final Object kmsAlias = Nag.matching("^Resource::arn:aws:kms:.*:key/\\*$");
         final String kmsReason = "An AWS-managed key is addressed through its alias: the key/* resource is "
                 + "limited by the kms:ResourceAliases condition on that one alias.";
-        final List<Construct> projectRoles = new ArrayList<>(List.of((Construct) build.getRole()));
-        deploys.values().forEach(deploy -> projectRoles.add((Construct) deploy.getRole()));
-        for (final Construct role : projectRoles) {
+        final List<IConstruct> projectRoles = new ArrayList<>(List.of(build.getRole()));
+        deploys.values().forEach(deploy -> projectRoles.add(deploy.getRole()));
+        for (final IConstruct role : projectRoles) {
             Nag.suppress(role, "AwsSolutions-IAM5", s3Reason, s3Grants);
             Nag.suppress(role, "AwsSolutions-IAM5", "CodeBuild's own log stream and report group permissions, "
                     + "which CDK scopes to this project's name.", Nag.matching("^Resource::arn:aws:(logs|codebuild):.*$"));
@@ -311,14 +311,12 @@ public final class PipelineStack extends AppStack {
                 + "actions are limited to the pipeline's repository.", "Resource::*");
         deploys.values().forEach(deploy -> {
             Nag.suppress(deploy, "AwsSolutions-IAM5", "CodeBuild in a VPC must create and describe network "
-                    + "interfaces (ec2:Describe* take no resource); CDK scopes the rest to this account's "
-                    + "network interfaces in the project's subnets.", "Resource::*",
-                    Nag.matching("^Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/\\*$"));
+                    + "interfaces, and those ec2 actions take no resource.", "Resource::*");
             Nag.suppress(deploy.getRole(), "AwsSolutions-IAM5", "CodeBuild in a VPC must create network "
                     + "interfaces; CDK scopes them to this account's network interfaces in the project's subnets.",
                     Nag.matching("^Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/\\*$"));
         });
-        Nag.suppress(smokeTestRole, "AwsSolutions-IAM5", "codepipeline:PutJobSuccessResult and PutJobFailureResult "
+        Nag.suppress(smokeTest.getRole(), "AwsSolutions-IAM5", "codepipeline:PutJobSuccessResult and PutJobFailureResult "
                 + "take no resource (CodePipeline has no job ARNs).", "Resource::*");
         Nag.suppress(pipeline.getRole(), "AwsSolutions-IAM5", s3Reason, s3Grants);
         Nag.suppressPath(this, "Pipeline/Source/Source/CodePipelineActionRole", "AwsSolutions-IAM5", s3Reason, s3Grants);
@@ -390,7 +388,6 @@ public final class PipelineStack extends AppStack {
                 .description("The smoke-test Lambda: its own logs, and reporting to CodePipeline")
                 .build();
         logs.grantWrite(role);
-        smokeTestRole = role;
         return Function.Builder.create(this, "SmokeTest")
                 .role(role)
                 .description("Smoke-tests a stage's service for the pipeline")

@@ -349,7 +349,6 @@ class PipelineStackTest {
     }
 
     private static List<String> actionsOf(final Map<String, Object> statement) {
-        final Object action = statement.get("Action");
-        return action instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of(String.valueOf(action));
+        return Resources.strings(statement.get("Action"));
     }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 public final class Kustomize {
 
     private static final ObjectMapper YAML = new YAMLMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private Kustomize() {
     }
@@ -46,7 +47,7 @@ public final class Kustomize {
 
     public static String toJson(final Map<String, Object> object) {
         try {
-            return JsonMapper.builder().build().writeValueAsString(object);
+            return JSON.writeValueAsString(object);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,13 +1,19 @@
 package com.ekspipeline.support;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awscdk.assertions.Template;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /** Small readers over a synthesized template, for assertions that Match cannot express. */
 public final class Resources {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Resources() {
     }
@@ -46,21 +52,24 @@ public final class Resources {
 
     /** A JSON object held in a string property, such as an action's UserParameters. */
     public static Map<String, Object> parseJson(final String json) {
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(json,
-                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return read(json, new TypeReference<>() { });
     }
 
     /** A JSON list held in a string property, such as a CodeBuild action's EnvironmentVariables. */
     public static List<Map<String, Object>> parseJsonList(final String json) {
+        return read(json, new TypeReference<>() { });
+    }
+
+    private static <T> T read(final String json, final TypeReference<T> type) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(json,
-                    new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() { });
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return JSON.readValue(json, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    /** A policy field that is one string or a list of them (Action, Resource), as a list. */
+    public static List<String> strings(final Object value) {
+        return value instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of(String.valueOf(value));
     }
 }

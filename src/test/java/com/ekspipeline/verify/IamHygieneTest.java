@@ -1,6 +1,7 @@
 package com.ekspipeline.verify;
 
 import com.ekspipeline.Deployment;
+import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,15 +60,11 @@ class IamHygieneTest {
         return all;
     }
 
-    private static List<String> values(final Object value) {
-        return value instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of(String.valueOf(value));
-    }
-
     @Test
     void noStatementAllowsEveryActionOfEveryOrAnyService() {
         final List<String> offenders = statements().stream()
                 .filter(s -> "Allow".equals(s.getValue().get("Effect")))
-                .filter(s -> values(s.getValue().get("Action")).stream().anyMatch(a -> a.equals("*") || a.endsWith(":*")))
+                .filter(s -> Resources.strings(s.getValue().get("Action")).stream().anyMatch(a -> a.equals("*") || a.endsWith(":*")))
                 .map(s -> s.getKey() + " " + s.getValue().get("Action")).toList();
         assertEquals(List.of(), offenders);
         assertFalse(statements().isEmpty());
@@ -80,7 +77,7 @@ class IamHygieneTest {
         int wildcards = 0;
         for (final Map.Entry<String, Map<String, Object>> statement : statements()) {
             if (!"Allow".equals(statement.getValue().get("Effect"))
-                    || values(statement.getValue().get("Resource")).stream().noneMatch(r -> r.contains("*"))) {
+                    || Resources.strings(statement.getValue().get("Resource")).stream().noneMatch(r -> r.contains("*"))) {
                 continue;
             }
             wildcards++;

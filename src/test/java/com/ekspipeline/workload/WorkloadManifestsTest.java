@@ -12,13 +12,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -31,7 +32,7 @@ class WorkloadManifestsTest {
     /** Kubernetes Java client major version → the Kubernetes version its models were generated from. */
     private static final Map<String, String> SCHEMA_CLIENT_FOR_KUBERNETES = Map.of("1.35", "26");
 
-    private static final Map<Stage, List<Map<String, Object>>> RENDERED = new java.util.EnumMap<>(Stage.class);
+    private static final Map<Stage, List<Map<String, Object>>> RENDERED = new EnumMap<>(Stage.class);
 
     /** Each overlay rendered once per run; kubectl kustomize is the slow part. */
     private static List<Map<String, Object>> render(final Stage stage) {
@@ -212,7 +213,7 @@ class WorkloadManifestsTest {
 
     @Test
     void aBrokenKustomizationFailsToRender() {
-        final IllegalStateException error = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        final IllegalStateException error = assertThrows(IllegalStateException.class,
                 () -> Kustomize.render(Path.of("k8s", "overlays", "missing")));
         assertTrue(error.getMessage().startsWith("kubectl kustomize k8s/overlays/missing failed"), error.getMessage());
     }
