@@ -3,7 +3,15 @@ package com.ekspipeline;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.ConfigException;
 import com.ekspipeline.config.ConfigLoader;
+import com.ekspipeline.cost.CostEstimate;
+import com.ekspipeline.cost.PriceTable;
+import com.ekspipeline.cost.SampleWorkload;
 import software.amazon.awscdk.App;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -12,6 +20,9 @@ import java.util.Optional;
 
 /** Entry point: reads the configuration once, wires the stacks, synthesizes. */
 public final class EksPipelineApp {
+
+    /** The cost estimate's file in the cloud assembly directory. */
+    public static final String COST_FILE = "cost-estimate.json";
 
     private EksPipelineApp() {
     }
@@ -31,7 +42,20 @@ public final class EksPipelineApp {
             return;
         }
         Deployment.create(app, config);
-        app.synth();
+        final Path assembly = Path.of(app.synth().getDirectory());
+        report(CostEstimate.of(config, app, PriceTable.load(), SampleWorkload.RELEASED), assembly);
+    }
+
+    /** Prints the estimate where {@code cdk synth} and {@code cdk deploy} show it, and keeps it for review. */
+    private static void report(final CostEstimate estimate, final Path assembly) {
+        final Path json = assembly.resolve(COST_FILE);
+        try {
+            Files.writeString(json, estimate.json());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + json, e);
+        }
+        System.err.print(estimate.table());
+        System.err.println("Written to " + Path.of("").toAbsolutePath().relativize(json.toAbsolutePath()));
     }
 
     @SuppressWarnings("unchecked")

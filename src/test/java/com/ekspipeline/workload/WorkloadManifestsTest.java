@@ -3,6 +3,7 @@ package com.ekspipeline.workload;
 import com.ekspipeline.cluster.DefaultStorageClass;
 import com.ekspipeline.cluster.Stage;
 import com.ekspipeline.cluster.StageNamespaces;
+import com.ekspipeline.cost.SampleWorkload;
 import com.ekspipeline.support.KubernetesSchema;
 import com.ekspipeline.support.Kustomize;
 import com.ekspipeline.support.TestContext;
@@ -16,6 +17,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,6 +57,25 @@ class WorkloadManifestsTest {
                     : current instanceof Map<?, ?> map ? map.get(step) : null;
         }
         return (T) current;
+    }
+
+    @Test
+    void theCostEstimateCountsWhatTheOverlaysCreate() {
+        int loadBalancers = 0;
+        final Map<Stage, Integer> minReplicas = new EnumMap<>(Stage.class);
+        final Set<String> claimSizes = new TreeSet<>();
+        for (Stage stage : Stage.values()) {
+            final List<Map<String, Object>> objects = render(stage);
+            loadBalancers += (int) objects.stream()
+                    .filter(o -> "Service".equals(o.get("kind")) && "LoadBalancer".equals(at(o, "spec.type"))).count();
+            minReplicas.put(stage, at(only(objects, "HorizontalPodAutoscaler", "hello"), "spec.minReplicas"));
+            final List<Map<String, Object>> claims = at(only(objects, "StatefulSet", "hello"), "spec.volumeClaimTemplates");
+            claims.forEach(claim -> claimSizes.add(at(claim, "spec.resources.requests.storage")));
+        }
+        assertEquals(Set.of(SampleWorkload.RELEASED.claimGiBPerReplica() + "Gi"), claimSizes);
+        assertEquals(SampleWorkload.RELEASED, new SampleWorkload(loadBalancers,
+                SampleWorkload.RELEASED.claimGiBPerReplica(), minReplicas.get(Stage.STAGING),
+                minReplicas.get(Stage.PRODUCTION)));
     }
 
     @Test

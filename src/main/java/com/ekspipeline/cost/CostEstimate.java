@@ -1,0 +1,243 @@
+package com.ekspipeline.cost;
+
+import com.ekspipeline.config.AppConfig;
+import com.ekspipeline.config.KubernetesVersions;
+import com.ekspipeline.config.NodeGroupConfig;
+import com.ekspipeline.config.OffHoursConfig;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import software.amazon.awscdk.services.ec2.CfnEIP;
+import software.amazon.awscdk.services.ec2.CfnNatGateway;
+import software.amazon.awscdk.services.kms.CfnKey;
+import software.constructs.IConstruct;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The running cost of one deployment, hour by hour and over 30 days, priced from {@link PriceTable}.
+ * Counts what the synthesized app creates (NAT gateways, addresses, keys), the configured node groups,
+ * and what the sample service adds once released ({@link SampleWorkload}).
+ */
+public record CostEstimate(String appName, String region, LocalDate pricedOn, List<Line> lines,
+                           BigDecimal nodesAtMaxSize30Days, List<String> assumptions) {
+
+    public static final int HOURS_PER_30_DAYS = 720;
+    private static final BigDecimal HOURS = BigDecimal.valueOf(HOURS_PER_30_DAYS);
+    private static final BigDecimal HOURS_PER_WEEK = BigDecimal.valueOf(168);
+
+    /** One priced item: {@code hourly} is exact, the 30-day figure is derived from it. */
+    public record Line(String item, String quantity, BigDecimal hourly) {
+
+        public BigDecimal per30Days() {
+            return hourly.multiply(HOURS);
+        }
+    }
+
+    public CostEstimate {
+        lines = List.copyOf(lines);
+        assumptions = List.copyOf(assumptions);
+    }
+
+    public BigDecimal hourlyTotal() {
+        return lines.stream().map(Line::hourly).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    public BigDecimal per30DaysTotal() {
+        return hourlyTotal().multiply(HOURS);
+    }
+
+    public static CostEstimate of(final AppConfig config, final IConstruct app, final PriceTable prices,
+                                  final SampleWorkload workload) {
+        final String region = config.region();
+        final List<Line> lines = new ArrayList<>();
+        final List<String> assumptions = new ArrayList<>();
+        assumptions.add("On-demand list prices for " + region + " as of " + prices.pricedOn() + " from "
+                + PriceTable.SOURCE + ", in USD before tax, credits, Savings Plans and free tiers; 30 days = "
+                + HOURS_PER_30_DAYS + " hours.");
+
+        final KubernetesVersions.Lifecycle lifecycle = KubernetesVersions.lookup(config.cluster().kubernetesVersion())
+                .orElseThrow();
+        final boolean standard = lifecycle.inStandardSupport(config.synthDay());
+        lines.add(new Line("EKS control plane (Kubernetes " + lifecycle.version() + ", "
+                + (standard ? "standard" : "extended") + " support)", "1 cluster",
+                prices.require(region, standard ? "eks-control-plane-standard" : "eks-control-plane-extended")));
+
+        final BigDecimal runningShare = config.billing().offHours()
+                .map(h -> BigDecimal.valueOf(h.runningHoursPerWeek()).divide(HOURS_PER_WEEK, 6, RoundingMode.HALF_UP))
+                .orElse(BigDecimal.ONE);
+        final BigDecimal gp3Hour = perHour(prices.require(region, "ebs-gp3"));
+        BigDecimal atMax = BigDecimal.ZERO;
+        int rootGiB = 0;
+        for (NodeGroupConfig group : config.cluster().nodeGroups()) {
+            final String type = pricedType(group, region, prices);
+            final BigDecimal node = prices.instanceHour(region, type).orElseThrow()
+                    .add(gp3Hour.multiply(BigDecimal.valueOf(group.diskSizeGiB())));
+            lines.add(new Line("Nodes of group " + group.name() + ": " + type + (group.spot() ? " spot" : " on-demand"),
+                    group.desiredSize() + " × " + type, prices.instanceHour(region, type).orElseThrow()
+                    .multiply(BigDecimal.valueOf(group.desiredSize())).multiply(runningShare)));
+            rootGiB += group.desiredSize() * group.diskSizeGiB();
+            atMax = atMax.add(node.multiply(BigDecimal.valueOf(group.maxSize())).multiply(runningShare));
+            if (group.spot()) {
+                assumptions.add("Node group " + group.name() + " runs on Spot, priced here at the on-demand price of "
+                        + type + " as an upper bound; Spot usually costs much less.");
+            } else if (group.instanceTypes().size() > 1) {
+                assumptions.add("Node group " + group.name() + " is priced at " + type
+                        + ", the first of its instance types, which EKS launches first for on-demand capacity.");
+            }
+        }
+        lines.add(new Line("Node root volumes (gp3)", rootGiB + " GiB",
+                gp3Hour.multiply(BigDecimal.valueOf(rootGiB)).multiply(runningShare)));
+        assumptions.add("Nodes: each group's desiredSize. The cluster autoscaler may grow groups to maxSize: "
+                + "nodes would then cost " + money(atMax.multiply(HOURS)) + " per 30 days.");
+        config.billing().offHours().ifPresent(hours -> assumptions.add(offHoursNote(hours)));
+
+        final int natGateways = count(app, CfnNatGateway.class);
+        lines.add(new Line("NAT gateways", String.valueOf(natGateways),
+                prices.require(region, "nat-gateway").multiply(BigDecimal.valueOf(natGateways))));
+
+        final int zones = config.availabilityZones().size();
+        final int lbAddresses = workload.loadBalancers() * zones;
+        final int elasticIps = count(app, CfnEIP.class);
+        lines.add(new Line("Public IPv4 addresses", elasticIps + " NAT + " + lbAddresses + " load balancer",
+                prices.require(region, "public-ipv4-address").multiply(BigDecimal.valueOf(elasticIps + lbAddresses))));
+        lines.add(new Line("Network Load Balancers (sample service)", String.valueOf(workload.loadBalancers()),
+                prices.require(region, "network-load-balancer").multiply(BigDecimal.valueOf(workload.loadBalancers()))));
+        lines.add(new Line("Persistent volumes (gp3, sample service)", workload.claimGiB() + " GiB",
+                gp3Hour.multiply(BigDecimal.valueOf(workload.claimGiB()))));
+        assumptions.add("Sample service, once released to both stages: " + workload.loadBalancers()
+                + " internet-facing NLBs with an address in each of " + zones + " zones, and "
+                + workload.claimGiBPerReplica() + " GiB volumes for " + workload.stagingReplicas() + " staging and "
+                + workload.productionReplicas() + " production replicas (the autoscalers' minimums). None of them "
+                + "exist before the first release.");
+
+        final int keys = count(app, CfnKey.class);
+        lines.add(new Line("KMS customer managed keys", String.valueOf(keys),
+                perHour(prices.require(region, "kms-key")).multiply(BigDecimal.valueOf(keys))));
+
+        final int gibPerDay = config.billing().estimatedLogGiBPerDay();
+        final BigDecimal logsMonth = prices.require(region, "logs-ingestion").multiply(BigDecimal.valueOf(gibPerDay * 30L))
+                .add(prices.require(region, "logs-storage")
+                        .multiply(BigDecimal.valueOf((long) gibPerDay * config.logRetentionDays())));
+        lines.add(new Line("Logs: control plane and VPC flow logs", gibPerDay + " GiB/day, " + config.logRetentionDays()
+                + "-day retention", perHour(logsMonth)));
+        assumptions.add("Logs: estimatedLogGiBPerDay (" + gibPerDay + ") of control-plane and VPC flow logs ingested into "
+                + "CloudWatch, kept for logRetentionDays uncompressed; a busy cluster's audit log alone can be more.");
+        assumptions.add("Not included: data processed by NAT gateways (" + money(prices.require(region, "nat-gateway-data"))
+                + " per GiB, image pulls included) and load balancers, data transfer out, CodeBuild and CodePipeline "
+                + "minutes, S3, ECR and Lambda usage, CloudWatch metrics.");
+        return new CostEstimate(config.appName(), region, prices.pricedOn(), lines, atMax.multiply(HOURS), assumptions);
+    }
+
+    /** The type a group is billed at: the first for on-demand (EKS launches in list order), the dearest for Spot. */
+    private static String pricedType(final NodeGroupConfig group, final String region, final PriceTable prices) {
+        if (!group.spot()) {
+            return group.instanceTypes().get(0);
+        }
+        return group.instanceTypes().stream()
+                .max((a, b) -> prices.instanceHour(region, a).orElseThrow()
+                        .compareTo(prices.instanceHour(region, b).orElseThrow()))
+                .orElseThrow();
+    }
+
+    private static String offHoursNote(final OffHoursConfig hours) {
+        return "Off-hours: nodes and their root volumes run " + formatHours(hours.runningHoursPerWeek())
+                + " of 168 hours a week (up at " + hours.scaleUpAt() + " on " + hours.scaleUpDays().size()
+                + " days, down at " + hours.scaleDownAt() + ", " + hours.timeZone() + ").";
+    }
+
+    private static String formatHours(final double hours) {
+        return hours == Math.rint(hours) ? String.valueOf((long) hours) : String.format("%.1f", hours);
+    }
+
+    private static BigDecimal perHour(final BigDecimal monthly) {
+        return monthly.divide(HOURS, 10, RoundingMode.HALF_UP);
+    }
+
+    private static int count(final IConstruct root, final Class<?> type) {
+        return (int) root.getNode().findAll().stream().filter(type::isInstance).count();
+    }
+
+    static String money(final BigDecimal amount) {
+        return "$" + amount.setScale(amount.compareTo(BigDecimal.ONE) < 0 ? 3 : 2, RoundingMode.HALF_UP).toPlainString();
+    }
+
+    /** The table printed after synth. */
+    public String table() {
+        final StringBuilder out = new StringBuilder();
+        out.append("Cost estimate for ").append(appName).append(" in ").append(region)
+                .append(" (USD, on-demand list prices of ").append(pricedOn).append(")\n");
+        final int width = Math.max(40, lines.stream().mapToInt(l -> l.item().length()).max().orElse(0));
+        final int qty = Math.max(20, lines.stream().mapToInt(l -> l.quantity().length()).max().orElse(0));
+        final String format = "  %-" + width + "s  %-" + qty + "s  %9s  %9s%n";
+        out.append(String.format(format, "Item", "Quantity", "Hourly", "30 days"));
+        for (Line line : lines) {
+            out.append(String.format(format, line.item(), line.quantity(), hourly(line.hourly()), monthly(line.per30Days())));
+        }
+        out.append(String.format(format, "Total", "", hourly(hourlyTotal()), monthly(per30DaysTotal())));
+        out.append("Assumptions:\n");
+        assumptions.forEach(a -> out.append("  - ").append(a).append('\n'));
+        return out.toString();
+    }
+
+    /** The same table as Markdown, for the README. */
+    public String markdown() {
+        final StringBuilder out = new StringBuilder("| Item | Quantity | Hourly | 30 days |\n|---|---|--:|--:|\n");
+        for (Line line : lines) {
+            out.append("| ").append(line.item()).append(" | ").append(line.quantity()).append(" | ")
+                    .append(hourly(line.hourly())).append(" | ").append(monthly(line.per30Days())).append(" |\n");
+        }
+        out.append("| **Total** | | **").append(hourly(hourlyTotal())).append("** | **")
+                .append(monthly(per30DaysTotal())).append("** |\n");
+        return out.toString();
+    }
+
+    /** The estimate as JSON, for {@code cdk.out/cost-estimate.json}. */
+    public String json() {
+        final Map<String, Object> root = new LinkedHashMap<>();
+        root.put("app", appName);
+        root.put("region", region);
+        root.put("currency", "USD");
+        root.put("pricedOn", pricedOn.toString());
+        root.put("hoursPer30Days", HOURS_PER_30_DAYS);
+        root.put("lines", lines.stream().map(l -> {
+            final Map<String, Object> line = new LinkedHashMap<>();
+            line.put("item", l.item());
+            line.put("quantity", l.quantity());
+            line.put("hourly", round(l.hourly(), 4));
+            line.put("per30Days", round(l.per30Days(), 2));
+            return line;
+        }).toList());
+        root.put("total", Map.of("hourly", round(hourlyTotal(), 4), "per30Days", round(per30DaysTotal(), 2)));
+        root.put("nodesAtMaxSizePer30Days", round(nodesAtMaxSize30Days, 2));
+        root.put("assumptions", assumptions);
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Optional<Line> line(final String itemPrefix) {
+        return lines.stream().filter(l -> l.item().startsWith(itemPrefix)).findFirst();
+    }
+
+    private static BigDecimal round(final BigDecimal value, final int scale) {
+        return value.setScale(scale, RoundingMode.HALF_UP);
+    }
+
+    private static String hourly(final BigDecimal value) {
+        return "$" + round(value, 4).toPlainString();
+    }
+
+    private static String monthly(final BigDecimal value) {
+        return "$" + round(value, 2).toPlainString();
+    }
+}

@@ -1,0 +1,101 @@
+package com.ekspipeline.cost;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The dated list prices in {@code prices.csv}: per region, the price of each item the cost estimate
+ * counts. A price that is missing stays missing; callers turn that into an error, never a zero.
+ */
+public final class PriceTable {
+
+    /** Where the table lives in the repository, for messages that tell the user what to edit. */
+    public static final String SOURCE = "src/main/resources/prices.csv";
+    private static final String EC2 = "ec2:";
+    private static final PriceTable DEFAULT = read();
+
+    private final LocalDate pricedOn;
+    private final Map<String, Map<String, BigDecimal>> byRegion;
+
+    private PriceTable(final LocalDate pricedOn, final Map<String, Map<String, BigDecimal>> byRegion) {
+        this.pricedOn = pricedOn;
+        this.byRegion = byRegion;
+    }
+
+    public static PriceTable load() {
+        return DEFAULT;
+    }
+
+    public LocalDate pricedOn() {
+        return pricedOn;
+    }
+
+    public Set<String> regions() {
+        return byRegion.keySet();
+    }
+
+    public boolean covers(final String region) {
+        return byRegion.containsKey(region);
+    }
+
+    /** The instance types priced in {@code region}, sorted. */
+    public Set<String> instanceTypes(final String region) {
+        final Set<String> types = new TreeSet<>();
+        byRegion.getOrDefault(region, Map.of()).keySet().stream()
+                .filter(item -> item.startsWith(EC2))
+                .forEach(item -> types.add(item.substring(EC2.length())));
+        return types;
+    }
+
+    public Optional<BigDecimal> price(final String region, final String item) {
+        return Optional.ofNullable(byRegion.getOrDefault(region, Map.of()).get(item));
+    }
+
+    public Optional<BigDecimal> instanceHour(final String region, final String instanceType) {
+        return price(region, EC2 + instanceType);
+    }
+
+    /** A price the estimate cannot do without; its absence is a broken table, not a user error. */
+    BigDecimal require(final String region, final String item) {
+        return price(region, item).orElseThrow(() -> new IllegalStateException(
+                SOURCE + " has no price for " + item + " in " + region));
+    }
+
+    private static PriceTable read() {
+        final Map<String, Map<String, BigDecimal>> rows = new TreeMap<>();
+        LocalDate pricedOn = null;
+        try (InputStream in = PriceTable.class.getResourceAsStream("/prices.csv");
+             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line : reader.lines().toList()) {
+                if (line.isBlank() || line.startsWith("#") || line.startsWith("region,")) {
+                    continue;
+                }
+                final String[] cells = line.split(",");
+                if (cells[0].equals("priced_on")) {
+                    pricedOn = LocalDate.parse(cells[1]);
+                } else {
+                    rows.computeIfAbsent(cells[0], r -> new TreeMap<>()).put(cells[1], new BigDecimal(cells[3]));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + SOURCE, e);
+        }
+        if (pricedOn == null) {
+            throw new IllegalStateException(SOURCE + " has no priced_on date");
+        }
+        rows.replaceAll((region, items) -> Collections.unmodifiableMap(items));
+        return new PriceTable(pricedOn, Collections.unmodifiableMap(rows));
+    }
+}
