@@ -4,7 +4,9 @@ import com.ekspipeline.AppStack;
 import com.ekspipeline.Nag;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.ClusterConfig;
+import com.ekspipeline.config.KubernetesVersions;
 import com.ekspipeline.config.LogRetention;
+import com.ekspipeline.cost.PriceTable;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
@@ -118,6 +120,12 @@ public final class ClusterStack extends AppStack {
 
         excuseNagFindings(nodeGroups, addons, autoscaler);
 
+        final PriceTable prices = PriceTable.load();
+        KubernetesVersions.lookup(settings.kubernetesVersion())
+                .flatMap(lifecycle -> KubernetesVersions.supportWarning(lifecycle, config.synthDay(),
+                        "$" + prices.price(config.region(), "eks-control-plane-standard").orElseThrow(),
+                        "$" + prices.price(config.region(), "eks-control-plane-extended").orElseThrow()))
+                .ifPresent(warning -> Annotations.of(this).addWarningV2("eks-pipeline:kubernetesSupport", warning));
         KubectlLayer.skewWarning(settings.kubernetesVersion())
                 .ifPresent(warning -> Annotations.of(this).addWarningV2("eks-pipeline:kubectlVersionSkew", warning));
         if (settings.adminPrincipalArns().isEmpty()) {

@@ -1,5 +1,6 @@
 package com.ekspipeline.config;
 
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,9 +13,11 @@ import java.util.Optional;
  * @param account           the target account when known; empty keeps the stacks account-agnostic
  * @param availabilityZones the zones the VPC spans; fixed in config so synth needs no lookup
  * @param logRetentionDays  retention of every log group the app creates
+ * @param synthDay          the day synth runs, for the Kubernetes version lifecycle
  * @param network           the VPC
  * @param cluster           the EKS cluster and its node groups
  * @param pipeline          the delivery pipeline
+ * @param billing           the budget alarm, cost assumptions and off-hours scale-down
  */
 public record AppConfig(
         String appName,
@@ -22,9 +25,11 @@ public record AppConfig(
         Optional<String> account,
         List<String> availabilityZones,
         int logRetentionDays,
+        LocalDate synthDay,
         NetworkConfig network,
         ClusterConfig cluster,
-        PipelineConfig pipeline) {
+        PipelineConfig pipeline,
+        BillingConfig billing) {
 
     public AppConfig {
         availabilityZones = List.copyOf(availabilityZones);

@@ -1,9 +1,16 @@
 package com.ekspipeline.config;
 
+import com.ekspipeline.cost.MonthlyBudget;
+import com.ekspipeline.cost.PriceTable;
+
+import java.time.DayOfWeek;
 import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,6 +40,13 @@ public final class ConfigLoader {
     static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?");
     private static final Pattern IPV4_CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
 
+    private static final Pattern TIME_OF_DAY = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
+    private static final Map<String, DayOfWeek> DAYS = Map.of("MON", DayOfWeek.MONDAY, "TUE", DayOfWeek.TUESDAY,
+            "WED", DayOfWeek.WEDNESDAY, "THU", DayOfWeek.THURSDAY, "FRI", DayOfWeek.FRIDAY,
+            "SAT", DayOfWeek.SATURDAY, "SUN", DayOfWeek.SUNDAY);
+    private static final List<String> WORKDAYS = List.of("MON", "TUE", "WED", "THU", "FRI");
+    private static final Set<String> OFF_HOURS_KEYS = Set.of("scaleDownAt", "scaleUpAt", "timeZone", "scaleUpDays");
+
     private static final Set<String> NODE_GROUP_KEYS = Set.of("name", "instanceTypes", "capacityType", "minSize",
             "desiredSize", "maxSize", "diskSizeGiB", "labels");
 
@@ -49,7 +63,7 @@ public final class ConfigLoader {
         final Settings s = new Settings(context);
         final String appName = s.string("appName", APP_NAME,
                 "3 to 20 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen");
-        final String region = s.string("region", REGION, "an AWS region code such as us-east-2");
+        final String region = region(s);
         final Optional<String> account = s.has("account")
                 ? Optional.of(s.string("account", ACCOUNT, "a 12-digit AWS account ID"))
                 : defaultAccount.filter(a -> ACCOUNT.matcher(a).matches());
@@ -58,13 +72,77 @@ public final class ConfigLoader {
         final NetworkConfig network = new NetworkConfig(
                 vpcCidr(s),
                 s.integer("natGateways", 1, Math.max(1, zones.size())));
-        final ClusterConfig cluster = cluster(s, appName, today);
+        final ClusterConfig cluster = cluster(s, appName, region, today);
         final PipelineConfig pipeline = pipeline(s);
+        final BillingConfig billing = billing(s);
         rejectUnknownKeys(s);
         if (!s.errors().isEmpty()) {
             throw new ConfigException(s.errors());
         }
-        return new AppConfig(appName, region, account, zones, retention, network, cluster, pipeline);
+        return new AppConfig(appName, region, account, zones, retention, today, network, cluster, pipeline, billing);
+    }
+
+    /** A region the price table covers, so that the cost estimate never prices anything at zero. */
+    private static String region(final Settings s) {
+        final String region = s.string("region", REGION, "an AWS region code such as us-east-2");
+        final PriceTable prices = PriceTable.load();
+        if (!region.isEmpty() && !prices.covers(region)) {
+            s.error("region", region, "a region whose prices " + PriceTable.SOURCE + " lists ("
+                    + String.join(", ", prices.regions()) + "); add its rows there to deploy elsewhere");
+            return "";
+        }
+        return region;
+    }
+
+    private static BillingConfig billing(final Settings s) {
+        final Optional<String> email = s.has("budgetEmail")
+                ? Optional.of(s.string("budgetEmail", EMAIL, "an email address such as ops@example.com, or empty"))
+                : Optional.empty();
+        return new BillingConfig(
+                s.integer("monthlyBudgetUsd", 1, 1_000_000),
+                email,
+                budgetAlertPercents(s),
+                s.integer("estimatedLogGiBPerDay", 0, 10_000),
+                s.has("offHours") ? offHours(s) : Optional.empty());
+    }
+
+    private static List<Integer> budgetAlertPercents(final Settings s) {
+        final List<Integer> percents = s.integerList("budgetAlertPercents", 1, 1, 1000);
+        if (percents.size() > MonthlyBudget.MAX_ACTUAL_ALERTS) {
+            s.error("budgetAlertPercents", percents, "a list of at most " + MonthlyBudget.MAX_ACTUAL_ALERTS
+                    + " percentages (AWS Budgets allows five alerts per budget and one is the forecast alert)");
+        }
+        return percents.stream().sorted().toList();
+    }
+
+    private static Optional<OffHoursConfig> offHours(final Settings s) {
+        final Map<String, Object> object = s.object("offHours", "with the keys "
+                + String.join(", ", sorted(OFF_HOURS_KEYS)) + ", or absent to keep the nodes running");
+        if (object == null) {
+            return Optional.empty();
+        }
+        final Settings o = s.nested(object, "offHours");
+        final int errorsBefore = o.errors().size();
+        final String down = o.string("scaleDownAt", TIME_OF_DAY, "a 24-hour time such as 20:00");
+        final String up = o.string("scaleUpAt", TIME_OF_DAY, "a 24-hour time such as 07:00");
+        final Object zone = o.rawValue("timeZone");
+        if (!(zone instanceof String z) || !ZoneId.getAvailableZoneIds().contains(z)) {
+            o.error("timeZone", zone, "an IANA time zone such as UTC or Europe/Berlin");
+        }
+        final List<String> days = o.has("scaleUpDays")
+                ? o.stringList("scaleUpDays", 1, d -> DAYS.containsKey(d.toUpperCase(Locale.ROOT)),
+                        "days such as MON, TUE, WED, THU, FRI")
+                : WORKDAYS;
+        if (!down.isEmpty() && down.equals(up)) {
+            o.error(o.path("scaleDownAt") + " and scaleUpAt are both " + down
+                    + "; they must differ, or the nodes would never run.");
+        }
+        rejectUnknownKeys(o);
+        if (o.errors().size() != errorsBefore) {
+            return Optional.empty();
+        }
+        return Optional.of(new OffHoursConfig(LocalTime.parse(down), LocalTime.parse(up), ZoneId.of((String) zone),
+                days.stream().map(d -> DAYS.get(d.toUpperCase(Locale.ROOT))).sorted().toList()));
     }
 
     private static PipelineConfig pipeline(final Settings s) {
@@ -117,7 +195,8 @@ public final class ConfigLoader {
         return cidr;
     }
 
-    private static ClusterConfig cluster(final Settings s, final String appName, final LocalDate today) {
+    private static ClusterConfig cluster(final Settings s, final String appName, final String region,
+                                         final LocalDate today) {
         final String clusterName = s.has("clusterName")
                 ? s.string("clusterName", CLUSTER_NAME,
                         "1 to 100 letters, digits, hyphens or underscores, starting with a letter or digit")
@@ -129,7 +208,7 @@ public final class ConfigLoader {
                         "IPv4 networks in CIDR form such as 203.0.113.0/24"),
                 s.stringList("adminPrincipalArns", 0, a -> IAM_PRINCIPAL_ARN.matcher(a).matches(),
                         "IAM role or user ARNs such as arn:aws:iam::123456789012:role/Admin"),
-                nodeGroups(s));
+                nodeGroups(s, region));
     }
 
     private static String kubernetesVersion(final Settings s, final LocalDate today) {
@@ -150,12 +229,12 @@ public final class ConfigLoader {
         return known.get().version();
     }
 
-    private static List<NodeGroupConfig> nodeGroups(final Settings s) {
+    private static List<NodeGroupConfig> nodeGroups(final Settings s, final String region) {
         final List<NodeGroupConfig> groups = new ArrayList<>();
         final List<Map<String, Object>> objects = s.objectList("nodeGroups", 1,
                 "a list of at least one node group object with the keys " + String.join(", ", sorted(NODE_GROUP_KEYS)));
         for (int i = 0; i < objects.size(); i++) {
-            groups.add(nodeGroup(s.nested(objects.get(i), "nodeGroups[" + i + "]")));
+            groups.add(nodeGroup(s.nested(objects.get(i), "nodeGroups[" + i + "]"), region));
         }
         final Set<String> names = new LinkedHashSet<>();
         for (NodeGroupConfig group : groups) {
@@ -166,7 +245,7 @@ public final class ConfigLoader {
         return groups;
     }
 
-    private static NodeGroupConfig nodeGroup(final Settings g) {
+    private static NodeGroupConfig nodeGroup(final Settings g, final String region) {
         final String name = g.string("name", NODE_GROUP_NAME,
                 "1 to 63 letters, digits, hyphens or underscores, starting with a letter or digit");
         final List<String> instanceTypes = g.stringList("instanceTypes", 1, t -> INSTANCE_TYPE.matcher(t).matches(),
@@ -175,6 +254,7 @@ public final class ConfigLoader {
             g.error("instanceTypes", instanceTypes, "instance types of one CPU architecture (all Graviton or none), "
                     + "because a node group runs one AMI");
         }
+        pricedInstanceTypes(g, region, instanceTypes);
         final boolean spot = g.oneOf("capacityType", Map.of("ON_DEMAND", false, "SPOT", true), false);
         final int errorsBefore = g.errors().size();
         final int min = g.integer("minSize", 0, 450);
@@ -191,6 +271,20 @@ public final class ConfigLoader {
                 : Map.of();
         rejectUnknownKeys(g);
         return new NodeGroupConfig(name, instanceTypes, spot, min, desired, max, disk, labels);
+    }
+
+    /** Every instance type must have a price, or the cost estimate would understate the bill. */
+    private static void pricedInstanceTypes(final Settings g, final String region, final List<String> types) {
+        if (region.isEmpty()) {
+            return;
+        }
+        final Set<String> priced = PriceTable.load().instanceTypes(region);
+        for (int i = 0; i < types.size(); i++) {
+            if (!priced.contains(types.get(i))) {
+                g.error("instanceTypes[" + i + "]", types.get(i), "an instance type " + PriceTable.SOURCE
+                        + " prices for " + region + " (" + String.join(", ", priced) + "); add its price there to use it");
+            }
+        }
     }
 
     /**

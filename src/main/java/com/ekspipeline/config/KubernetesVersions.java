@@ -7,7 +7,9 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +43,41 @@ public final class KubernetesVersions {
 
     public static Optional<Lifecycle> lookup(final String version) {
         return Optional.ofNullable(VERSIONS.get(version));
+    }
+
+    /** How many days ahead synth starts warning that standard support is about to end. */
+    public static final int WARN_DAYS_AHEAD = 90;
+
+    /**
+     * A warning when {@code lifecycle} is past standard support on {@code day}, or will be within
+     * {@link #WARN_DAYS_AHEAD} days; the prices are the control plane's hourly standard and extended ones.
+     */
+    public static Optional<String> supportWarning(final Lifecycle lifecycle, final LocalDate day,
+                                                  final String standardHourly, final String extendedHourly) {
+        final String upgrade = newestInStandardSupport(day)
+                .filter(newest -> !newest.version().equals(lifecycle.version()))
+                .map(newest -> " Upgrade kubernetesVersion to " + newest.version() + " (standard support until "
+                        + newest.endOfStandardSupport() + ").")
+                .orElse("");
+        if (!lifecycle.inStandardSupport(day)) {
+            return Optional.of("Kubernetes " + lifecycle.version() + " left EKS standard support on "
+                    + lifecycle.endOfStandardSupport() + ": the control plane is billed at the extended-support price, "
+                    + extendedHourly + " an hour instead of " + standardHourly + ", until " + lifecycle.endOfExtendedSupport()
+                    + ", when EKS upgrades it on its own." + upgrade);
+        }
+        final long daysLeft = ChronoUnit.DAYS.between(day, lifecycle.endOfStandardSupport());
+        if (daysLeft <= WARN_DAYS_AHEAD) {
+            return Optional.of("Kubernetes " + lifecycle.version() + " leaves EKS standard support on "
+                    + lifecycle.endOfStandardSupport() + ", in " + daysLeft + " days; from then on the control plane "
+                    + "costs " + extendedHourly + " an hour instead of " + standardHourly + "." + upgrade);
+        }
+        return Optional.empty();
+    }
+
+    /** The version with the latest end of standard support that is still in it on {@code day}. */
+    public static Optional<Lifecycle> newestInStandardSupport(final LocalDate day) {
+        return VERSIONS.values().stream().filter(v -> v.inStandardSupport(day))
+                .max(Comparator.comparing(Lifecycle::endOfStandardSupport));
     }
 
     public static Map<String, Lifecycle> all() {

@@ -149,6 +149,44 @@ final class Settings {
         return List.copyOf(result);
     }
 
+    /** A list of whole numbers, each from {@code min} to {@code max}, without repeats. */
+    List<Integer> integerList(final String key, final int minSize, final int min, final int max) {
+        final Object value = rawValue(key);
+        final List<?> list = toList(value);
+        final String allowed = "a list of " + (minSize > 0 ? "at least " + minSize + " " : "")
+                + "whole numbers from " + min + " to " + max;
+        if (list == null || list.size() < minSize) {
+            error(key, value, allowed);
+            return List.of();
+        }
+        final List<Integer> result = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            final Long parsed = toLong(list.get(i));
+            if (parsed == null || parsed < min || parsed > max) {
+                error(key + "[" + i + "]", list.get(i), "a whole number from " + min + " to " + max);
+            } else {
+                result.add(parsed.intValue());
+            }
+        }
+        if (new LinkedHashSet<>(result).size() != result.size()) {
+            error(key, value, "a list without repeated entries");
+        }
+        return List.copyOf(result);
+    }
+
+    /** One JSON object: an object in cdk.json, or a JSON string on the command line; null when invalid. */
+    Map<String, Object> object(final String key, final String allowed) {
+        final Object value = rawValue(key);
+        final Object parsed = value instanceof String s && s.trim().startsWith("{") ? parseJson(s) : value;
+        if (!(parsed instanceof Map<?, ?> map)) {
+            error(key, value, "an object " + allowed);
+            return null;
+        }
+        final Map<String, Object> object = new LinkedHashMap<>();
+        map.forEach((k, v) -> object.put(String.valueOf(k), v));
+        return object;
+    }
+
     /** A list of JSON objects: a JSON list in cdk.json, or a JSON string on the command line. */
     List<Map<String, Object>> objectList(final String key, final int minSize, final String allowed) {
         final Object value = rawValue(key);

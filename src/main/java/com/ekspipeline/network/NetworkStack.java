@@ -2,8 +2,11 @@ package com.ekspipeline.network;
 
 import com.ekspipeline.AppStack;
 import com.ekspipeline.config.AppConfig;
+import com.ekspipeline.config.BillingConfig;
 import com.ekspipeline.config.LogRetention;
+import com.ekspipeline.cost.MonthlyBudget;
 import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.Validations;
@@ -22,6 +25,7 @@ import software.constructs.Construct;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The VPC the cluster and the deploy projects live in: public subnets for load balancers and NAT, large
@@ -74,6 +78,15 @@ public final class NetworkStack extends AppStack {
         // Zones fixed in config are the design: synth needs no lookup and gives the same template everywhere.
         Validations.of(vpc).acknowledge(Acknowledgment.builder().id(FIXED_ZONES_WARNING)
                 .reason("availability zones are fixed in config so that synth needs no lookup").build());
+
+        // The budget lives in the stack deployed first and destroyed last, so it watches every other one.
+        final BillingConfig billing = config.billing();
+        billing.budgetEmail().ifPresentOrElse(
+                email -> new MonthlyBudget(this, "MonthlyBudget", config.appName(), billing, email),
+                () -> Annotations.of(this).addInfo("No budget alarm: set budgetEmail to be emailed when the "
+                        + "account's spend passes " + billing.budgetAlertPercents().stream().map(p -> p + "%")
+                        .collect(Collectors.joining(", ")) + " of monthlyBudgetUsd ($" + billing.monthlyBudgetUsd()
+                        + ") in a month."));
     }
 
     public IVpc getVpc() {

@@ -236,6 +236,19 @@ class ClusterStackTest {
     }
 
     @Test
+    void noSupportWarningWhileTheVersionIsWellInsideStandardSupport() {
+        Annotations.fromStack(stack).hasNoWarning("/Cluster", Match.stringLikeRegexp(".*EKS standard support.*"));
+    }
+
+    @Test
+    void warnsAtSynthWhenTheVersionIsPastStandardSupport() {
+        final ClusterStack old = TestContext.defaults().with("kubernetesVersion", "1.31").deploy().cluster();
+        Annotations.fromStack(old).hasWarning("/Cluster", Match.stringLikeRegexp(
+                "Kubernetes 1\\.31 left EKS standard support on 2025-11-26: the control plane is billed at the "
+                        + "extended-support price, \\$0\\.60 an hour instead of \\$0\\.10.*"));
+    }
+
+    @Test
     void warnsWhenNoPersonCanUseKubectl() {
         Annotations.fromStack(stack).hasWarning("/Cluster", Match.stringLikeRegexp("adminPrincipalArns is empty.*"));
     }

@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -70,6 +71,25 @@ class BadConfigTest {
                 badGroup("labels", Map.of("team", "a b"), "nodeGroups[0].labels.team is \"a b\""),
                 badGroup("capacityTyp", "SPOT", "Unknown configuration key nodeGroups[0].capacityTyp (value \"SPOT\") "
                         + "is not allowed; did you mean nodeGroups[0].capacityType?"),
+                bad("region", "ap-south-1", "region is \"ap-south-1\" but must be a region whose prices "
+                        + "src/main/resources/prices.csv lists (eu-central-1, eu-west-1, us-east-1, us-east-2, us-west-2)"),
+                badGroup("instanceTypes", List.of("t3.large", "m7i.large"), "nodeGroups[0].instanceTypes[1] is "
+                        + "\"m7i.large\" but must be an instance type src/main/resources/prices.csv prices for us-east-2 ("),
+                bad("monthlyBudgetUsd", 0, "monthlyBudgetUsd is 0 but must be a whole number from 1 to 1000000"),
+                bad("budgetEmail", "ops@", "budgetEmail is \"ops@\""),
+                bad("budgetAlertPercents", List.of(50, 0), "budgetAlertPercents[1] is 0"),
+                bad("budgetAlertPercents", List.of(80, 80), "budgetAlertPercents is [80,80] but must be a list without "),
+                bad("budgetAlertPercents", List.of(10, 20, 30, 40, 50), "budgetAlertPercents is [10,20,30,40,50] but must "
+                        + "be a list of at most 4 percentages"),
+                bad("estimatedLogGiBPerDay", -1, "estimatedLogGiBPerDay is -1"),
+                bad("offHours", "weekends", "offHours is \"weekends\" but must be an object with the keys scaleDownAt, "),
+                badOffHours("scaleDownAt", "25:00", "offHours.scaleDownAt is \"25:00\" but must be a 24-hour time"),
+                badOffHours("scaleUpAt", "7am", "offHours.scaleUpAt is \"7am\""),
+                badOffHours("timeZone", "Mars/Olympus", "offHours.timeZone is \"Mars/Olympus\" but must be an IANA time zone"),
+                badOffHours("scaleUpDays", List.of("MON", "MONDAY"), "offHours.scaleUpDays[1] is \"MONDAY\""),
+                badOffHours("scaleUpAt", "20:00", "offHours.scaleDownAt and scaleUpAt are both 20:00"),
+                badOffHours("timezone", "UTC", "Unknown configuration key offHours.timezone (value \"UTC\") is not "
+                        + "allowed; did you mean offHours.timeZone?"),
                 bad("natgateways", 2, "Unknown configuration key natgateways (value 2) is not allowed; "
                         + "did you mean natGateways?"),
                 bad("vpcCIDR", "10.0.0.0/16", "Unknown configuration key vpcCIDR (value \"10.0.0.0/16\") is not "
@@ -91,6 +111,15 @@ class BadConfigTest {
 
     private static Arguments bad(final String key, final Object value, final String expected) {
         return Arguments.of(key + " = " + value, TestContext.defaults().with(key, value), expected);
+    }
+
+    static final Map<String, Object> OFF_HOURS = Map.of("scaleDownAt", "20:00", "scaleUpAt", "07:00",
+            "timeZone", "Europe/Berlin");
+
+    private static Arguments badOffHours(final String key, final Object value, final String expected) {
+        final Map<String, Object> offHours = new HashMap<>(OFF_HOURS);
+        offHours.put(key, value);
+        return Arguments.of("offHours." + key + " = " + value, TestContext.defaults().with("offHours", offHours), expected);
     }
 
     private static Arguments badGroup(final String key, final Object value, final String expected) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -107,5 +108,32 @@ class NetworkStackTest {
         void eachZoneGetsItsOwnNatGateway() {
             perZone.resourceCountIs("AWS::EC2::NatGateway", 3);
         }
+    }
+
+    @Test
+    void withoutABudgetEmailThereIsNoBudgetAndSynthSaysSo() {
+        template.resourceCountIs("AWS::Budgets::Budget", 0);
+        Annotations.fromStack(TestContext.defaults().deploy().network()).hasInfo("/Network",
+                "No budget alarm: set budgetEmail to be emailed when the account's spend passes 50%, 80%, 100% of "
+                        + "monthlyBudgetUsd ($400) in a month.");
+    }
+
+    @Test
+    void aBudgetEmailGetsAMonthlyBudgetWithAnAlertPerThresholdAndAForecastAlert() {
+        final Template budgeted = Template.fromStack(TestContext.defaults().with("budgetEmail", "ops@example.com")
+                .with("monthlyBudgetUsd", 250).with("budgetAlertPercents", "90,50").deploy().network());
+        final Map<String, Object> subscriber = Map.of("SubscriptionType", "EMAIL", "Address", "ops@example.com");
+        budgeted.resourceCountIs("AWS::Budgets::Budget", 1);
+        budgeted.hasResourceProperties("AWS::Budgets::Budget", Map.of(
+                "Budget", Map.of("BudgetName", "eks-pipeline-monthly", "BudgetType", "COST", "TimeUnit", "MONTHLY",
+                        "BudgetLimit", Map.of("Amount", 250, "Unit", "USD")),
+                "NotificationsWithSubscribers", List.of(
+                        Map.of("Notification", Map.of("NotificationType", "ACTUAL", "ComparisonOperator", "GREATER_THAN",
+                                "Threshold", 50, "ThresholdType", "PERCENTAGE"), "Subscribers", List.of(subscriber)),
+                        Map.of("Notification", Map.of("NotificationType", "ACTUAL", "ComparisonOperator", "GREATER_THAN",
+                                "Threshold", 90, "ThresholdType", "PERCENTAGE"), "Subscribers", List.of(subscriber)),
+                        Map.of("Notification", Map.of("NotificationType", "FORECASTED", "ComparisonOperator",
+                                "GREATER_THAN", "Threshold", 100, "ThresholdType", "PERCENTAGE"),
+                                "Subscribers", List.of(subscriber)))));
     }
 }
