@@ -19,7 +19,7 @@ public record Deployment(NetworkStack network, ClusterStack cluster, PipelineSta
 
     public static Deployment create(final App app, final AppConfig config) {
         Tags.of(app).add(APP_TAG, config.appName());
-        Aspects.of(app).add(new LogRetentionAspect(config.logRetentionDays()));
+        Aspects.of(app).add(new LogGroupsAspect(config.logRetentionDays()));
         final NetworkStack network = new NetworkStack(app, "Network", config);
         final ClusterStack cluster = new ClusterStack(app, "Cluster", config, network.getVpc());
         final PipelineStack pipeline = new PipelineStack(app, "Pipeline", config, network.getVpc(), cluster);

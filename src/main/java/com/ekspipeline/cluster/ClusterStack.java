@@ -1,6 +1,7 @@
 package com.ekspipeline.cluster;
 
 import com.ekspipeline.AppStack;
+import com.ekspipeline.Deployment;
 import com.ekspipeline.Nag;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.ClusterConfig;
@@ -31,6 +32,7 @@ import software.constructs.IConstruct;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The EKS cluster and everything that runs in it before the first workload: managed node groups, the
@@ -78,7 +80,11 @@ public final class ClusterStack extends AppStack {
                 .endpointAccess(EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(
                         settings.endpointPublicCidrs().toArray(String[]::new)))
                 .kubectlProviderOptions(kubectlProvider(vpc))
-                .albController(AlbControllerOptions.builder().version(AlbControllerVersion.V2_17_1).build())
+                // The load balancers, target groups and security groups the controller creates carry the
+                // app tag too, so verify-destroyed finds any it failed to delete.
+                .albController(AlbControllerOptions.builder().version(AlbControllerVersion.V2_17_1)
+                        .additionalHelmChartValues(Map.of("defaultTags", Map.of(Deployment.APP_TAG, config.appName())))
+                        .build())
                 .outputConfigCommand(false)
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
@@ -103,7 +109,8 @@ public final class ClusterStack extends AppStack {
                 settings.clusterName(), settings.kubernetesVersion());
         nodeGroups.getGroups().forEach(group -> autoscaler.getChart().getNode().addDependency(group));
 
-        final DefaultStorageClass storage = new DefaultStorageClass(this, "Storage", cluster);
+        final DefaultStorageClass storage = new DefaultStorageClass(this, "Storage", cluster, config.appName(),
+                settings.clusterName());
         namespaces = new StageNamespaces(this, "Namespaces", cluster);
         final List<IConstruct> stillRunningDuringNamespaceDeletion = new ArrayList<>(nodeGroups.getGroups());
         stillRunningDuringNamespaceDeletion.addAll(addons.all());

@@ -1,5 +1,6 @@
 package com.ekspipeline.cluster;
 
+import com.ekspipeline.Deployment;
 import software.amazon.awscdk.services.eks_v2.Cluster;
 import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
 import software.constructs.Construct;
@@ -8,7 +9,8 @@ import java.util.Map;
 
 /**
  * The cluster's default StorageClass: encrypted gp3 EBS volumes through the EBS CSI driver, created in
- * the zone of the pod that first uses them (WaitForFirstConsumer), and deleted with their claim.
+ * the zone of the pod that first uses them (WaitForFirstConsumer), and deleted with their claim. Each
+ * volume carries the app tag and the cluster's ownership tag, so verify-destroyed finds any left behind.
  */
 public final class DefaultStorageClass extends Construct {
 
@@ -16,7 +18,8 @@ public final class DefaultStorageClass extends Construct {
 
     private final KubernetesManifest manifest;
 
-    public DefaultStorageClass(final Construct scope, final String id, final Cluster cluster) {
+    public DefaultStorageClass(final Construct scope, final String id, final Cluster cluster, final String appName,
+                               final String clusterName) {
         super(scope, id);
         manifest = cluster.addManifest("Gp3StorageClass", SortedJson.of(Map.of(
                 "apiVersion", "storage.k8s.io/v1",
@@ -25,7 +28,9 @@ public final class DefaultStorageClass extends Construct {
                         "name", NAME,
                         "annotations", Map.of("storageclass.kubernetes.io/is-default-class", "true")),
                 "provisioner", "ebs.csi.aws.com",
-                "parameters", Map.of("type", "gp3", "encrypted", "true", "csi.storage.k8s.io/fstype", "ext4"),
+                "parameters", Map.of("type", "gp3", "encrypted", "true", "csi.storage.k8s.io/fstype", "ext4",
+                        "tagSpecification_1", Deployment.APP_TAG + "=" + appName,
+                        "tagSpecification_2", "kubernetes.io/cluster/" + clusterName + "=owned"),
                 "volumeBindingMode", "WaitForFirstConsumer",
                 "reclaimPolicy", "Delete",
                 "allowVolumeExpansion", true)));

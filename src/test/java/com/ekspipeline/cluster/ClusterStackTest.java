@@ -180,6 +180,9 @@ class ClusterStackTest {
     void loadBalancerControllerIsInstalled() {
         final Map<String, Object> chart = helmChart("aws-load-balancer-controller");
         assertEquals("https://aws.github.io/eks-charts", chart.get("Repository"));
+        // Everything the controller creates carries the app tag, for verify-destroyed to find.
+        final String values = String.valueOf(chart.get("Values"));
+        assertTrue(values.contains("\"defaultTags\":{\"app\":\"eks-pipeline\"}"), values);
     }
 
     @Test
@@ -187,7 +190,10 @@ class ClusterStackTest {
         final String manifest = manifestContaining("\"kind\":\"StorageClass\"");
         for (String expected : List.of("\"type\":\"gp3\"", "\"encrypted\":\"true\"", "\"provisioner\":\"ebs.csi.aws.com\"",
                 "\"volumeBindingMode\":\"WaitForFirstConsumer\"", "\"reclaimPolicy\":\"Delete\"",
-                "\"storageclass.kubernetes.io/is-default-class\":\"true\"")) {
+                "\"storageclass.kubernetes.io/is-default-class\":\"true\"",
+                // Volumes carry the app tag and the cluster's, for verify-destroyed to find.
+                "\"tagSpecification_1\":\"app=eks-pipeline\"",
+                "\"tagSpecification_2\":\"kubernetes.io/cluster/eks-pipeline=owned\"")) {
             assertTrue(manifest.contains(expected), expected + " missing from " + manifest);
         }
     }
