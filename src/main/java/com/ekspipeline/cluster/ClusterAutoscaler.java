@@ -19,6 +19,8 @@ public final class ClusterAutoscaler extends Construct {
 
     static final String CHART_VERSION = "9.59.0";
     static final String SERVICE_ACCOUNT = "cluster-autoscaler";
+    /** Namespace and name of its Deployment, fixed with fullnameOverride; the off-hours scaler scales it. */
+    static final String DEPLOYMENT = "kube-system/cluster-autoscaler";
 
     private final HelmChart chart;
 
@@ -55,6 +57,7 @@ public final class ClusterAutoscaler extends Construct {
                 .namespace("kube-system")
                 .values(SortedJson.of(Map.of(
                         "autoDiscovery", Map.of("clusterName", clusterName),
+                        "fullnameOverride", DEPLOYMENT.split("/")[1],
                         "awsRegion", stack.getRegion(),
                         // The autoscaler's minor version must match the cluster's.
                         "image", Map.of("tag", "v" + kubernetesVersion + ".0"),

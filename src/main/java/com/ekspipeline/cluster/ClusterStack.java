@@ -109,6 +109,13 @@ public final class ClusterStack extends AppStack {
                 settings.clusterName(), settings.kubernetesVersion());
         nodeGroups.getGroups().forEach(group -> autoscaler.getChart().getNode().addDependency(group));
 
+        config.billing().offHours().ifPresent(hours -> {
+            final OffHoursScaler scaler = new OffHoursScaler(this, "OffHours", cluster, settings.clusterName(), vpc,
+                    settings.nodeGroups(), hours);
+            // Its RBAC names the autoscaler's Deployment, which must exist to be scaled.
+            scaler.getNode().addDependency(autoscaler.getChart());
+        });
+
         final DefaultStorageClass storage = new DefaultStorageClass(this, "Storage", cluster, config.appName(),
                 settings.clusterName());
         namespaces = new StageNamespaces(this, "Namespaces", cluster);

@@ -44,6 +44,15 @@ public final class TestContext {
         }
     }
 
+    /** The defaults with every optional part switched on, for checks that must see every resource. */
+    public static TestContext everythingOn() {
+        return defaults()
+                .with("adminPrincipalArns", List.of("arn:aws:iam::123456789012:role/Admin"))
+                .with("approvalEmail", "releases@example.com")
+                .with("budgetEmail", "billing@example.com")
+                .with("offHours", Map.of("scaleDownAt", "20:00", "scaleUpAt", "07:00", "timeZone", "Europe/Berlin"));
+    }
+
     /** A copy with {@code key} set, as {@code -c key=value} would. */
     public TestContext with(final String key, final Object value) {
         final Map<String, Object> copy = new LinkedHashMap<>(context);

@@ -30,8 +30,7 @@ class IamHygieneTest {
 
     @BeforeAll
     static void synth() {
-        final Deployment deployment = TestContext.defaults().with("adminPrincipalArns",
-                List.of("arn:aws:iam::123456789012:role/Admin")).deploy();
+        final Deployment deployment = TestContext.everythingOn().deploy();
         for (final Stack stack : List.of(deployment.network(), deployment.cluster(), deployment.pipeline())) {
             TEMPLATES.put(stack.getNode().getId(), Template.fromStack(stack).toJSON());
         }

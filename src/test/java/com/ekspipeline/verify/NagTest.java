@@ -20,10 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** cdk-nag's AwsSolutions pack over the whole app: every finding is fixed or suppressed with a reason. */
 class NagTest {
 
+    /** Every optional part switched on (budget, off-hours, approval email, admins), so every resource is checked. */
     @Test
     void theWholeAppHasNoUnsuppressedFindings() {
         final Path out = Path.of("target", "nag", "app");
-        final App app = (App) TestContext.defaults().deploy(out).network().getNode().getScope();
+        final App app = (App) TestContext.everythingOn().deploy(out).network().getNode().getScope();
         final List<NagReport.Finding> findings = NagReport.check(app, out);
         assertEquals("", findings.stream().map(f -> f.message().lines().findFirst().orElse("") + "\n    at " + f.path())
                 .collect(Collectors.joining("\n")));

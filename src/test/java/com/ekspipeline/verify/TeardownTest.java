@@ -66,12 +66,7 @@ class TeardownTest {
 
     @BeforeAll
     static void synth() {
-        final Deployment deployment = TestContext.defaults()
-                .with("adminPrincipalArns", List.of("arn:aws:iam::123456789012:role/Admin"))
-                .with("approvalEmail", "releases@example.com")
-                .with("budgetEmail", "billing@example.com")
-                .with("offHours", Map.of("scaleDownAt", "20:00", "scaleUpAt", "07:00", "timeZone", "Europe/Berlin"))
-                .deploy();
+        final Deployment deployment = TestContext.everythingOn().deploy();
         for (Stack stack : List.of(deployment.network(), deployment.cluster(), deployment.pipeline())) {
             @SuppressWarnings("unchecked")
             final Map<String, Map<String, Object>> resources =

@@ -1,0 +1,138 @@
+"""Off-hours scale-down: stops the cluster's nodes outside working hours and starts them again.
+
+Invoked by two EventBridge Scheduler schedules with {"action": "stop"} or {"action": "start"}.
+
+stop:  scales the cluster autoscaler to 0 replicas first, so that it cannot add nodes back for the
+       pods the scale-down leaves pending, then sets every node group to min 0 and desired 0.
+start: restores every node group's configured min, desired and max, then the autoscaler's replicas.
+
+Environment (set by ClusterStack):
+  CLUSTER_NAME         the EKS cluster
+  NODE_GROUPS          JSON list of {"name", "minSize", "desiredSize", "maxSize"} as configured
+  AUTOSCALER           "<namespace>/<deployment>" of the cluster autoscaler
+  AUTOSCALER_REPLICAS  its replica count while the nodes run
+Only the standard library and the runtime's boto3 are used. The Kubernetes API is called with a token
+made from the function's own IAM role, which an access entry maps to a group allowed only to scale the
+autoscaler's Deployment.
+"""
+import base64
+import json
+import logging
+import os
+import ssl
+import urllib.request
+
+LOG = logging.getLogger()
+LOG.setLevel(logging.INFO)
+
+TOKEN_PREFIX = "k8s-aws-v1."
+TOKEN_SECONDS = 60
+
+
+class BadRequest(ValueError):
+    """The event or the environment cannot be used; retrying will not help."""
+
+
+def parse_action(event):
+    action = event.get("action") if isinstance(event, dict) else None
+    if action not in ("stop", "start"):
+        raise BadRequest(f'event must be {{"action": "stop"}} or {{"action": "start"}}, got {event!r}')
+    return action
+
+
+def parse_node_groups(raw):
+    try:
+        groups = json.loads(raw)
+    except (TypeError, ValueError) as error:
+        raise BadRequest(f"NODE_GROUPS is not JSON: {raw!r}") from error
+    if not isinstance(groups, list) or not groups:
+        raise BadRequest(f"NODE_GROUPS must be a non-empty JSON list, got {raw!r}")
+    for group in groups:
+        if not isinstance(group, dict) or not isinstance(group.get("name"), str) or not all(
+                isinstance(group.get(k), int) and group[k] >= 0 for k in ("minSize", "desiredSize", "maxSize")):
+            raise BadRequest(f"each node group needs a name and whole-number minSize, desiredSize, maxSize: {group!r}")
+    return groups
+
+
+def target_scaling(group, action):
+    """The scaling config a node group should have after the action. maxSize never drops: EKS needs it ≥ 1."""
+    if action == "stop":
+        return {"minSize": 0, "desiredSize": 0, "maxSize": group["maxSize"]}
+    return {"minSize": group["minSize"], "desiredSize": group["desiredSize"], "maxSize": group["maxSize"]}
+
+
+def scale_node_groups(eks, cluster, groups, action):
+    """Updates each group that is not already at its target; returns the names of those updated."""
+    updated = []
+    for group in groups:
+        current = eks.describe_nodegroup(clusterName=cluster, nodegroupName=group["name"])["nodegroup"]
+        target = target_scaling(group, action)
+        have = {k: current["scalingConfig"].get(k) for k in target}
+        if have == target:
+            LOG.info("node group %s already at %s", group["name"], target)
+            continue
+        eks.update_nodegroup_config(clusterName=cluster, nodegroupName=group["name"], scalingConfig=target)
+        LOG.info("node group %s: %s -> %s", group["name"], have, target)
+        updated.append(group["name"])
+    return updated
+
+
+def token(session, cluster, region):
+    """A Kubernetes bearer token for the caller's IAM identity, as `aws eks get-token` makes it."""
+    from botocore.signers import RequestSigner
+
+    sts = session.client("sts", region_name=region)
+    signer = RequestSigner(sts.meta.service_model.service_id, region, "sts", "v4",
+                           session.get_credentials(), session.events)
+    url = signer.generate_presigned_url(
+        {"method": "GET", "url": f"https://sts.{region}.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15",
+         "body": {}, "headers": {"x-k8s-aws-id": cluster}, "context": {}},
+        region_name=region, expires_in=TOKEN_SECONDS, operation_name="")
+    return TOKEN_PREFIX + base64.urlsafe_b64encode(url.encode()).decode().rstrip("=")
+
+
+def scale_request(endpoint, deployment, replicas, bearer):
+    """The PATCH that sets a Deployment's replicas through its scale subresource."""
+    namespace, name = deployment.split("/", 1)
+    return urllib.request.Request(
+        f"{endpoint}/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale",
+        data=json.dumps({"spec": {"replicas": replicas}}).encode(),
+        method="PATCH",
+        headers={"Authorization": f"Bearer {bearer}", "Content-Type": "application/merge-patch+json",
+                 "Accept": "application/json"})
+
+
+def scale_autoscaler(open_url, cluster_info, deployment, replicas, bearer):
+    context = ssl.create_default_context(cadata=base64.b64decode(cluster_info["certificateAuthority"]["data"]).decode())
+    request = scale_request(cluster_info["endpoint"], deployment, replicas, bearer)
+    with open_url(request, context=context, timeout=20) as response:
+        body = json.loads(response.read() or b"{}")
+    LOG.info("%s scaled to %s replicas", deployment, body.get("spec", {}).get("replicas"))
+
+
+def run(action, environment, eks, session, open_url):
+    cluster = environment["CLUSTER_NAME"]
+    groups = parse_node_groups(environment.get("NODE_GROUPS"))
+    deployment = environment["AUTOSCALER"]
+    replicas = int(environment["AUTOSCALER_REPLICAS"])
+    info = eks.describe_cluster(name=cluster)["cluster"]
+
+    def autoscaler(count):
+        scale_autoscaler(open_url, info, deployment, count,
+                         token(session, cluster, eks.meta.region_name))
+
+    if action == "stop":
+        autoscaler(0)
+        updated = scale_node_groups(eks, cluster, groups, action)
+    else:
+        updated = scale_node_groups(eks, cluster, groups, action)
+        autoscaler(replicas)
+    return {"action": action, "cluster": cluster, "updated": updated}
+
+
+def handler(event, _context):
+    import boto3
+
+    action = parse_action(event)
+    session = boto3.session.Session()
+    return run(action, os.environ, session.client("eks"), session, urllib.request.urlopen)

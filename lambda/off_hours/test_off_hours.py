@@ -1,0 +1,212 @@
+"""Unit tests of the off-hours Lambda, and one run against moto_server's EKS and a local HTTPS stand-in for
+the Kubernetes API, both on 127.0.0.1. Run: python3 -m unittest discover --start-directory lambda/off_hours"""
+import base64
+import http.server
+import json
+import pathlib
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import off_hours
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tests"))
+from moto_server import MotoServer  # noqa: E402
+
+GROUPS = [{"name": "general", "minSize": 2, "desiredSize": 3, "maxSize": 5},
+          {"name": "batch", "minSize": 0, "desiredSize": 0, "maxSize": 2}]
+
+
+class FakeEks:
+    """Records calls; node groups hold a scalingConfig like DescribeNodegroup returns."""
+
+    def __init__(self, scaling, log):
+        self.scaling = scaling
+        self.log = log
+
+    def describe_nodegroup(self, clusterName, nodegroupName):
+        return {"nodegroup": {"scalingConfig": dict(self.scaling[nodegroupName])}}
+
+    def update_nodegroup_config(self, clusterName, nodegroupName, scalingConfig):
+        self.log.append(("update", nodegroupName, scalingConfig))
+        self.scaling[nodegroupName] = dict(scalingConfig)
+
+
+class ParsingTest(unittest.TestCase):
+    def test_actions(self):
+        self.assertEqual("stop", off_hours.parse_action({"action": "stop"}))
+        self.assertEqual("start", off_hours.parse_action({"action": "start"}))
+        for bad in ({"action": "pause"}, {}, "stop", None):
+            with self.assertRaises(off_hours.BadRequest):
+                off_hours.parse_action(bad)
+
+    def test_node_groups(self):
+        self.assertEqual(GROUPS, off_hours.parse_node_groups(json.dumps(GROUPS)))
+        for bad in ("not json", "[]", '{"name": "x"}', '[{"name": "x", "minSize": 1, "desiredSize": 1}]',
+                    '[{"name": "x", "minSize": -1, "desiredSize": 1, "maxSize": 2}]', None):
+            with self.assertRaises(off_hours.BadRequest, msg=bad):
+                off_hours.parse_node_groups(bad)
+
+
+class ScalingTest(unittest.TestCase):
+    def test_stop_sets_min_and_desired_to_zero_and_keeps_max(self):
+        self.assertEqual({"minSize": 0, "desiredSize": 0, "maxSize": 5}, off_hours.target_scaling(GROUPS[0], "stop"))
+
+    def test_start_restores_the_configured_sizes(self):
+        self.assertEqual({"minSize": 2, "desiredSize": 3, "maxSize": 5}, off_hours.target_scaling(GROUPS[0], "start"))
+
+    def test_only_groups_away_from_their_target_are_updated(self):
+        log = []
+        eks = FakeEks({"general": {"minSize": 2, "desiredSize": 4, "maxSize": 5},
+                       "batch": {"minSize": 0, "desiredSize": 0, "maxSize": 2}}, log)
+        self.assertEqual(["general"], off_hours.scale_node_groups(eks, "c", GROUPS, "stop"))
+        self.assertEqual([("update", "general", {"minSize": 0, "desiredSize": 0, "maxSize": 5})], log)
+        # A second stop finds nothing to do: EKS rejects an update that changes nothing.
+        self.assertEqual([], off_hours.scale_node_groups(eks, "c", GROUPS, "stop"))
+
+    def test_scale_request_patches_the_scale_subresource(self):
+        request = off_hours.scale_request("https://abc.eks.amazonaws.com", "kube-system/cluster-autoscaler", 0, "tok")
+        self.assertEqual("PATCH", request.get_method())
+        self.assertEqual("https://abc.eks.amazonaws.com/apis/apps/v1/namespaces/kube-system/deployments/"
+                         "cluster-autoscaler/scale", request.full_url)
+        self.assertEqual({"spec": {"replicas": 0}}, json.loads(request.data))
+        self.assertEqual("Bearer tok", request.get_header("Authorization"))
+        self.assertEqual("application/merge-patch+json", request.get_header("Content-type"))
+
+
+class TokenTest(unittest.TestCase):
+    def test_token_is_a_presigned_get_caller_identity_bound_to_the_cluster(self):
+        import boto3
+
+        session = boto3.session.Session(aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret",
+                                        region_name="us-east-2")
+        token = off_hours.token(session, "eks-pipeline", "us-east-2")
+        self.assertTrue(token.startswith("k8s-aws-v1."))
+        self.assertNotIn("=", token)
+        encoded = token[len("k8s-aws-v1."):]
+        url = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+        parsed = urllib.parse.urlparse(url)
+        query = urllib.parse.parse_qs(parsed.query)
+        self.assertEqual("sts.us-east-2.amazonaws.com", parsed.netloc)
+        self.assertEqual(["GetCallerIdentity"], query["Action"])
+        self.assertEqual(["60"], query["X-Amz-Expires"])
+        self.assertIn("x-k8s-aws-id", query["X-Amz-SignedHeaders"][0])
+        self.assertTrue(query["X-Amz-Credential"][0].startswith("AKIDEXAMPLE/"))
+
+
+class KubernetesStandIn(http.server.BaseHTTPRequestHandler):
+    """Answers the scale PATCH like the API server does, recording what it was sent."""
+
+    log = None
+
+    def do_PATCH(self):  # noqa: N802 (the http.server naming)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.log.append(("patch", self.path, body["spec"]["replicas"], self.headers["Authorization"]))
+        reply = json.dumps({"kind": "Scale", "spec": {"replicas": body["spec"]["replicas"]}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *args):
+        pass
+
+
+class RecordingEks:
+    """moto's EKS client, with describe_cluster pointing at the local stand-in and every update logged."""
+
+    def __init__(self, client, endpoint, ca_pem, log):
+        self.client, self.endpoint, self.ca_pem, self.log = client, endpoint, ca_pem, log
+        self.meta = client.meta
+
+    def describe_cluster(self, name):
+        cluster = self.client.describe_cluster(name=name)["cluster"]
+        cluster["endpoint"] = self.endpoint
+        cluster["certificateAuthority"] = {"data": base64.b64encode(self.ca_pem).decode()}
+        return {"cluster": cluster}
+
+    def describe_nodegroup(self, **kwargs):
+        return self.client.describe_nodegroup(**kwargs)
+
+    def update_nodegroup_config(self, **kwargs):
+        self.log.append(("update", kwargs["nodegroupName"], kwargs["scalingConfig"]))
+        return self.client.update_nodegroup_config(**kwargs)
+
+
+class EndToEndTest(unittest.TestCase):
+    """stop then start against moto_server's EKS and a TLS Kubernetes stand-in, both on 127.0.0.1."""
+
+    def setUp(self):
+        directory = pathlib.Path(tempfile.mkdtemp())
+        self.cert, key = directory / "cert.pem", directory / "key.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                        "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
+                        "-out", str(self.cert)], check=True, capture_output=True)
+        self.log = []
+        KubernetesStandIn.log = self.log
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), KubernetesStandIn)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(str(self.cert), str(key))
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.addCleanup(self.server.server_close)
+        self.addCleanup(self.server.shutdown)
+        self.moto = MotoServer().__enter__()
+        self.addCleanup(self.moto.__exit__)
+
+    def test_stop_parks_the_autoscaler_then_the_nodes_and_start_reverses_it(self):
+        import boto3
+
+        client = self.moto.client("eks")
+        iam = "arn:aws:iam::123456789012:role/eks"
+        client.create_cluster(name="eks-pipeline", roleArn=iam, resourcesVpcConfig={"subnetIds": ["subnet-1"]})
+        for group in GROUPS:
+            client.create_nodegroup(clusterName="eks-pipeline", nodegroupName=group["name"], nodeRole=iam,
+                                    subnets=["subnet-1"], scalingConfig={k: group[k] for k in
+                                                                         ("minSize", "desiredSize", "maxSize")})
+        eks = RecordingEks(client, f"https://127.0.0.1:{self.server.server_port}", self.cert.read_bytes(), self.log)
+        session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                        region_name="us-east-2")
+        environment = {"CLUSTER_NAME": "eks-pipeline", "NODE_GROUPS": json.dumps(GROUPS),
+                       "AUTOSCALER": "kube-system/cluster-autoscaler", "AUTOSCALER_REPLICAS": "1"}
+
+        stopped = off_hours.run("stop", environment, eks, session, urllib.request.urlopen)
+
+        self.assertEqual(["general"], stopped["updated"])  # batch is already at zero
+        path = "/apis/apps/v1/namespaces/kube-system/deployments/cluster-autoscaler/scale"
+        self.assertEqual(("patch", path, 0), self.log[0][:3])
+        self.assertTrue(self.log[0][3].startswith("Bearer k8s-aws-v1."))
+        self.assertEqual(("update", "general", {"minSize": 0, "desiredSize": 0, "maxSize": 5}), self.log[1])
+        scaling = client.describe_nodegroup(clusterName="eks-pipeline", nodegroupName="general")["nodegroup"]
+        self.assertEqual({"minSize": 0, "desiredSize": 0, "maxSize": 5}, scaling["scalingConfig"])
+
+        del self.log[:]
+        started = off_hours.run("start", environment, eks, session, urllib.request.urlopen)
+
+        self.assertEqual(["general"], started["updated"])
+        self.assertEqual(("update", "general", {"minSize": 2, "desiredSize": 3, "maxSize": 5}), self.log[0])
+        self.assertEqual(("patch", path, 1), self.log[1][:3])
+        scaling = client.describe_nodegroup(clusterName="eks-pipeline", nodegroupName="general")["nodegroup"]
+        self.assertEqual({"minSize": 2, "desiredSize": 3, "maxSize": 5}, scaling["scalingConfig"])
+
+    def test_a_server_without_the_clusters_certificate_is_refused(self):
+        other = pathlib.Path(tempfile.mkdtemp())
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                        "/CN=other", "-keyout", str(other / "k.pem"), "-out", str(other / "c.pem")],
+                       check=True, capture_output=True)
+        info = {"endpoint": f"https://127.0.0.1:{self.server.server_port}",
+                "certificateAuthority": {"data": base64.b64encode((other / "c.pem").read_bytes()).decode()}}
+        with self.assertRaises(urllib.error.URLError):
+            off_hours.scale_autoscaler(urllib.request.urlopen, info, "kube-system/cluster-autoscaler", 0, "tok")
+        self.assertEqual([], self.log)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,182 @@
+package com.ekspipeline.cluster;
+
+import com.ekspipeline.Nag;
+import com.ekspipeline.config.NodeGroupConfig;
+import com.ekspipeline.config.OffHoursConfig;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.TimeZone;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.eks.CfnAccessEntry;
+import software.amazon.awscdk.services.eks_v2.Cluster;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.s3.assets.AssetOptions;
+import software.amazon.awscdk.services.scheduler.CronOptionsWithTimezone;
+import software.amazon.awscdk.services.scheduler.Schedule;
+import software.amazon.awscdk.services.scheduler.ScheduleExpression;
+import software.amazon.awscdk.services.scheduler.ScheduleTargetInput;
+import software.amazon.awscdk.services.scheduler.targets.LambdaInvoke;
+import software.constructs.Construct;
+
+import java.time.DayOfWeek;
+import java.time.LocalTime;
+import java.time.format.TextStyle;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Off-hours scale-down: two schedules invoke {@code lambda/off_hours}, which at {@code scaleDownAt}
+ * parks the cluster autoscaler and sets every node group to zero nodes, and at {@code scaleUpAt} on the
+ * configured days restores the configured sizes and the autoscaler.
+ *
+ * <p>The autoscaler must stop first, or it would add nodes back for the pods the scale-down leaves
+ * pending. The function reaches the Kubernetes API through the private endpoint, as a group that RBAC
+ * allows to scale that one Deployment and nothing else.
+ */
+public final class OffHoursScaler extends Construct {
+
+    /** The Kubernetes group the function's access entry maps it to. */
+    static final String KUBERNETES_GROUP = "off-hours-scaler";
+
+    private final Function function;
+
+    public OffHoursScaler(final Construct scope, final String id, final Cluster cluster, final String clusterName,
+                          final IVpc vpc, final List<NodeGroupConfig> groups, final OffHoursConfig hours) {
+        super(scope, id);
+        final Stack stack = Stack.of(this);
+        final LogGroup logs = LogGroup.Builder.create(this, "Logs").removalPolicy(RemovalPolicy.DESTROY).build();
+        final Role role = Role.Builder.create(this, "Role")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description("Off-hours scale-down of " + clusterName + ": its node groups and its autoscaler")
+                .managedPolicies(List.of(
+                        ManagedPolicy.fromAwsManagedPolicyName("service-role/AWSLambdaVPCAccessExecutionRole")))
+                .build();
+        logs.grantWrite(role);
+        final String eks = "arn:" + stack.getPartition() + ":eks:" + stack.getRegion() + ":" + stack.getAccount();
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("ReadCluster")
+                .actions(List.of("eks:DescribeCluster"))
+                .resources(List.of(eks + ":cluster/" + clusterName))
+                .build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("ResizeNodeGroups")
+                .actions(List.of("eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"))
+                // A node group's ARN ends in an ID EKS assigns; the names are fixed by config.
+                .resources(groups.stream().map(g -> eks + ":nodegroup/" + clusterName + "/" + g.name() + "/*").toList())
+                .build());
+
+        function = Function.Builder.create(this, "Function")
+                .role(role)
+                .description("Scales " + clusterName + "'s node groups to zero outside working hours and back")
+                .runtime(Runtime.PYTHON_3_14)
+                .architecture(Architecture.ARM_64)
+                .handler("off_hours.handler")
+                .code(Code.fromAsset("lambda/off_hours", AssetOptions.builder()
+                        .exclude(List.of("test_*.py", "__pycache__")).build()))
+                .memorySize(128)
+                .timeout(Duration.minutes(2))
+                .vpc(vpc)
+                .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
+                // As CDK's kubectl handler does: the cluster security group reaches the private endpoint.
+                .securityGroups(List.of(cluster.getClusterSecurityGroup()))
+                .environment(new TreeMap<>(Map.of(
+                        "CLUSTER_NAME", clusterName,
+                        "NODE_GROUPS", nodeGroupsJson(groups),
+                        "AUTOSCALER", ClusterAutoscaler.DEPLOYMENT,
+                        "AUTOSCALER_REPLICAS", "1")))
+                .logGroup(logs)
+                .build();
+
+        final CfnAccessEntry access = CfnAccessEntry.Builder.create(this, "Access")
+                .clusterName(cluster.getClusterName())
+                .principalArn(role.getRoleArn())
+                .type("STANDARD")
+                .kubernetesGroups(List.of(KUBERNETES_GROUP))
+                .build();
+        final String[] deployment = ClusterAutoscaler.DEPLOYMENT.split("/");
+        cluster.addManifest("OffHoursRbac", SortedJson.of(Map.of(
+                "apiVersion", "rbac.authorization.k8s.io/v1", "kind", "Role",
+                "metadata", Map.of("name", KUBERNETES_GROUP, "namespace", deployment[0]),
+                "rules", List.of(Map.of("apiGroups", List.of("apps"), "resources", List.of("deployments/scale"),
+                        "resourceNames", List.of(deployment[1]), "verbs", List.of("get", "patch"))))),
+                SortedJson.of(Map.of(
+                        "apiVersion", "rbac.authorization.k8s.io/v1", "kind", "RoleBinding",
+                        "metadata", Map.of("name", KUBERNETES_GROUP, "namespace", deployment[0]),
+                        "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "Role",
+                                "name", KUBERNETES_GROUP),
+                        "subjects", List.of(Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "Group",
+                                "name", KUBERNETES_GROUP)))));
+
+        final TimeZone zone = TimeZone.of(hours.timeZone().getId());
+        final String everyDay = "*";
+        final Schedule down = schedule("ScaleDown", "stop", hours.scaleDownAt(), everyDay, zone, clusterName);
+        final Schedule up = schedule("ScaleUp", "start", hours.scaleUpAt(), days(hours.scaleUpDays()), zone, clusterName);
+        down.getNode().addDependency(access);
+        up.getNode().addDependency(access);
+
+        Nag.suppress(role, "AwsSolutions-IAM4", "AWS's policy for a Lambda function in a VPC: its logs and the "
+                + "network interfaces Lambda creates in the private subnets.",
+                Nag.managedPolicy("service-role/AWSLambdaVPCAccessExecutionRole"));
+        Nag.suppress(role, "AwsSolutions-IAM5", "A node group ARN ends in an ID EKS assigns at creation; the "
+                + "cluster and node group names before it are fixed by config.",
+                Nag.matching("^Resource::arn:aws:eks:.*:nodegroup/" + clusterName + "/[^/*]+/\\*$"));
+        Nag.suppress(Nag.childStartingWith(stack, "SchedulerRoleForTarget"), "AwsSolutions-IAM5", "The schedules' "
+                + "role may invoke the off-hours function and its versions (the :* suffix), nothing else.",
+                Nag.matching("^Resource::<OffHoursFunction[0-9A-F]+\\.Arn>:\\*$"));
+    }
+
+    public Function getFunction() {
+        return function;
+    }
+
+    private Schedule schedule(final String id, final String action, final LocalTime at, final String weekDays,
+                              final TimeZone zone, final String clusterName) {
+        return Schedule.Builder.create(this, id)
+                .description((action.equals("stop") ? "Scales " + clusterName + "'s nodes to zero"
+                        : "Starts " + clusterName + "'s nodes") + " at " + at + " " + zone.getTimezoneName())
+                .schedule(ScheduleExpression.cron(CronOptionsWithTimezone.builder()
+                        .minute(String.valueOf(at.getMinute()))
+                        .hour(String.valueOf(at.getHour()))
+                        .weekDay(weekDays)
+                        .timeZone(zone)
+                        .build()))
+                .target(LambdaInvoke.Builder.create(function)
+                        .input(ScheduleTargetInput.fromObject(Map.of("action", action)))
+                        .retryAttempts(2)
+                        .maxEventAge(Duration.hours(1))
+                        .build())
+                .build();
+    }
+
+    /** The configured sizes the function restores, as JSON with sorted keys so the template is stable. */
+    static String nodeGroupsJson(final List<NodeGroupConfig> groups) {
+        try {
+            return new ObjectMapper().writeValueAsString(groups.stream().map(g -> new TreeMap<>(Map.of("name", g.name(),
+                    "minSize", g.minSize(), "desiredSize", g.desiredSize(), "maxSize", g.maxSize()))).toList());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Scheduler's cron day list, e.g. MON,TUE,WED,THU,FRI. */
+    private static String days(final List<DayOfWeek> days) {
+        return days.stream().map(d -> d.getDisplayName(TextStyle.SHORT, Locale.ROOT).toUpperCase(Locale.ROOT))
+                .collect(Collectors.joining(","));
+    }
+}

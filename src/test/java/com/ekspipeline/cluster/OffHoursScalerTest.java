@@ -1,0 +1,102 @@
+package com.ekspipeline.cluster;
+
+import com.ekspipeline.support.Resources;
+import com.ekspipeline.support.TestContext;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The off-hours scale-down: absent by default, and when configured, what runs when and with which rights. */
+class OffHoursScalerTest {
+
+    private static Template template;
+
+    @BeforeAll
+    static void synth() {
+        template = Template.fromStack(TestContext.defaults().with("offHours", Map.of("scaleDownAt", "19:45",
+                "scaleUpAt", "07:30", "timeZone", "Europe/Berlin", "scaleUpDays", List.of("mon", "WED"))).deploy().cluster());
+    }
+
+    @Test
+    void isOffByDefault() {
+        final Template plain = Template.fromStack(TestContext.defaults().deploy().cluster());
+        plain.resourceCountIs("AWS::Scheduler::Schedule", 0);
+        assertTrue(Resources.ofType(plain, "AWS::Lambda::Function").values().stream()
+                .noneMatch(f -> String.valueOf(Resources.properties(f).get("Handler")).startsWith("off_hours")));
+    }
+
+    @Test
+    void scalesDownEveryDayAndUpOnTheConfiguredDaysInTheConfiguredZone() {
+        template.resourceCountIs("AWS::Scheduler::Schedule", 2);
+        template.hasResourceProperties("AWS::Scheduler::Schedule", Map.of(
+                "ScheduleExpression", "cron(45 19 ? * * *)",
+                "ScheduleExpressionTimezone", "Europe/Berlin",
+                "State", "ENABLED",
+                "Target", Match.objectLike(Map.of("Input", "{\"action\":\"stop\"}",
+                        "RetryPolicy", Map.of("MaximumEventAgeInSeconds", 3600, "MaximumRetryAttempts", 2)))));
+        template.hasResourceProperties("AWS::Scheduler::Schedule", Map.of(
+                "ScheduleExpression", "cron(30 7 ? * MON,WED *)",
+                "ScheduleExpressionTimezone", "Europe/Berlin",
+                "Target", Match.objectLike(Map.of("Input", "{\"action\":\"start\"}"))));
+    }
+
+    @Test
+    void theFunctionKnowsTheConfiguredSizesAndTheAutoscaler() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "off_hours.handler",
+                "Environment", Map.of("Variables", Map.of(
+                        "CLUSTER_NAME", "eks-pipeline",
+                        "NODE_GROUPS", "[{\"desiredSize\":2,\"maxSize\":5,\"minSize\":2,\"name\":\"general\"}]",
+                        "AUTOSCALER", "kube-system/cluster-autoscaler",
+                        "AUTOSCALER_REPLICAS", "1")),
+                // Inside the VPC, in the cluster security group, to reach the private endpoint.
+                "VpcConfig", Match.objectLike(Map.of("SecurityGroupIds", List.of(
+                        Map.of("Fn::GetAtt", List.of(Resources.logicalIds(template, "AWS::EKS::Cluster").get(0),
+                                "ClusterSecurityGroupId")))))));
+    }
+
+    @Test
+    void theAutoscalerDeploymentHasTheNameTheFunctionScales() {
+        final String values = String.valueOf(Resources.properties(Resources.ofType(template, "Custom::AWSCDK-EKS-HelmChart")
+                .values().stream().filter(c -> "cluster-autoscaler".equals(Resources.properties(c).get("Chart")))
+                .findFirst().orElseThrow()).get("Values"));
+        assertTrue(values.contains("\"fullnameOverride\":\"cluster-autoscaler\""), values);
+    }
+
+    @Test
+    void kubernetesLetsItScaleTheAutoscalerAndNothingElse() {
+        template.hasResourceProperties("AWS::EKS::AccessEntry", Map.of(
+                "KubernetesGroups", List.of("off-hours-scaler"),
+                "Type", "STANDARD",
+                "AccessPolicies", Match.absent()));
+        final String rbac = Resources.ofType(template, "Custom::AWSCDK-EKS-KubernetesResource").values().stream()
+                .map(r -> String.valueOf(Resources.properties(r).get("Manifest")))
+                .filter(m -> m.contains("\"kind\":\"RoleBinding\"")).findFirst().orElseThrow();
+        for (String expected : List.of("\"resources\":[\"deployments/scale\"]", "\"resourceNames\":[\"cluster-autoscaler\"]",
+                "\"verbs\":[\"get\",\"patch\"]", "\"namespace\":\"kube-system\"",
+                "\"subjects\":[{\"apiGroup\":\"rbac.authorization.k8s.io\",\"kind\":\"Group\",\"name\":\"off-hours-scaler\"}]")) {
+            assertTrue(rbac.contains(expected), expected + " missing from " + rbac);
+        }
+    }
+
+    @Test
+    void awsLetsItResizeOnlyThisClustersNodeGroups() {
+        final List<Object> statements = Resources.ofType(template, "AWS::IAM::Policy").values().stream()
+                .map(p -> (Map<?, ?>) Resources.properties(p).get("PolicyDocument"))
+                .flatMap(d -> ((List<?>) d.get("Statement")).stream())
+                .filter(s -> Resources.strings(((Map<?, ?>) s).get("Action")).contains("eks:UpdateNodegroupConfig"))
+                .map(s -> (Object) s).toList();
+        assertEquals(1, statements.size(), statements::toString);
+        final Map<?, ?> statement = (Map<?, ?>) statements.get(0);
+        assertEquals(List.of("eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"), statement.get("Action"));
+        assertEquals(Map.of("Fn::Join", List.of("", List.of("arn:aws:eks:us-east-2:", Map.of("Ref", "AWS::AccountId"),
+                ":nodegroup/eks-pipeline/general/*"))), statement.get("Resource"));
+    }
+}
