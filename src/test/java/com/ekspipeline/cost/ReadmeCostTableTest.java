@@ -1,0 +1,70 @@
+package com.ekspipeline.cost;
+
+import com.ekspipeline.Deployment;
+import com.ekspipeline.config.AppConfig;
+import com.ekspipeline.support.TestContext;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The README's cost tables are the estimator's own output for the default configuration, and the same
+ * price table applied to eksctl's default cluster, so the comparison users read cannot drift.
+ */
+class ReadmeCostTableTest {
+
+    private static final BigDecimal MONTH = BigDecimal.valueOf(CostEstimate.HOURS_PER_30_DAYS);
+
+    private static String block(final String name) throws IOException {
+        final String readme = Files.readString(Path.of("README.md"));
+        final String start = "<!-- cost-table: " + name + " -->\n";
+        final int from = readme.indexOf(start);
+        final int to = readme.indexOf("<!-- /cost-table -->", from);
+        if (from < 0 || to < 0) {
+            throw new AssertionError("README.md has no block " + start.trim() + " … <!-- /cost-table -->");
+        }
+        return readme.substring(from + start.length(), to);
+    }
+
+    @Test
+    void defaultConfigurationTableIsWhatSynthPrints() throws IOException {
+        final TestContext context = TestContext.defaults();
+        final AppConfig config = context.load();
+        final App app = new App(AppProps.builder().context(context.asMap()).build());
+        Deployment.create(app, config);
+        final CostEstimate estimate = CostEstimate.of(config, app, PriceTable.load(), SampleWorkload.RELEASED);
+        assertEquals(estimate.markdown(), block("default"),
+                "update the README's default cost table with CostEstimate.markdown() for the default configuration");
+    }
+
+    /**
+     * {@code eksctl create cluster} with no flags: 2 m5.large nodes in public subnets with 80 GiB gp3 root
+     * volumes, a new VPC with a single NAT gateway, no control-plane logs, no secrets key, no workload.
+     */
+    @Test
+    void eksctlDefaultClusterIsPricedFromTheSameTable() throws IOException {
+        final PriceTable prices = PriceTable.load();
+        final String region = TestContext.defaults().load().region();
+        final BigDecimal gp3Hour = prices.price(region, "ebs-gp3").orElseThrow().divide(MONTH, 10,
+                java.math.RoundingMode.HALF_UP);
+        final CostEstimate eksctl = new CostEstimate("eksctl", region, prices.pricedOn(), List.of(
+                new CostEstimate.Line("EKS control plane (standard support)", "1 cluster",
+                        prices.price(region, "eks-control-plane-standard").orElseThrow()),
+                new CostEstimate.Line("Nodes: m5.large on-demand", "2 × m5.large",
+                        prices.instanceHour(region, "m5.large").orElseThrow().multiply(BigDecimal.valueOf(2))),
+                new CostEstimate.Line("Node root volumes (gp3)", "160 GiB", gp3Hour.multiply(BigDecimal.valueOf(160))),
+                new CostEstimate.Line("NAT gateways", "1", prices.price(region, "nat-gateway").orElseThrow()),
+                new CostEstimate.Line("Public IPv4 addresses", "1 NAT + 2 node",
+                        prices.price(region, "public-ipv4-address").orElseThrow().multiply(BigDecimal.valueOf(3)))),
+                BigDecimal.ZERO, List.of());
+        assertEquals(eksctl.markdown(), block("eksctl"));
+    }
+}
