@@ -83,7 +83,7 @@ public final class NetworkStack extends AppStack {
         final BillingConfig billing = config.billing();
         billing.budgetEmail().ifPresentOrElse(
                 email -> new MonthlyBudget(this, "MonthlyBudget", config.appName(), billing, email),
-                () -> Annotations.of(this).addInfo("No budget alarm: set budgetEmail to be emailed when the "
+                () -> Annotations.of(this).addWarningV2("eks-pipeline:noBudget", "No budget alarm: set budgetEmail to be emailed when the "
                         + "account's spend passes " + billing.budgetAlertPercents().stream().map(p -> p + "%")
                         .collect(Collectors.joining(", ")) + " of monthlyBudgetUsd ($" + billing.monthlyBudgetUsd()
                         + ") in a month."));
