@@ -52,9 +52,10 @@ public final class Snapshots {
             }
             final String expected = Files.readString(file, StandardCharsets.UTF_8);
             if (!expected.equals(actual)) {
-                fail("The " + name + " template differs from its snapshot " + file + ". To see what changed, "
-                        + "rewrite the snapshots and read the diff: ./mvnw test -D" + UPDATE_PROPERTY
-                        + "=true && git diff " + DIRECTORY + " (commit the new snapshots if the change is intended)");
+                fail("The " + name + " template differs from its snapshot " + file + ". Review the change, "
+                        + "resource by resource with IAM, security group and replacement warnings: scripts/review. "
+                        + "If it is intended, rewrite the snapshots with ./mvnw test -D" + UPDATE_PROPERTY
+                        + "=true and commit them with the change.");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,109 @@
+"""scripts/review: the CDK CLI's diff of the synthesized app against snapshots, offline.
+Run: python3 -m unittest discover --start-directory tests"""
+import json
+import pathlib
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SNAPSHOTS = ROOT / "src" / "test" / "resources" / "snapshots"
+
+
+def review(*args):
+    return subprocess.run([str(ROOT / "scripts" / "review"), *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600, check=False)
+
+
+class ReviewTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # One synth for the class; the other tests reuse it with --no-synth.
+        cls.unchanged = review()
+
+    def changed_snapshots(self, stack, change):
+        """A copy of the snapshots in which `change` edited the stack's template: the 'before' of a change."""
+        directory = pathlib.Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, directory)
+        for snapshot in SNAPSHOTS.glob("*.json"):
+            shutil.copy(snapshot, directory)
+        template = json.loads((directory / f"{stack}.json").read_text())
+        change(template["Resources"])
+        (directory / f"{stack}.json").write_text(json.dumps(template, indent=2))
+        return directory
+
+    def test_the_committed_snapshots_match_the_app(self):
+        self.assertEqual(0, self.unchanged.returncode, self.unchanged.stderr)
+        for stack in ("Network", "Cluster", "Pipeline"):
+            self.assertIn(f"== {stack}: no changes", self.unchanged.stdout)
+
+    def test_one_changed_property_names_that_resource_and_property_and_nothing_else(self):
+        def bump(resources):
+            resources["ClusterNodegroupgeneral3075D995"]["Properties"]["ScalingConfig"]["MaxSize"] = 6
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", bump)))
+
+        self.assertEqual(0, result.returncode, result.stderr)
+        out = result.stdout
+        self.assertIn("== Network: no changes", out)
+        self.assertIn("== Pipeline: no changes", out)
+        self.assertIn("== Cluster: 1 changed", out)
+        self.assertIn("[~] AWS::EKS::Nodegroup Cluster/Nodegroupgeneral ClusterNodegroupgeneral3075D995", out)
+        self.assertIn("[~] ScalingConfig", out)
+        self.assertIn("[~] .MaxSize:", out)
+        self.assertNotIn("Needs a careful look", out)
+        ids = json.loads((SNAPSHOTS / "Cluster.json").read_text())["Resources"]
+        named = [i for i in ids if i in out]
+        self.assertEqual(["ClusterNodegroupgeneral3075D995"], named)
+        self.assertEqual(1, sum(1 for line in out.splitlines() if line.startswith("[")), out)
+
+    def test_iam_security_group_and_stateful_changes_are_called_out_first(self):
+        def risky(resources):
+            resources["Artifacts82DD59A1"]["Properties"]["BucketName"] = "old-artifacts"
+            resources["DeployToClusterApi"]["Properties"]["FromPort"] = 8443
+            resources["OldReports"] = {"Type": "AWS::S3::Bucket"}
+            resources["SmokeTestRoleDefaultPolicy6EA68822"]["Properties"]["PolicyDocument"]["Statement"].append(
+                {"Action": "s3:GetObject", "Effect": "Allow", "Resource": "*"})
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Pipeline", risky)))
+
+        self.assertEqual(0, result.returncode, result.stderr)
+        section = result.stdout[result.stdout.index("== Pipeline"):]
+        look = section[section.index("Needs a careful look:"):section.index("IAM Statement Changes")]
+        self.assertIn("- IAM permissions change", look)
+        self.assertIn("- security group rules change", look)
+        self.assertIn("- AWS::S3::Bucket OldReports is deleted, with what it holds", look)
+        self.assertIn("- AWS::S3::Bucket Artifacts82DD59A1 is replaced", look)
+        self.assertIn("Security Group Changes", section)
+        self.assertIn("BucketName (requires replacement)", section)
+
+    def test_markdown_for_a_pull_request_comment(self):
+        def bump(resources):
+            resources["ClusterNodegroupgeneral3075D995"]["Properties"]["ScalingConfig"]["MaxSize"] = 6
+        result = review("--no-synth", "--markdown", "--snapshots", str(self.changed_snapshots("Cluster", bump)))
+        self.assertTrue(result.stdout.startswith("## Infrastructure review\n"), result.stdout)
+        self.assertIn("### Cluster: 1 changed\n\n```diff\n", result.stdout)
+        self.assertIn("### Network: no changes", result.stdout)
+
+    def test_base_compares_with_the_snapshots_committed_there(self):
+        committed = pathlib.Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, committed)
+        for stack in ("Network", "Cluster", "Pipeline"):
+            (committed / f"{stack}.json").write_text(subprocess.run(
+                ["git", "show", f"HEAD:src/test/resources/snapshots/{stack}.json"], cwd=ROOT, capture_output=True,
+                text=True, check=True).stdout)
+
+        by_base = review("--no-synth", "--base", "HEAD")
+        by_directory = review("--no-synth", "--snapshots", str(committed))
+
+        self.assertEqual(0, by_base.returncode, by_base.stderr)
+        self.assertIn("compared with the snapshots at HEAD", by_base.stdout)
+        self.assertEqual(by_directory.stdout.split("\n", 1)[1], by_base.stdout.split("\n", 1)[1])
+
+    def test_an_unknown_base_is_an_error(self):
+        result = review("--no-synth", "--base", "no-such-branch")
+        self.assertEqual(2, result.returncode)
+        self.assertIn("--base no-such-branch is not a commit in this repository", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
