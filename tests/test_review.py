@@ -11,6 +11,11 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SNAPSHOTS = ROOT / "src" / "test" / "resources" / "snapshots"
 
 
+def raise_max_size(resources):
+    """One property of one resource: the default node group's maxSize, 5 in the app, 6 in the 'before'."""
+    resources["ClusterNodegroupgeneral3075D995"]["Properties"]["ScalingConfig"]["MaxSize"] = 6
+
+
 def review(*args):
     return subprocess.run([str(ROOT / "scripts" / "review"), *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=600, check=False)
@@ -39,9 +44,7 @@ class ReviewTest(unittest.TestCase):
             self.assertIn(f"== {stack}: no changes", self.unchanged.stdout)
 
     def test_one_changed_property_names_that_resource_and_property_and_nothing_else(self):
-        def bump(resources):
-            resources["ClusterNodegroupgeneral3075D995"]["Properties"]["ScalingConfig"]["MaxSize"] = 6
-        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", bump)))
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", raise_max_size)))
 
         self.assertEqual(0, result.returncode, result.stderr)
         out = result.stdout
@@ -77,9 +80,7 @@ class ReviewTest(unittest.TestCase):
         self.assertIn("BucketName (requires replacement)", section)
 
     def test_markdown_for_a_pull_request_comment(self):
-        def bump(resources):
-            resources["ClusterNodegroupgeneral3075D995"]["Properties"]["ScalingConfig"]["MaxSize"] = 6
-        result = review("--no-synth", "--markdown", "--snapshots", str(self.changed_snapshots("Cluster", bump)))
+        result = review("--no-synth", "--markdown", "--snapshots", str(self.changed_snapshots("Cluster", raise_max_size)))
         self.assertTrue(result.stdout.startswith("## Infrastructure review\n"), result.stdout)
         self.assertIn("### Cluster: 1 changed\n\n```diff\n", result.stdout)
         self.assertIn("### Network: no changes", result.stdout)
