@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -74,23 +75,46 @@ public final class PriceTable {
     }
 
     private static PriceTable read() {
-        final Map<String, Map<String, BigDecimal>> rows = new TreeMap<>();
-        LocalDate pricedOn = null;
         try (InputStream in = PriceTable.class.getResourceAsStream("/prices.csv");
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            for (String line : reader.lines().toList()) {
-                if (line.isBlank() || line.startsWith("#") || line.startsWith("region,")) {
-                    continue;
-                }
-                final String[] cells = line.split(",");
-                if (cells[0].equals("priced_on")) {
-                    pricedOn = LocalDate.parse(cells[1]);
-                } else {
-                    rows.computeIfAbsent(cells[0], r -> new TreeMap<>()).put(cells[1], new BigDecimal(cells[3]));
-                }
-            }
+            return parse(reader.lines().toList());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + SOURCE, e);
+        }
+    }
+
+    /** The unit each item must be priced in, so that a row in the wrong unit fails loudly. */
+    static String unitOf(final String item) {
+        if (item.startsWith(EC2) || List.of("eks-control-plane-standard", "eks-control-plane-extended", "nat-gateway",
+                "network-load-balancer", "public-ipv4-address").contains(item)) {
+            return "hour";
+        }
+        return switch (item) {
+            case "nat-gateway-data", "logs-ingestion" -> "gib";
+            case "ebs-gp3", "logs-storage" -> "gib-month";
+            case "kms-key" -> "key-month";
+            default -> throw new IllegalStateException(SOURCE + " prices " + item + ", which the estimate does not use");
+        };
+    }
+
+    static PriceTable parse(final List<String> lines) {
+        final Map<String, Map<String, BigDecimal>> rows = new TreeMap<>();
+        LocalDate pricedOn = null;
+        for (int i = 0; i < lines.size(); i++) {
+            final String line = lines.get(i);
+            if (line.isBlank() || line.startsWith("#") || line.startsWith("region,")) {
+                continue;
+            }
+            final String[] cells = line.split(",");
+            if (cells[0].equals("priced_on")) {
+                pricedOn = LocalDate.parse(cells[1]);
+                continue;
+            }
+            if (cells.length != 4 || !unitOf(cells[1]).equals(cells[2])) {
+                throw new IllegalStateException(SOURCE + " line " + (i + 1) + " (" + line + ") must be region,item,"
+                        + (cells.length > 1 ? unitOf(cells[1]) : "unit") + ",usd");
+            }
+            rows.computeIfAbsent(cells[0], r -> new TreeMap<>()).put(cells[1], new BigDecimal(cells[3]));
         }
         if (pricedOn == null) {
             throw new IllegalStateException(SOURCE + " has no priced_on date");

@@ -9,6 +9,7 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CostEstimateTest {
 
-    private static CostEstimate estimate(final TestContext context) {
+    static CostEstimate estimate(final TestContext context) {
         final AppConfig config = context.load();
         final App app = new App(AppProps.builder().context(context.asMap()).build());
         Deployment.create(app, config);
@@ -33,7 +34,7 @@ class CostEstimateTest {
     }
 
     private static void assertAmount(final String expected, final BigDecimal actual, final int scale) {
-        assertEquals(new BigDecimal(expected), actual.setScale(scale, java.math.RoundingMode.HALF_UP));
+        assertEquals(new BigDecimal(expected), actual.setScale(scale, RoundingMode.HALF_UP));
     }
 
     @Test

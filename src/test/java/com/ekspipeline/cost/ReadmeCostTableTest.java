@@ -1,14 +1,11 @@
 package com.ekspipeline.cost;
 
-import com.ekspipeline.Deployment;
-import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.App;
-import software.amazon.awscdk.AppProps;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,12 +33,7 @@ class ReadmeCostTableTest {
 
     @Test
     void defaultConfigurationTableIsWhatSynthPrints() throws IOException {
-        final TestContext context = TestContext.defaults();
-        final AppConfig config = context.load();
-        final App app = new App(AppProps.builder().context(context.asMap()).build());
-        Deployment.create(app, config);
-        final CostEstimate estimate = CostEstimate.of(config, app, PriceTable.load(), SampleWorkload.RELEASED);
-        assertEquals(estimate.markdown(), block("default"),
+        assertEquals(CostEstimateTest.estimate(TestContext.defaults()).markdown(), block("default"),
                 "update the README's default cost table with CostEstimate.markdown() for the default configuration");
     }
 
@@ -54,7 +46,7 @@ class ReadmeCostTableTest {
         final PriceTable prices = PriceTable.load();
         final String region = TestContext.defaults().load().region();
         final BigDecimal gp3Hour = prices.price(region, "ebs-gp3").orElseThrow().divide(MONTH, 10,
-                java.math.RoundingMode.HALF_UP);
+                RoundingMode.HALF_UP);
         final CostEstimate eksctl = new CostEstimate("eksctl", region, prices.pricedOn(), List.of(
                 new CostEstimate.Line("EKS control plane (standard support)", "1 cluster",
                         prices.price(region, "eks-control-plane-standard").orElseThrow()),

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -75,7 +76,7 @@ class TeardownTest {
         }
     }
 
-    private static List<String> problems(final java.util.function.BiFunction<String, Map<String, Object>, String> check) {
+    private static List<String> problems(final BiFunction<String, Map<String, Object>, String> check) {
         final List<String> problems = new ArrayList<>();
         STACKS.forEach((stack, resources) -> resources.forEach((id, resource) -> {
             final String problem = check.apply(id, resource);
