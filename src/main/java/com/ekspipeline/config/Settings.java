@@ -143,9 +143,7 @@ final class Settings {
                 error(key + "[" + i + "]", item, allowed);
             }
         }
-        if (new LinkedHashSet<>(result).size() != result.size()) {
-            error(key, value, "a list without repeated entries");
-        }
+        rejectRepeats(key, value, result);
         return List.copyOf(result);
     }
 
@@ -168,22 +166,17 @@ final class Settings {
                 result.add(parsed.intValue());
             }
         }
-        if (new LinkedHashSet<>(result).size() != result.size()) {
-            error(key, value, "a list without repeated entries");
-        }
+        rejectRepeats(key, value, result);
         return List.copyOf(result);
     }
 
     /** One JSON object: an object in cdk.json, or a JSON string on the command line; null when invalid. */
     Map<String, Object> object(final String key, final String allowed) {
         final Object value = rawValue(key);
-        final Object parsed = value instanceof String s && s.trim().startsWith("{") ? parseJson(s) : value;
-        if (!(parsed instanceof Map<?, ?> map)) {
+        final Map<String, Object> object = toObject(value);
+        if (object == null) {
             error(key, value, "an object " + allowed);
-            return null;
         }
-        final Map<String, Object> object = new LinkedHashMap<>();
-        map.forEach((k, v) -> object.put(String.valueOf(k), v));
         return object;
     }
 
@@ -198,9 +191,7 @@ final class Settings {
         final List<Map<String, Object>> result = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             if (list.get(i) instanceof Map<?, ?> map) {
-                final Map<String, Object> object = new LinkedHashMap<>();
-                map.forEach((k, v) -> object.put(String.valueOf(k), v));
-                result.add(object);
+                result.add(stringKeys(map));
             } else {
                 error(key + "[" + i + "]", list.get(i), "an object (" + allowed + ")");
             }
@@ -211,23 +202,38 @@ final class Settings {
     /** A flat object of string keys to string values, such as Kubernetes labels. */
     Map<String, String> stringMap(final String key, final Pattern keys, final Pattern values, final String allowed) {
         final Object value = rawValue(key);
-        Object parsed = value;
-        if (value instanceof String s && s.trim().startsWith("{")) {
-            parsed = parseJson(s);
-        }
-        if (!(parsed instanceof Map<?, ?> map)) {
+        final Map<String, Object> map = toObject(value);
+        if (map == null) {
             error(key, value, "an object of " + allowed);
             return Map.of();
         }
         final Map<String, String> result = new LinkedHashMap<>();
         map.forEach((k, v) -> {
-            if (v instanceof String s && keys.matcher(String.valueOf(k)).matches() && values.matcher(s).matches()) {
-                result.put(String.valueOf(k), s);
+            if (v instanceof String s && keys.matcher(k).matches() && values.matcher(s).matches()) {
+                result.put(k, s);
             } else {
                 error(key + "." + k, v, allowed);
             }
         });
         return Map.copyOf(result);
+    }
+
+    private void rejectRepeats(final String key, final Object value, final List<?> result) {
+        if (new LinkedHashSet<>(result).size() != result.size()) {
+            error(key, value, "a list without repeated entries");
+        }
+    }
+
+    /** A JSON object from cdk.json, or parsed from a command-line string; null when it is neither. */
+    private static Map<String, Object> toObject(final Object value) {
+        final Object parsed = value instanceof String s && s.trim().startsWith("{") ? parseJson(s) : value;
+        return parsed instanceof Map<?, ?> map ? stringKeys(map) : null;
+    }
+
+    private static Map<String, Object> stringKeys(final Map<?, ?> map) {
+        final Map<String, Object> object = new LinkedHashMap<>();
+        map.forEach((k, v) -> object.put(String.valueOf(k), v));
+        return object;
     }
 
     private static List<?> toList(final Object value) {
