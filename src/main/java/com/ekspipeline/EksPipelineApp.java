@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;

@@ -19,8 +19,9 @@ public final class ClusterAutoscaler extends Construct {
 
     static final String CHART_VERSION = "9.59.0";
     static final String SERVICE_ACCOUNT = "cluster-autoscaler";
-    /** Namespace and name of its Deployment, fixed with fullnameOverride; the off-hours scaler scales it. */
-    static final String DEPLOYMENT = "kube-system/cluster-autoscaler";
+    static final String NAMESPACE = "kube-system";
+    /** The name of its Deployment, fixed with fullnameOverride; the off-hours scaler scales it. */
+    static final String DEPLOYMENT = "cluster-autoscaler";
 
     private final HelmChart chart;
 
@@ -28,7 +29,7 @@ public final class ClusterAutoscaler extends Construct {
                              final String kubernetesVersion) {
         super(scope, id);
         final Stack stack = Stack.of(this);
-        final PodIdentityRole identity = new PodIdentityRole(this, "Identity", cluster, "kube-system", SERVICE_ACCOUNT);
+        final PodIdentityRole identity = new PodIdentityRole(this, "Identity", cluster, NAMESPACE, SERVICE_ACCOUNT);
         identity.getRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("DiscoverNodeGroups")
                 .actions(List.of("autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances",
@@ -54,10 +55,10 @@ public final class ClusterAutoscaler extends Construct {
                 .chart("cluster-autoscaler")
                 .version(CHART_VERSION)
                 .release("cluster-autoscaler")
-                .namespace("kube-system")
+                .namespace(NAMESPACE)
                 .values(SortedJson.of(Map.of(
                         "autoDiscovery", Map.of("clusterName", clusterName),
-                        "fullnameOverride", DEPLOYMENT.split("/")[1],
+                        "fullnameOverride", DEPLOYMENT,
                         "awsRegion", stack.getRegion(),
                         // The autoscaler's minor version must match the cluster's.
                         "image", Map.of("tag", "v" + kubernetesVersion + ".0"),

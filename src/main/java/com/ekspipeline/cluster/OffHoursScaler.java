@@ -98,7 +98,7 @@ public final class OffHoursScaler extends Construct {
                 .environment(new TreeMap<>(Map.of(
                         "CLUSTER_NAME", clusterName,
                         "NODE_GROUPS", nodeGroupsJson(groups),
-                        "AUTOSCALER", ClusterAutoscaler.DEPLOYMENT,
+                        "AUTOSCALER", ClusterAutoscaler.NAMESPACE + "/" + ClusterAutoscaler.DEPLOYMENT,
                         "AUTOSCALER_REPLICAS", "1")))
                 .logGroup(logs)
                 .build();
@@ -109,15 +109,14 @@ public final class OffHoursScaler extends Construct {
                 .type("STANDARD")
                 .kubernetesGroups(List.of(KUBERNETES_GROUP))
                 .build();
-        final String[] deployment = ClusterAutoscaler.DEPLOYMENT.split("/");
         cluster.addManifest("OffHoursRbac", SortedJson.of(Map.of(
                 "apiVersion", "rbac.authorization.k8s.io/v1", "kind", "Role",
-                "metadata", Map.of("name", KUBERNETES_GROUP, "namespace", deployment[0]),
+                "metadata", Map.of("name", KUBERNETES_GROUP, "namespace", ClusterAutoscaler.NAMESPACE),
                 "rules", List.of(Map.of("apiGroups", List.of("apps"), "resources", List.of("deployments/scale"),
-                        "resourceNames", List.of(deployment[1]), "verbs", List.of("get", "patch"))))),
+                        "resourceNames", List.of(ClusterAutoscaler.DEPLOYMENT), "verbs", List.of("get", "patch"))))),
                 SortedJson.of(Map.of(
                         "apiVersion", "rbac.authorization.k8s.io/v1", "kind", "RoleBinding",
-                        "metadata", Map.of("name", KUBERNETES_GROUP, "namespace", deployment[0]),
+                        "metadata", Map.of("name", KUBERNETES_GROUP, "namespace", ClusterAutoscaler.NAMESPACE),
                         "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "Role",
                                 "name", KUBERNETES_GROUP),
                         "subjects", List.of(Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "Group",
@@ -126,7 +125,8 @@ public final class OffHoursScaler extends Construct {
         final TimeZone zone = TimeZone.of(hours.timeZone().getId());
         final String everyDay = "*";
         final Schedule down = schedule("ScaleDown", "stop", hours.scaleDownAt(), everyDay, zone, clusterName);
-        final Schedule up = schedule("ScaleUp", "start", hours.scaleUpAt(), days(hours.scaleUpDays()), zone, clusterName);
+        final Schedule up = schedule("ScaleUp", "start", hours.scaleUpAt(), days(hours.scaleUpDays()), zone,
+                clusterName);
         down.getNode().addDependency(access);
         up.getNode().addDependency(access);
 
