@@ -1,6 +1,8 @@
 package com.ekspipeline;
 
 import com.ekspipeline.cluster.ClusterStack;
+import com.ekspipeline.core.AppTag;
+import com.ekspipeline.core.LogGroupsAspect;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.network.NetworkStack;
 import com.ekspipeline.pipeline.PipelineStack;
@@ -14,11 +16,8 @@ import software.amazon.awscdk.Tags;
  */
 public record Deployment(NetworkStack network, ClusterStack cluster, PipelineStack pipeline) {
 
-    /** The tag every resource carries, valued with the app name; verify-destroyed searches by it. */
-    public static final String APP_TAG = "app";
-
     public static Deployment create(final App app, final AppConfig config) {
-        Tags.of(app).add(APP_TAG, config.appName());
+        Tags.of(app).add(AppTag.KEY, config.appName());
         Aspects.of(app).add(new LogGroupsAspect(config.logRetentionDays()));
         final NetworkStack network = new NetworkStack(app, "Network", config);
         final ClusterStack cluster = new ClusterStack(app, "Cluster", config, network.getVpc());

@@ -1,5 +1,6 @@
 package com.ekspipeline.cluster;
 
+import com.ekspipeline.core.SortedJson;
 import software.amazon.awscdk.services.eks_v2.Addon;
 import software.amazon.awscdk.services.eks_v2.Cluster;
 import software.amazon.awscdk.services.eks_v2.IAddon;

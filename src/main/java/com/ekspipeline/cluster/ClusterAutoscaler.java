@@ -1,5 +1,7 @@
 package com.ekspipeline.cluster;
 
+import com.ekspipeline.catalog.KubernetesVersion;
+import com.ekspipeline.core.SortedJson;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.eks_v2.Cluster;
 import software.amazon.awscdk.services.eks_v2.HelmChart;
@@ -26,7 +28,7 @@ public final class ClusterAutoscaler extends Construct {
     private final HelmChart chart;
 
     public ClusterAutoscaler(final Construct scope, final String id, final Cluster cluster, final String clusterName,
-                             final String kubernetesVersion) {
+                             final KubernetesVersion kubernetesVersion) {
         super(scope, id);
         final Stack stack = Stack.of(this);
         final PodIdentityRole identity = new PodIdentityRole(this, "Identity", cluster, NAMESPACE, SERVICE_ACCOUNT);

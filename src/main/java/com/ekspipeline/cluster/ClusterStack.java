@@ -1,13 +1,13 @@
 package com.ekspipeline.cluster;
 
-import com.ekspipeline.AppStack;
-import com.ekspipeline.Deployment;
-import com.ekspipeline.Nag;
+import com.ekspipeline.core.AppStack;
+import com.ekspipeline.core.AppTag;
+import com.ekspipeline.core.Nag;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.ClusterConfig;
-import com.ekspipeline.config.KubernetesVersions;
-import com.ekspipeline.config.LogRetention;
-import com.ekspipeline.cost.PriceTable;
+import com.ekspipeline.catalog.KubernetesVersions;
+import com.ekspipeline.catalog.LogRetention;
+import com.ekspipeline.catalog.PriceTable;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
@@ -66,7 +66,7 @@ public final class ClusterStack extends AppStack {
 
         cluster = Cluster.Builder.create(this, "Cluster")
                 .clusterName(settings.clusterName())
-                .version(KubernetesVersion.of(settings.kubernetesVersion()))
+                .version(KubernetesVersion.of(settings.kubernetesVersion().version()))
                 .vpc(vpc)
                 .vpcSubnets(List.of(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build()))
                 .defaultCapacityType(DefaultCapacityType.NODEGROUP)
@@ -83,7 +83,7 @@ public final class ClusterStack extends AppStack {
                 // The load balancers, target groups and security groups the controller creates carry the
                 // app tag too, so verify-destroyed finds any it failed to delete.
                 .albController(AlbControllerOptions.builder().version(AlbControllerVersion.V2_17_1)
-                        .additionalHelmChartValues(Map.of("defaultTags", Map.of(Deployment.APP_TAG, config.appName())))
+                        .additionalHelmChartValues(Map.of("defaultTags", Map.of(AppTag.KEY, config.appName())))
                         .build())
                 .outputConfigCommand(false)
                 .removalPolicy(RemovalPolicy.DESTROY)
@@ -135,10 +135,9 @@ public final class ClusterStack extends AppStack {
         excuseNagFindings(nodeGroups, addons, autoscaler);
 
         final PriceTable prices = PriceTable.load();
-        KubernetesVersions.lookup(settings.kubernetesVersion())
-                .flatMap(lifecycle -> KubernetesVersions.supportWarning(lifecycle, config.synthDay(),
+        KubernetesVersions.supportWarning(settings.kubernetesVersion(), config.synthDay(),
                         "$" + prices.price(config.region(), "eks-control-plane-standard").orElseThrow(),
-                        "$" + prices.price(config.region(), "eks-control-plane-extended").orElseThrow()))
+                        "$" + prices.price(config.region(), "eks-control-plane-extended").orElseThrow())
                 .ifPresent(warning -> Annotations.of(this).addWarningV2("eks-pipeline:kubernetesSupport", warning));
         KubectlLayer.skewWarning(settings.kubernetesVersion())
                 .ifPresent(warning -> Annotations.of(this).addWarningV2("eks-pipeline:kubectlVersionSkew", warning));

@@ -1,6 +1,7 @@
 package com.ekspipeline.cluster;
 
-import com.ekspipeline.Deployment;
+import com.ekspipeline.core.SortedJson;
+import com.ekspipeline.core.AppTag;
 import software.amazon.awscdk.services.eks_v2.Cluster;
 import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
 import software.constructs.Construct;
@@ -29,7 +30,7 @@ public final class DefaultStorageClass extends Construct {
                         "annotations", Map.of("storageclass.kubernetes.io/is-default-class", "true")),
                 "provisioner", "ebs.csi.aws.com",
                 "parameters", Map.of("type", "gp3", "encrypted", "true", "csi.storage.k8s.io/fstype", "ext4",
-                        "tagSpecification_1", Deployment.APP_TAG + "=" + appName,
+                        "tagSpecification_1", AppTag.KEY + "=" + appName,
                         "tagSpecification_2", "kubernetes.io/cluster/" + clusterName + "=owned"),
                 "volumeBindingMode", "WaitForFirstConsumer",
                 "reclaimPolicy", "Delete",

@@ -1,6 +1,6 @@
 package com.ekspipeline.cluster;
 
-import com.ekspipeline.config.KubernetesVersions;
+import com.ekspipeline.catalog.KubernetesVersion;
 import software.amazon.awscdk.cdk.lambdalayer.kubectl.v32.KubectlV32Layer;
 import software.amazon.awscdk.services.lambda.ILayerVersion;
 import software.constructs.Construct;
@@ -37,8 +37,9 @@ public final class KubectlLayer {
      * kubectl supports one minor version of skew against the API server; beyond that, applies may use
      * removed APIs or miss new fields. Returns the warning to print when the cluster is further away.
      */
-    public static Optional<String> skewWarning(final String clusterVersion) {
-        final int skew = Math.abs(KubernetesVersions.minor(clusterVersion) - KubernetesVersions.minor(kubectlVersion()));
+    public static Optional<String> skewWarning(final KubernetesVersion clusterVersion) {
+        final int kubectlMinor = Integer.parseInt(kubectlVersion().substring(kubectlVersion().indexOf('.') + 1));
+        final int skew = Math.abs(clusterVersion.minor() - kubectlMinor);
         if (skew <= 1) {
             return Optional.empty();
         }
@@ -46,6 +47,6 @@ public final class KubectlLayer {
                 + clusterVersion + ", " + skew + " minor versions apart (kubectl supports one). Switch to the "
                 + "cdk-lambda-layer-kubectl artifact for " + clusterVersion
                 + " in pom.xml and KubectlLayer.CURRENT once Maven Central serves it, or set kubernetesVersion to 1."
-                + (KubernetesVersions.minor(kubectlVersion()) + 1) + " or lower.");
+                + (kubectlMinor + 1) + " or lower.");
     }
 }

@@ -1,6 +1,7 @@
 package com.ekspipeline.cluster;
 
-import com.ekspipeline.Nag;
+import com.ekspipeline.core.SortedJson;
+import com.ekspipeline.core.Nag;
 import com.ekspipeline.config.NodeGroupConfig;
 import com.ekspipeline.config.OffHoursConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -20,6 +20,9 @@ public record BillingConfig(
         int estimatedLogGiBPerDay,
         Optional<OffHoursConfig> offHours) {
 
+    /** AWS Budgets allows five notifications per budget; one is the forecast alert. */
+    public static final int MAX_ACTUAL_ALERTS = 4;
+
     public BillingConfig {
         budgetAlertPercents = List.copyOf(budgetAlertPercents);
     }

@@ -1,17 +1,19 @@
 package com.ekspipeline.config;
 
+import com.ekspipeline.catalog.KubernetesVersion;
+
 import java.util.List;
 
 /**
  * @param clusterName         the EKS cluster name
- * @param kubernetesVersion   a minor version EKS supports, e.g. {@code 1.35}
+ * @param kubernetesVersion   a minor version EKS supports, e.g. {@code 1.35}, with its support calendar
  * @param endpointPublicCidrs who may reach the public API endpoint; the private endpoint is always on
  * @param adminPrincipalArns  IAM roles or users given cluster-admin through access entries
  * @param nodeGroups          the managed node groups
  */
 public record ClusterConfig(
         String clusterName,
-        String kubernetesVersion,
+        KubernetesVersion kubernetesVersion,
         List<String> endpointPublicCidrs,
         List<String> adminPrincipalArns,
         List<NodeGroupConfig> nodeGroups) {

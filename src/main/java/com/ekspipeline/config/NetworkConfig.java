@@ -4,5 +4,5 @@ package com.ekspipeline.config;
  * @param vpcCidr     the VPC's IPv4 range, /16 to /20
  * @param natGateways how many NAT gateways carry the private subnets' egress (1 to one per zone)
  */
-public record NetworkConfig(String vpcCidr, int natGateways) {
+public record NetworkConfig(Cidr vpcCidr, int natGateways) {
 }

@@ -1,7 +1,8 @@
 package com.ekspipeline.cost;
 
+import com.ekspipeline.catalog.KubernetesVersion;
+import com.ekspipeline.catalog.PriceTable;
 import com.ekspipeline.config.AppConfig;
-import com.ekspipeline.config.KubernetesVersions;
 import com.ekspipeline.config.NodeGroupConfig;
 import com.ekspipeline.config.OffHoursConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -63,8 +64,7 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
                 + PriceTable.SOURCE + ", in USD before tax, credits, Savings Plans and free tiers; 30 days = "
                 + HOURS_PER_30_DAYS + " hours.");
 
-        final KubernetesVersions.Lifecycle lifecycle = KubernetesVersions.lookup(config.cluster().kubernetesVersion())
-                .orElseThrow();
+        final KubernetesVersion lifecycle = config.cluster().kubernetesVersion();
         final boolean standard = lifecycle.inStandardSupport(config.synthDay());
         lines.add(new Line("EKS control plane (Kubernetes " + lifecycle.version() + ", "
                 + (standard ? "standard" : "extended") + " support)", "1 cluster",

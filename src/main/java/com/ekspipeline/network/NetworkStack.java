@@ -1,10 +1,10 @@
 package com.ekspipeline.network;
 
-import com.ekspipeline.AppStack;
+import com.ekspipeline.core.AppStack;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.BillingConfig;
-import com.ekspipeline.config.LogRetention;
-import com.ekspipeline.cost.MonthlyBudget;
+import com.ekspipeline.catalog.LogRetention;
+import com.ekspipeline.budget.MonthlyBudget;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.RemovalPolicy;
@@ -53,9 +53,9 @@ public final class NetworkStack extends AppStack {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
 
-        final int prefix = Integer.parseInt(config.network().vpcCidr().split("/")[1]);
+        final int prefix = config.network().vpcCidr().prefix();
         this.vpc = Vpc.Builder.create(this, "Vpc")
-                .ipAddresses(IpAddresses.cidr(config.network().vpcCidr()))
+                .ipAddresses(IpAddresses.cidr(config.network().vpcCidr().toString()))
                 .availabilityZones(config.availabilityZones())
                 .natGateways(config.network().natGateways())
                 .subnetConfiguration(List.of(

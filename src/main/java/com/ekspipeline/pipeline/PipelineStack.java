@@ -1,7 +1,7 @@
 package com.ekspipeline.pipeline;
 
-import com.ekspipeline.AppStack;
-import com.ekspipeline.Nag;
+import com.ekspipeline.core.AppStack;
+import com.ekspipeline.core.Nag;
 import com.ekspipeline.cluster.ClusterStack;
 import com.ekspipeline.cluster.Stage;
 import com.ekspipeline.config.AppConfig;
@@ -358,7 +358,7 @@ public final class PipelineStack extends AppStack {
         final Map<String, BuildEnvironmentVariable> variables = new LinkedHashMap<>();
         variables.put("STAGE", plain(stage.namespace()));
         variables.put("CLUSTER_NAME", plain(cluster.getClusterName()));
-        variables.put("KUBERNETES_VERSION", plain(config.cluster().kubernetesVersion()));
+        variables.put("KUBERNETES_VERSION", plain(config.cluster().kubernetesVersion().version()));
         variables.put("ROLLOUT_TIMEOUT_SECONDS", plain(String.valueOf(config.pipeline().rolloutTimeoutSeconds())));
         final PipelineProject deploy = PipelineProject.Builder.create(this, stage.title() + "DeployProject")
                 .projectName(config.appName() + "-deploy-" + stage.namespace())

@@ -32,10 +32,11 @@ class ConfigLoaderTest {
         assertEquals("us-east-2", config.region());
         assertEquals(List.of("us-east-2a", "us-east-2b", "us-east-2c"), config.availabilityZones());
         assertEquals(Optional.empty(), config.account());
-        assertEquals(new NetworkConfig("10.0.0.0/16", 1), config.network());
+        assertEquals("10.0.0.0/16", config.network().vpcCidr().toString());
+        assertEquals(1, config.network().natGateways());
         assertEquals(30, config.logRetentionDays());
         assertEquals("eks-pipeline", config.cluster().clusterName());
-        assertEquals("1.35", config.cluster().kubernetesVersion());
+        assertEquals("1.35", config.cluster().kubernetesVersion().version());
         assertEquals(new NodeGroupConfig("general", List.of("t3.large"), false, 2, 2, 5, 50,
                 Map.of("workload", "general")), config.cluster().nodeGroups().get(0));
     }
@@ -147,7 +148,7 @@ class ConfigLoaderTest {
         assertTrue(onlyError(TestContext.defaults().with("vpcCidr", "10.0.0.1/16")).startsWith("vpcCidr is"));
         assertTrue(onlyError(TestContext.defaults().with("vpcCidr", "10.0.0.0/24")).startsWith("vpcCidr is"));
         assertTrue(onlyError(TestContext.defaults().with("vpcCidr", "300.0.0.0/16")).startsWith("vpcCidr is"));
-        assertEquals("10.1.0.0/20", TestContext.defaults().with("vpcCidr", "10.1.0.0/20").load().network().vpcCidr());
+        assertEquals("10.1.0.0/20", TestContext.defaults().with("vpcCidr", "10.1.0.0/20").load().network().vpcCidr().toString());
     }
 
     @Test

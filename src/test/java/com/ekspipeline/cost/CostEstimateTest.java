@@ -1,5 +1,6 @@
 package com.ekspipeline.cost;
 
+import com.ekspipeline.catalog.PriceTable;
 import com.ekspipeline.Deployment;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.support.Resources;

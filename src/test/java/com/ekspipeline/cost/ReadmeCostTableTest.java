@@ -1,5 +1,6 @@
 package com.ekspipeline.cost;
 
+import com.ekspipeline.catalog.PriceTable;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.Test;
 

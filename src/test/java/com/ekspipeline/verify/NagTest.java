@@ -1,6 +1,6 @@
 package com.ekspipeline.verify;
 
-import com.ekspipeline.Nag;
+import com.ekspipeline.core.Nag;
 import com.ekspipeline.support.NagReport;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.Test;

@@ -80,7 +80,7 @@ class WorkloadManifestsTest {
 
     @Test
     void schemaMatchesTheClusterVersion() {
-        final String kubernetesVersion = TestContext.defaults().load().cluster().kubernetesVersion();
+        final String kubernetesVersion = TestContext.defaults().load().cluster().kubernetesVersion().version();
         final String clientMajor = KubernetesSchema.clientVersion().split("\\.")[0];
         assertEquals(SCHEMA_CLIENT_FOR_KUBERNETES.get(kubernetesVersion), clientMajor,
                 "the manifests are validated with the Kubernetes client " + KubernetesSchema.clientVersion()

@@ -1,4 +1,4 @@
-package com.ekspipeline.cost;
+package com.ekspipeline.catalog;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -69,7 +69,7 @@ public final class PriceTable {
     }
 
     /** A price the estimate cannot do without; its absence is a broken table, not a user error. */
-    BigDecimal require(final String region, final String item) {
+    public BigDecimal require(final String region, final String item) {
         return price(region, item).orElseThrow(() -> new IllegalStateException(
                 SOURCE + " has no price for " + item + " in " + region));
     }

@@ -1,4 +1,4 @@
-package com.ekspipeline.cost;
+package com.ekspipeline.catalog;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package com.ekspipeline.config;
+package com.ekspipeline.catalog;
 
 import org.junit.jupiter.api.Test;
 

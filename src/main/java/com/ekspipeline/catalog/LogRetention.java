@@ -1,4 +1,4 @@
-package com.ekspipeline.config;
+package com.ekspipeline.catalog;
 
 import software.amazon.awscdk.services.logs.RetentionDays;
 
@@ -26,7 +26,7 @@ public final class LogRetention {
     }
 
     /** The accepted numbers of days, ascending. */
-    static Set<Integer> allowedDays() {
+    public static Set<Integer> allowedDays() {
         return BY_DAYS.keySet();
     }
 

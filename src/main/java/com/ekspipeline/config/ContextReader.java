@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -22,28 +23,32 @@ import java.util.regex.Pattern;
  * value is recorded as one sentence and a harmless placeholder is returned, so that loading goes on and
  * every error is reported at once.
  */
-final class Settings {
+final class ContextReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Practical, not RFC 5322: one @, no spaces, a dotted domain; what SNS email subscriptions accept. */
+    private static final Pattern EMAIL = Pattern.compile(
+            "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
 
     private final Map<String, Object> raw;
     private final String prefix;
     private final List<String> errors;
     private final Set<String> read = new LinkedHashSet<>();
 
-    Settings(final Map<String, ?> raw) {
+    ContextReader(final Map<String, ?> raw) {
         this(new LinkedHashMap<>(raw), "", new ArrayList<>());
     }
 
-    private Settings(final Map<String, Object> raw, final String prefix, final List<String> errors) {
+    private ContextReader(final Map<String, Object> raw, final String prefix, final List<String> errors) {
         this.raw = raw;
         this.prefix = prefix;
         this.errors = errors;
     }
 
     /** A view of a nested object (e.g. one node group) that reports errors under {@code path}. */
-    Settings nested(final Map<String, Object> object, final String path) {
-        return new Settings(object, path + ".", errors);
+    ContextReader nested(final Map<String, Object> object, final String path) {
+        return new ContextReader(object, path + ".", errors);
     }
 
     List<String> errors() {
@@ -90,6 +95,13 @@ final class Settings {
             return "";
         }
         return s;
+    }
+
+    /** An optional email address: absent or empty gives none. */
+    Optional<String> optionalEmail(final String key) {
+        return has(key)
+                ? Optional.of(string(key, EMAIL, "an email address such as ops@example.com, or empty"))
+                : Optional.empty();
     }
 
     <T> T oneOf(final String key, final Map<String, T> choices, final T fallback) {

@@ -1,4 +1,4 @@
-package com.ekspipeline;
+package com.ekspipeline.core;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;

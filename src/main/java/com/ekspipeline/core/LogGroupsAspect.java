@@ -1,6 +1,6 @@
-package com.ekspipeline;
+package com.ekspipeline.core;
 
-import com.ekspipeline.config.LogRetention;
+import com.ekspipeline.catalog.LogRetention;
 import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.IAspect;
 import software.amazon.awscdk.RemovalPolicy;
@@ -22,13 +22,13 @@ import java.util.Map;
  * bucket notifications, CfnJson) would let Lambda create {@code /aws/lambda/<name>} on first run, with no
  * retention and outside any stack, so it would outlive the app. Those are pointed at a group of their own.
  */
-final class LogGroupsAspect implements IAspect {
+public final class LogGroupsAspect implements IAspect {
 
     private static final String FUNCTION = "AWS::Lambda::Function";
 
     private final int days;
 
-    LogGroupsAspect(final int days) {
+    public LogGroupsAspect(final int days) {
         this.days = days;
     }
 

@@ -1,4 +1,4 @@
-package com.ekspipeline;
+package com.ekspipeline.core;
 
 import com.ekspipeline.config.AppConfig;
 import software.amazon.awscdk.Environment;

@@ -1,4 +1,4 @@
-package com.ekspipeline.cost;
+package com.ekspipeline.budget;
 
 import com.ekspipeline.config.BillingConfig;
 import software.amazon.awscdk.services.budgets.CfnBudget;
@@ -14,9 +14,6 @@ import java.util.List;
  * activated as a cost allocation tag first, which CloudFormation cannot do.
  */
 public final class MonthlyBudget extends Construct {
-
-    /** AWS Budgets allows five notifications per budget; one is the forecast alert. */
-    public static final int MAX_ACTUAL_ALERTS = 4;
 
     public MonthlyBudget(final Construct scope, final String id, final String appName, final BillingConfig billing,
                          final String email) {

@@ -1,4 +1,4 @@
-package com.ekspipeline.config;
+package com.ekspipeline.catalog;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The dated EKS lifecycle of each Kubernetes minor version, read from
+ * The dated EKS lifecycle of each Kubernetes minor version ({@link KubernetesVersion}), read from
  * {@code eks-kubernetes-versions.csv}. It decides which versions a cluster may be created with and when
  * the control plane moves to the extended-support price.
  */
@@ -23,25 +23,12 @@ public final class KubernetesVersions {
 
     private static final String TABLE = "/eks-kubernetes-versions.csv";
 
-    /** One row of the release calendar. */
-    public record Lifecycle(String version, LocalDate released, LocalDate endOfStandardSupport,
-                            LocalDate endOfExtendedSupport) {
-
-        public boolean inStandardSupport(final LocalDate day) {
-            return !day.isAfter(endOfStandardSupport);
-        }
-
-        public boolean creatable(final LocalDate day) {
-            return !day.isAfter(endOfExtendedSupport);
-        }
-    }
-
-    private static final Map<String, Lifecycle> VERSIONS = load();
+    private static final Map<String, KubernetesVersion> VERSIONS = load();
 
     private KubernetesVersions() {
     }
 
-    public static Optional<Lifecycle> lookup(final String version) {
+    public static Optional<KubernetesVersion> lookup(final String version) {
         return Optional.ofNullable(VERSIONS.get(version));
     }
 
@@ -52,7 +39,7 @@ public final class KubernetesVersions {
      * A warning when {@code lifecycle} is past standard support on {@code day}, or will be within
      * {@link #WARN_DAYS_AHEAD} days; the prices are the control plane's hourly standard and extended ones.
      */
-    public static Optional<String> supportWarning(final Lifecycle lifecycle, final LocalDate day,
+    public static Optional<String> supportWarning(final KubernetesVersion lifecycle, final LocalDate day,
                                                   final String standardHourly, final String extendedHourly) {
         final String upgrade = newestInStandardSupport(day)
                 .filter(newest -> !newest.version().equals(lifecycle.version()))
@@ -75,28 +62,23 @@ public final class KubernetesVersions {
     }
 
     /** The version with the latest end of standard support that is still in it on {@code day}. */
-    public static Optional<Lifecycle> newestInStandardSupport(final LocalDate day) {
+    public static Optional<KubernetesVersion> newestInStandardSupport(final LocalDate day) {
         return VERSIONS.values().stream().filter(v -> v.inStandardSupport(day))
-                .max(Comparator.comparing(Lifecycle::endOfStandardSupport));
+                .max(Comparator.comparing(KubernetesVersion::endOfStandardSupport));
     }
 
-    public static Map<String, Lifecycle> all() {
+    public static Map<String, KubernetesVersion> all() {
         return VERSIONS;
     }
 
-    /** The minor number of a version such as {@code 1.35}. */
-    public static int minor(final String version) {
-        return Integer.parseInt(version.substring(version.indexOf('.') + 1));
-    }
-
-    private static Map<String, Lifecycle> load() {
-        final Map<String, Lifecycle> rows = new LinkedHashMap<>();
+    private static Map<String, KubernetesVersion> load() {
+        final Map<String, KubernetesVersion> rows = new LinkedHashMap<>();
         try (InputStream in = KubernetesVersions.class.getResourceAsStream(TABLE);
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             reader.lines()
                     .filter(line -> !line.isBlank() && !line.startsWith("#") && !line.startsWith("version,"))
                     .map(line -> line.split(","))
-                    .forEach(cells -> rows.put(cells[0], new Lifecycle(cells[0], LocalDate.parse(cells[1]),
+                    .forEach(cells -> rows.put(cells[0], new KubernetesVersion(cells[0], LocalDate.parse(cells[1]),
                             LocalDate.parse(cells[2]), LocalDate.parse(cells[3]))));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + TABLE, e);

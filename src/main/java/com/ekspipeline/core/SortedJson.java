@@ -1,4 +1,4 @@
-package com.ekspipeline.cluster;
+package com.ekspipeline.core;
 
 import java.util.List;
 import java.util.Map;
@@ -11,13 +11,13 @@ import java.util.TreeMap;
  * are rendered to strings in the template, so an unordered map would change the template on every synth
  * and make CloudFormation re-apply unchanged Kubernetes objects on every deploy.
  */
-final class SortedJson {
+public final class SortedJson {
 
     private SortedJson() {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> of(final Map<String, ?> object) {
+    public static Map<String, Object> of(final Map<String, ?> object) {
         return (Map<String, Object>) sort(object);
     }
 

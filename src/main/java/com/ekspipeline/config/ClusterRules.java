@@ -1,0 +1,79 @@
+package com.ekspipeline.config;
+
+import com.ekspipeline.catalog.KubernetesVersion;
+import com.ekspipeline.catalog.KubernetesVersions;
+import com.ekspipeline.catalog.PriceTable;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** The cluster's keys: its name, Kubernetes version, who reaches its API, and its node groups. */
+final class ClusterRules {
+
+    static final Pattern CLUSTER_NAME = Pattern.compile("[0-9A-Za-z][A-Za-z0-9_-]{0,99}");
+    static final Pattern IAM_PRINCIPAL_ARN = Pattern.compile(
+            "arn:aws(-cn|-us-gov)?:iam::\\d{12}:(role|user)(/[A-Za-z0-9+=,.@_-]+)+");
+
+    private ClusterRules() {
+    }
+
+    static ClusterConfig read(final ContextReader s, final String appName, final String region,
+                              final LocalDate today, final PriceTable prices) {
+        final String clusterName = s.has("clusterName")
+                ? s.string("clusterName", CLUSTER_NAME,
+                        "1 to 100 letters, digits, hyphens or underscores, starting with a letter or digit")
+                : appName;
+        return new ClusterConfig(
+                clusterName,
+                kubernetesVersion(s, today),
+                s.stringList("endpointPublicCidrs", 1, Cidr::isValid,
+                        "IPv4 networks in CIDR form such as 203.0.113.0/24"),
+                s.stringList("adminPrincipalArns", 0, a -> IAM_PRINCIPAL_ARN.matcher(a).matches(),
+                        "IAM role or user ARNs such as arn:aws:iam::123456789012:role/Admin"),
+                nodeGroups(s, region, prices));
+    }
+
+    /** A version from the calendar that EKS still creates clusters with; null when there is none. */
+    private static KubernetesVersion kubernetesVersion(final ContextReader s, final LocalDate today) {
+        final Object value = s.rawValue("kubernetesVersion");
+        final String creatable = KubernetesVersions.all().values().stream()
+                .filter(v -> v.creatable(today)).map(KubernetesVersion::version)
+                .collect(Collectors.joining(", "));
+        final Optional<KubernetesVersion> known = value instanceof String v
+                ? KubernetesVersions.lookup(v) : Optional.empty();
+        if (known.isEmpty()) {
+            s.error("kubernetesVersion", value, "one of the versions EKS supports: " + creatable);
+            return null;
+        }
+        if (!known.get().creatable(today)) {
+            s.error("kubernetesVersion", value, "a version EKS still creates clusters with (its extended support ended "
+                    + known.get().endOfExtendedSupport() + "): " + creatable);
+        }
+        return known.get();
+    }
+
+    private static List<NodeGroupConfig> nodeGroups(final ContextReader s, final String region,
+                                                    final PriceTable prices) {
+        final List<NodeGroupConfig> groups = new ArrayList<>();
+        final List<Map<String, Object>> objects = s.objectList("nodeGroups", 1,
+                "a list of at least one node group object with the keys "
+                        + String.join(", ", UnknownKeys.sorted(NodeGroupRules.KEYS)));
+        for (int i = 0; i < objects.size(); i++) {
+            groups.add(NodeGroupRules.read(s.nested(objects.get(i), "nodeGroups[" + i + "]"), region, prices));
+        }
+        final Set<String> names = new LinkedHashSet<>();
+        for (NodeGroupConfig group : groups) {
+            if (!group.name().isEmpty() && !names.add(group.name())) {
+                s.error("nodeGroups", group.name(), "a list whose node group names are unique");
+            }
+        }
+        return groups;
+    }
+}
