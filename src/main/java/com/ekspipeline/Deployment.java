@@ -21,7 +21,7 @@ public record Deployment(NetworkStack network, ClusterStack cluster, PipelineSta
         Aspects.of(app).add(new LogGroupsAspect(config.logRetentionDays()));
         final NetworkStack network = new NetworkStack(app, "Network", config);
         final ClusterStack cluster = new ClusterStack(app, "Cluster", config, network.getVpc());
-        final PipelineStack pipeline = new PipelineStack(app, "Pipeline", config, network.getVpc(), cluster);
+        final PipelineStack pipeline = new PipelineStack(app, "Pipeline", config, network.getVpc(), cluster.getCluster());
         return new Deployment(network, cluster, pipeline);
     }
 }

@@ -205,7 +205,7 @@ class PipelineStackTest {
             assertEquals(expected.get(properties.get("Name")), ((Map<?, ?>) properties.get("Source")).get("BuildSpec"),
                     properties.get("Name") + " carries its buildspec file verbatim");
         });
-        assertTrue(Buildspecs.read("build.yml").contains("  " + PipelineStack.TEST_REPORT + ":"));
+        assertTrue(Buildspecs.read("build.yml").contains("  " + ImageBuild.TEST_REPORT + ":"));
     }
 
     @Test

@@ -1,0 +1,106 @@
+package com.ekspipeline.pipeline;
+
+import com.ekspipeline.core.Nag;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.codebuild.BuildEnvironment;
+import software.amazon.awscdk.services.codebuild.ComputeType;
+import software.amazon.awscdk.services.codebuild.IBuildImage;
+import software.amazon.awscdk.services.codebuild.LinuxArmBuildImage;
+import software.amazon.awscdk.services.codebuild.LinuxBuildImage;
+import software.amazon.awscdk.services.codebuild.PipelineProject;
+import software.amazon.awscdk.services.codebuild.ReportGroup;
+import software.amazon.awscdk.services.codebuild.ReportGroupType;
+import software.amazon.awscdk.services.ecr.LifecycleRule;
+import software.amazon.awscdk.services.ecr.Repository;
+import software.amazon.awscdk.services.ecr.RepositoryEncryption;
+import software.amazon.awscdk.services.ecr.TagMutability;
+import software.amazon.awscdk.services.kms.IAlias;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The build: the ECR repository of the service's images, and the CodeBuild project that runs the
+ * service's tests (reported to a report group), builds its image and pushes it there. Created in the
+ * stack's own scope, so that the repository keeps its logical ID.
+ */
+final class ImageBuild {
+
+    /** The CodeBuild report group name, as {@code build.yml}'s {@code reports} section names it. */
+    static final String TEST_REPORT = "unit-tests";
+
+    /**
+     * @param appName        names the project ({@code <app>-build}) and the repository ({@code <app>/hello})
+     * @param arm            whether the nodes run on Graviton; the image is built on their architecture
+     * @param mixedArchitectures whether some node groups are Graviton and others not; synth warns then
+     * @param timeoutMinutes the build action's limit
+     * @param artifactKey    the key CodeBuild encrypts its output with
+     */
+    record Props(String appName, boolean arm, boolean mixedArchitectures, int timeoutMinutes, IAlias artifactKey) {
+    }
+
+    private final Repository images;
+    private final PipelineProject project;
+
+    ImageBuild(final Stack scope, final Props props) {
+        images = Repository.Builder.create(scope, "Images")
+                .repositoryName(props.appName() + "/hello")
+                .imageScanOnPush(true)
+                .imageTagMutability(TagMutability.IMMUTABLE)
+                .encryption(RepositoryEncryption.AES_256)
+                .lifecycleRules(List.of(LifecycleRule.builder()
+                        .description("Keep the 20 newest images").maxImageCount(20).build()))
+                .emptyOnDelete(true)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+
+        final String name = props.appName() + "-build";
+        project = PipelineProject.Builder.create(scope, "BuildProject")
+                .projectName(name)
+                .description("Tests the service, builds its image and pushes it to " + images.getRepositoryName())
+                .environment(BuildEnvironment.builder()
+                        .buildImage(buildImage(props.arm()))
+                        .computeType(ComputeType.MEDIUM)
+                        .privileged(true) // docker build needs the Docker daemon
+                        .build())
+                .environmentVariables(Map.of("REPOSITORY_URI", CodeBuildDefaults.plain(images.getRepositoryUri())))
+                .timeout(Duration.minutes(props.timeoutMinutes()))
+                .encryptionKey(props.artifactKey())
+                .logging(CodeBuildDefaults.logging(scope, "BuildLogs"))
+                .build();
+        Buildspecs.embed(project, "build.yml");
+        images.grantPullPush(project);
+        images.grant(project, "ecr:DescribeImages");
+        ReportGroup.Builder.create(scope, "UnitTestReports")
+                .reportGroupName(name + "-" + TEST_REPORT) // CodeBuild prefixes report names with the project's
+                .type(ReportGroupType.TEST)
+                .deleteReports(true)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build()
+                .grantWrite(project);
+        CodeBuildDefaults.excuseRoleFindings(project.getRole());
+        Nag.suppress(project.getRole(), "AwsSolutions-IAM5", "ecr:GetAuthorizationToken takes no resource; the push "
+                + "actions are limited to the pipeline's repository.", "Resource::*");
+
+        if (props.mixedArchitectures()) {
+            Annotations.of(scope).addWarningV2("eks-pipeline:mixedArchitectures", "The node groups mix Graviton "
+                    + "(arm64) and x86_64 instances, but the pipeline builds the service for x86_64 only; pods "
+                    + "scheduled on Graviton nodes will not start. Use one architecture, or add a nodeSelector.");
+        }
+    }
+
+    Repository images() {
+        return images;
+    }
+
+    PipelineProject project() {
+        return project;
+    }
+
+    private static IBuildImage buildImage(final boolean arm) {
+        return arm ? LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0 : LinuxBuildImage.STANDARD_7_0;
+    }
+}
