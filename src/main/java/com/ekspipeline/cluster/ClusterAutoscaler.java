@@ -1,6 +1,6 @@
 package com.ekspipeline.cluster;
 
-import com.ekspipeline.catalog.KubernetesVersion;
+import com.ekspipeline.core.Nag;
 import com.ekspipeline.core.SortedJson;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.eks_v2.Cluster;
@@ -27,9 +27,10 @@ public final class ClusterAutoscaler extends Construct {
 
     private final HelmChart chart;
 
-    public ClusterAutoscaler(final Construct scope, final String id, final Cluster cluster, final String clusterName,
-                             final KubernetesVersion kubernetesVersion) {
+    public ClusterAutoscaler(final Construct scope, final String id, final ClusterInfo info) {
         super(scope, id);
+        final Cluster cluster = info.cluster();
+        final String clusterName = info.name();
         final Stack stack = Stack.of(this);
         final PodIdentityRole identity = new PodIdentityRole(this, "Identity", cluster, NAMESPACE, SERVICE_ACCOUNT);
         identity.getRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
@@ -63,7 +64,7 @@ public final class ClusterAutoscaler extends Construct {
                         "fullnameOverride", DEPLOYMENT,
                         "awsRegion", stack.getRegion(),
                         // The autoscaler's minor version must match the cluster's.
-                        "image", Map.of("tag", "v" + kubernetesVersion + ".0"),
+                        "image", Map.of("tag", "v" + info.version().version() + ".0"),
                         "rbac", Map.of("serviceAccount", Map.of("create", true, "name", SERVICE_ACCOUNT)),
                         "extraArgs", Map.of(
                                 "balance-similar-node-groups", true,
@@ -72,9 +73,15 @@ public final class ClusterAutoscaler extends Construct {
                 .build());
         // The role must be associated before the pod starts, or it runs without credentials.
         chart.getNode().addDependency(identity);
+        info.order().runsOnNodes(chart);
+        info.order().outlivesNamespaces(chart);
+        Nag.suppress(this, "AwsSolutions-IAM5", "The autoscaler's Describe* calls take no resource; the "
+                + "resize actions are limited to groups tagged as owned by this cluster.",
+                "Resource::*", Nag.matching("^Resource::arn:aws:autoscaling:.*:autoScalingGroup:\\*:autoScalingGroupName/\\*$"));
     }
 
-    public HelmChart getChart() {
+    /** The Helm release; the off-hours scaler's RBAC names its Deployment. */
+    HelmChart getChart() {
         return chart;
     }
 }

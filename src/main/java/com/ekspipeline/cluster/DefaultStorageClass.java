@@ -2,7 +2,6 @@ package com.ekspipeline.cluster;
 
 import com.ekspipeline.core.SortedJson;
 import com.ekspipeline.core.AppTag;
-import software.amazon.awscdk.services.eks_v2.Cluster;
 import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
 import software.constructs.Construct;
 
@@ -17,12 +16,10 @@ public final class DefaultStorageClass extends Construct {
 
     public static final String NAME = "gp3-encrypted";
 
-    private final KubernetesManifest manifest;
-
-    public DefaultStorageClass(final Construct scope, final String id, final Cluster cluster, final String appName,
-                               final String clusterName) {
+    /** @param appName the app tag's value, which every volume carries */
+    public DefaultStorageClass(final Construct scope, final String id, final ClusterInfo info, final String appName) {
         super(scope, id);
-        manifest = cluster.addManifest("Gp3StorageClass", SortedJson.of(Map.of(
+        final KubernetesManifest manifest = info.cluster().addManifest("Gp3StorageClass", SortedJson.of(Map.of(
                 "apiVersion", "storage.k8s.io/v1",
                 "kind", "StorageClass",
                 "metadata", Map.of(
@@ -31,13 +28,11 @@ public final class DefaultStorageClass extends Construct {
                 "provisioner", "ebs.csi.aws.com",
                 "parameters", Map.of("type", "gp3", "encrypted", "true", "csi.storage.k8s.io/fstype", "ext4",
                         "tagSpecification_1", AppTag.KEY + "=" + appName,
-                        "tagSpecification_2", "kubernetes.io/cluster/" + clusterName + "=owned"),
+                        "tagSpecification_2", "kubernetes.io/cluster/" + info.name() + "=owned"),
                 "volumeBindingMode", "WaitForFirstConsumer",
                 "reclaimPolicy", "Delete",
                 "allowVolumeExpansion", true)));
-    }
-
-    public KubernetesManifest getManifest() {
-        return manifest;
+        // The EBS CSI driver deletes the namespaces' volumes through this class while they are deleted.
+        info.order().outlivesNamespaces(manifest);
     }
 }

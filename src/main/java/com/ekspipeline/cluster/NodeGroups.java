@@ -1,6 +1,9 @@
 package com.ekspipeline.cluster;
 
 import com.ekspipeline.config.NodeGroupConfig;
+import com.ekspipeline.core.Nag;
+import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.ec2.BlockDevice;
 import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
 import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
@@ -11,7 +14,6 @@ import software.amazon.awscdk.services.ec2.LaunchTemplateHttpTokens;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.eks_v2.CapacityType;
-import software.amazon.awscdk.services.eks_v2.Cluster;
 import software.amazon.awscdk.services.eks_v2.LaunchTemplateSpec;
 import software.amazon.awscdk.services.eks_v2.Nodegroup;
 import software.amazon.awscdk.services.eks_v2.NodegroupAmiType;
@@ -33,10 +35,11 @@ public final class NodeGroups extends Construct {
 
     private final List<Nodegroup> groups = new ArrayList<>();
 
-    public NodeGroups(final Construct scope, final String id, final Cluster cluster, final List<NodeGroupConfig> configs) {
+    public NodeGroups(final Construct scope, final String id, final ClusterInfo info,
+                      final List<NodeGroupConfig> configs) {
         super(scope, id);
         for (NodeGroupConfig config : configs) {
-            groups.add(cluster.addNodegroupCapacity(config.name(), NodegroupOptions.builder()
+            final Nodegroup group = info.cluster().addNodegroupCapacity(config.name(), NodegroupOptions.builder()
                     .nodegroupName(config.name())
                     .amiType(config.arm()
                             ? NodegroupAmiType.AL2023_ARM_64_STANDARD : NodegroupAmiType.AL2023_X86_64_STANDARD)
@@ -50,12 +53,25 @@ public final class NodeGroups extends Construct {
                     .launchTemplateSpec(launchTemplate(config))
                     .enableNodeAutoRepair(true)
                     .maxUnavailable(1)
-                    .build()));
+                    .build());
+            info.order().nodeGroup(group);
+            groups.add(group);
         }
+        // The subnets arrive as outputs of the network stack, which the validator cannot resolve and so
+        // takes for one repeated value.
+        Validations.of(this).acknowledge(Acknowledgment.builder().id("CloudFormation-Validate::W9007")
+                .reason("the subnets are distinct outputs of the network stack").build());
     }
 
-    public List<Nodegroup> getGroups() {
-        return List.copyOf(groups);
+    /**
+     * The node roles' managed policies. Called after {@link ControlPlane#excuseNagFindings}, which also
+     * covers these roles as children of the cluster, so that each role lists its suppressions in that order.
+     */
+    void excuseNagFindings() {
+        groups.forEach(group -> Nag.suppress(group.getRole(), "AwsSolutions-IAM4",
+                "The three policies AWS documents as required for a managed node group's role.",
+                Nag.managedPolicy("AmazonEKSWorkerNodePolicy"), Nag.managedPolicy("AmazonEKS_CNI_Policy"),
+                Nag.managedPolicy("AmazonEC2ContainerRegistryReadOnly")));
     }
 
     private LaunchTemplateSpec launchTemplate(final NodeGroupConfig config) {

@@ -2,12 +2,13 @@ package com.ekspipeline.cluster;
 
 import com.ekspipeline.core.SortedJson;
 import com.ekspipeline.core.Nag;
+import com.ekspipeline.core.OwnedLogGroup;
+import com.ekspipeline.core.PythonFunction;
 import com.ekspipeline.config.NodeGroupConfig;
 import com.ekspipeline.config.OffHoursConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.TimeZone;
 import software.amazon.awscdk.services.ec2.IVpc;
@@ -19,12 +20,8 @@ import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
-import software.amazon.awscdk.services.lambda.Architecture;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.logs.LogGroup;
-import software.amazon.awscdk.services.s3.assets.AssetOptions;
 import software.amazon.awscdk.services.scheduler.CronOptionsWithTimezone;
 import software.amazon.awscdk.services.scheduler.Schedule;
 import software.amazon.awscdk.services.scheduler.ScheduleExpression;
@@ -55,13 +52,20 @@ public final class OffHoursScaler extends Construct {
     /** The Kubernetes group the function's access entry maps it to. */
     static final String KUBERNETES_GROUP = "off-hours-scaler";
 
-    private final Function function;
-
-    public OffHoursScaler(final Construct scope, final String id, final Cluster cluster, final String clusterName,
-                          final IVpc vpc, final List<NodeGroupConfig> groups, final OffHoursConfig hours) {
+    /**
+     * @param autoscaler the cluster autoscaler, which must exist before its Deployment can be scaled
+     * @param vpc        the function runs in its private subnets, to reach the cluster's private endpoint
+     * @param groups     the node groups whose configured sizes the function restores
+     * @param hours      when the nodes stop and start
+     */
+    public OffHoursScaler(final Construct scope, final String id, final ClusterInfo info,
+                          final ClusterAutoscaler autoscaler, final IVpc vpc, final List<NodeGroupConfig> groups,
+                          final OffHoursConfig hours) {
         super(scope, id);
+        final Cluster cluster = info.cluster();
+        final String clusterName = info.name();
         final Stack stack = Stack.of(this);
-        final LogGroup logs = LogGroup.Builder.create(this, "Logs").removalPolicy(RemovalPolicy.DESTROY).build();
+        final LogGroup logs = OwnedLogGroup.create(this, "Logs");
         final Role role = Role.Builder.create(this, "Role")
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
                 .description("Off-hours scale-down of " + clusterName + ": its node groups and its autoscaler")
@@ -82,15 +86,9 @@ public final class OffHoursScaler extends Construct {
                 .resources(groups.stream().map(g -> eks + ":nodegroup/" + clusterName + "/" + g.name() + "/*").toList())
                 .build());
 
-        function = Function.Builder.create(this, "Function")
+        final Function function = PythonFunction.builder(this, "Function", "off_hours", "off_hours.handler")
                 .role(role)
                 .description("Scales " + clusterName + "'s node groups to zero outside working hours and back")
-                .runtime(Runtime.PYTHON_3_14)
-                .architecture(Architecture.ARM_64)
-                .handler("off_hours.handler")
-                .code(Code.fromAsset("lambda/off_hours", AssetOptions.builder()
-                        .exclude(List.of("test_*.py", "__pycache__")).build()))
-                .memorySize(128)
                 .timeout(Duration.minutes(2))
                 .vpc(vpc)
                 .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
@@ -125,8 +123,8 @@ public final class OffHoursScaler extends Construct {
 
         final TimeZone zone = TimeZone.of(hours.timeZone().getId());
         final String everyDay = "*";
-        final Schedule down = schedule("ScaleDown", "stop", hours.scaleDownAt(), everyDay, zone, clusterName);
-        final Schedule up = schedule("ScaleUp", "start", hours.scaleUpAt(), days(hours.scaleUpDays()), zone,
+        final Schedule down = schedule(function, "ScaleDown", "stop", hours.scaleDownAt(), everyDay, zone, clusterName);
+        final Schedule up = schedule(function, "ScaleUp", "start", hours.scaleUpAt(), days(hours.scaleUpDays()), zone,
                 clusterName);
         down.getNode().addDependency(access);
         up.getNode().addDependency(access);
@@ -140,13 +138,11 @@ public final class OffHoursScaler extends Construct {
         Nag.suppress(Nag.childStartingWith(stack, "SchedulerRoleForTarget"), "AwsSolutions-IAM5", "The schedules' "
                 + "role may invoke the off-hours function and its versions (the :* suffix), nothing else.",
                 Nag.matching("^Resource::<OffHoursFunction[0-9A-F]+\\.Arn>:\\*$"));
+        // Its RBAC names the autoscaler's Deployment, which must exist to be scaled.
+        getNode().addDependency(autoscaler.getChart());
     }
 
-    public Function getFunction() {
-        return function;
-    }
-
-    private Schedule schedule(final String id, final String action, final LocalTime at, final String weekDays,
+    private Schedule schedule(final Function function, final String id, final String action, final LocalTime at, final String weekDays,
                               final TimeZone zone, final String clusterName) {
         return Schedule.Builder.create(this, id)
                 .description((action.equals("stop") ? "Scales " + clusterName + "'s nodes to zero"

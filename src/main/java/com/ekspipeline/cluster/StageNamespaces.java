@@ -1,10 +1,7 @@
 package com.ekspipeline.cluster;
 
 import com.ekspipeline.core.SortedJson;
-import software.amazon.awscdk.services.eks_v2.Cluster;
-import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
 import software.constructs.Construct;
-import software.constructs.IConstruct;
 
 import java.util.EnumMap;
 import java.util.List;
@@ -16,7 +13,7 @@ import java.util.Map;
  * <p>CDK owns them so that {@code cdk destroy} deletes them first: deleting a namespace deletes every
  * Service of type LoadBalancer and every PersistentVolumeClaim the pipeline put in it, and the load
  * balancer controller and the EBS CSI driver, still running, release the NLBs and volumes in AWS.
- * {@link #deleteBefore} expresses that order.
+ * Each namespace declares itself in the cluster's {@link ClusterOrder}, which deletes it before all that.
  */
 public final class StageNamespaces extends Construct {
 
@@ -29,26 +26,15 @@ public final class StageNamespaces extends Construct {
             Stage.STAGING, new Quota("4", "8Gi", "8", "16Gi", 5, "50Gi", 2),
             Stage.PRODUCTION, new Quota("8", "16Gi", "16", "32Gi", 10, "100Gi", 2)));
 
-    private final Map<Stage, KubernetesManifest> manifests = new EnumMap<>(Stage.class);
-
-    public StageNamespaces(final Construct scope, final String id, final Cluster cluster) {
+    public StageNamespaces(final Construct scope, final String id, final ClusterInfo info) {
         super(scope, id);
-        QUOTAS.forEach((stage, quota) -> manifests.put(stage, cluster.addManifest(stage.title() + "Namespace",
-                SortedJson.of(namespace(stage)), SortedJson.of(resourceQuota(stage, quota)),
+        QUOTAS.forEach((stage, quota) -> info.order().namespace(info.cluster().addManifest(
+                stage.title() + "Namespace", SortedJson.of(namespace(stage)), SortedJson.of(resourceQuota(stage, quota)),
                 SortedJson.of(limitRange(stage)))));
     }
 
     public static Quota quota(final Stage stage) {
         return QUOTAS.get(stage);
-    }
-
-    public KubernetesManifest manifest(final Stage stage) {
-        return manifests.get(stage);
-    }
-
-    /** Makes every namespace depend on {@code controllers}, so CloudFormation deletes the namespaces first. */
-    public void deleteBefore(final List<? extends IConstruct> controllers) {
-        manifests.values().forEach(manifest -> controllers.forEach(c -> manifest.getNode().addDependency(c)));
     }
 
     private static Map<String, Object> namespace(final Stage stage) {

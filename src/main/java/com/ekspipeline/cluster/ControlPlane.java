@@ -1,0 +1,133 @@
+package com.ekspipeline.cluster;
+
+import com.ekspipeline.config.ClusterConfig;
+import com.ekspipeline.core.AppTag;
+import com.ekspipeline.core.Nag;
+import com.ekspipeline.catalog.LogRetention;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.eks_v2.AlbControllerOptions;
+import software.amazon.awscdk.services.eks_v2.AlbControllerVersion;
+import software.amazon.awscdk.services.eks_v2.Cluster;
+import software.amazon.awscdk.services.eks_v2.ClusterLoggingTypes;
+import software.amazon.awscdk.services.eks_v2.DefaultCapacityType;
+import software.amazon.awscdk.services.eks_v2.EndpointAccess;
+import software.amazon.awscdk.services.eks_v2.KubectlProviderOptions;
+import software.amazon.awscdk.services.eks_v2.KubernetesVersion;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.logs.LogGroup;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The EKS cluster itself: the control plane with all five log types in a group the stack owns, secrets
+ * encrypted with a rotated key, access entries only (no aws-auth ConfigMap), the configured admins, the
+ * kubectl provider in the private subnets, and the AWS Load Balancer Controller. Created in the stack's
+ * own scope, so that the cluster keeps its logical ID.
+ */
+final class ControlPlane {
+
+    /**
+     * @param appName          the app tag's value, which the load balancer controller puts on what it creates
+     * @param settings         the cluster's configuration
+     * @param logRetentionDays how long control-plane logs are kept
+     * @param vpc              the VPC whose private subnets the cluster, its nodes and the kubectl handler use
+     */
+    record Props(String appName, ClusterConfig settings, int logRetentionDays, IVpc vpc) {
+    }
+
+    private ControlPlane() {
+    }
+
+    static Cluster create(final Stack scope, final Props props, final ClusterOrder order) {
+        final ClusterConfig settings = props.settings();
+        // EKS writes control-plane logs to this exact group, creating it with no retention if it is
+        // missing; owning it here gives it a retention and deletes it with the stack.
+        final LogGroup controlPlaneLogs = LogGroup.Builder.create(scope, "ControlPlaneLogs")
+                .logGroupName("/aws/eks/" + settings.clusterName() + "/cluster")
+                .retention(LogRetention.of(props.logRetentionDays()))
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+
+        final Key secretsKey = Key.Builder.create(scope, "SecretsKey")
+                .description("Envelope encryption of Kubernetes secrets in " + settings.clusterName())
+                .enableKeyRotation(true)
+                .pendingWindow(Duration.days(7))
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+
+        final Cluster cluster = Cluster.Builder.create(scope, "Cluster")
+                .clusterName(settings.clusterName())
+                .version(KubernetesVersion.of(settings.kubernetesVersion().version()))
+                .vpc(props.vpc())
+                .vpcSubnets(List.of(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build()))
+                .defaultCapacityType(DefaultCapacityType.NODEGROUP)
+                .defaultCapacity(0)
+                .bootstrapSelfManagedAddons(false)
+                .bootstrapClusterCreatorAdminPermissions(false)
+                .clusterLogging(List.of(ClusterLoggingTypes.API, ClusterLoggingTypes.AUDIT,
+                        ClusterLoggingTypes.AUTHENTICATOR, ClusterLoggingTypes.CONTROLLER_MANAGER,
+                        ClusterLoggingTypes.SCHEDULER))
+                .secretsEncryptionKey(secretsKey)
+                .endpointAccess(EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(
+                        settings.endpointPublicCidrs().toArray(String[]::new)))
+                // The kubectl handler reaches the private endpoint from the private subnets, whatever the
+                // public CIDRs allow.
+                .kubectlProviderOptions(KubectlProviderOptions.builder()
+                        .kubectlLayer(KubectlLayer.create(scope))
+                        .privateSubnets(props.vpc().getPrivateSubnets())
+                        .build())
+                // The load balancers, target groups and security groups the controller creates carry the
+                // app tag too, so verify-destroyed finds any it failed to delete.
+                .albController(AlbControllerOptions.builder().version(AlbControllerVersion.V2_17_1)
+                        .additionalHelmChartValues(Map.of("defaultTags", Map.of(AppTag.KEY, props.appName())))
+                        .build())
+                .outputConfigCommand(false)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        cluster.getNode().addDependency(controlPlaneLogs);
+
+        final List<String> admins = settings.adminPrincipalArns();
+        for (int i = 0; i < admins.size(); i++) {
+            cluster.grantClusterAdmin("Admin" + (i + 1), admins.get(i));
+        }
+        // The controller's pods need nodes, and it deletes the namespaces' load balancers on the way out.
+        order.runsOnNodes(cluster.getAlbController());
+        order.outlivesNamespaces(cluster.getAlbController());
+        return cluster;
+    }
+
+    /**
+     * What cdk-nag reports here that AWS or CDK requires; everything else is fixed, not excused. Called
+     * once every part of the cluster exists: a suppression covers the children a construct has when it is
+     * added, and node groups, add-ons, manifests and charts are all children of the cluster.
+     */
+    static void excuseNagFindings(final Stack scope, final Cluster cluster) {
+        Nag.suppress(cluster, "AwsSolutions-EKS1", "The public endpoint accepts only endpointPublicCidrs (config) and "
+                + "IAM-authenticated callers; in-VPC callers (nodes, kubectl handler, deploy projects) use the "
+                + "private endpoint.");
+        Nag.suppress(cluster.getRole(), "AwsSolutions-IAM4", "EKS requires AmazonEKSClusterPolicy on the "
+                + "cluster role; AWS maintains it as the API evolves.", Nag.managedPolicy("AmazonEKSClusterPolicy"));
+        Nag.suppress(cluster.getAlbController(), "AwsSolutions-IAM5", "The AWS Load Balancer Controller's "
+                + "policy as AWS publishes it: Describe* calls take no resource, and the ELB and security group "
+                + "actions are limited by the elbv2.k8s.aws/cluster tag conditions.",
+                "Resource::*", Nag.matching("^Resource::arn:<AWS::Partition>:(ec2|elasticloadbalancing):\\*:\\*:.*$"));
+        final String provider = "Cluster/KubectlProvider";
+        Nag.suppressPath(scope, provider, "AwsSolutions-IAM4", "CDK's kubectl handler: the Lambda basic and VPC "
+                + "execution roles and ECR read access for its layer, as CDK defines them.",
+                Nag.managedPolicy("service-role/AWSLambdaBasicExecutionRole"),
+                Nag.managedPolicy("service-role/AWSLambdaVPCAccessExecutionRole"),
+                Nag.managedPolicy("AmazonEC2ContainerRegistryReadOnly"),
+                Nag.matching("^Policy::.*AmazonElasticContainerRegistryPublicReadOnly.*$"));
+        Nag.suppressPath(scope, provider, "AwsSolutions-L1", "CDK pins the kubectl handler's Python runtime to the "
+                + "one its kubectl layer is built and tested for.");
+        Nag.suppressPath(scope, provider, "AwsSolutions-IAM5", "CDK's provider framework invokes any version of "
+                + "its own handler function (the :* suffix), nothing else.",
+                Nag.matching("^Resource::<ClusterKubectlProviderHandler[0-9A-F]+\\.Arn>:\\*$"));
+    }
+}
