@@ -1,9 +1,9 @@
 package com.ekspipeline;
 
 import com.ekspipeline.cluster.ClusterStack;
+import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.core.AppTag;
 import com.ekspipeline.core.LogGroupsAspect;
-import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.network.NetworkStack;
 import com.ekspipeline.pipeline.PipelineStack;
 import software.amazon.awscdk.App;

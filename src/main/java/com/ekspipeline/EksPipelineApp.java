@@ -1,10 +1,10 @@
 package com.ekspipeline;
 
+import com.ekspipeline.catalog.PriceTable;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.ConfigException;
 import com.ekspipeline.config.ConfigLoader;
 import com.ekspipeline.cost.CostEstimate;
-import com.ekspipeline.catalog.PriceTable;
 import com.ekspipeline.cost.SampleWorkload;
 import software.amazon.awscdk.App;
 

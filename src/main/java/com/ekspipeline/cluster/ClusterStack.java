@@ -27,7 +27,7 @@ public final class ClusterStack extends AppStack {
         final ClusterConfig settings = config.cluster();
         final ClusterOrder order = new ClusterOrder();
         cluster = ControlPlane.create(this,
-                new ControlPlane.Props(config.appName(), settings, config.logRetentionDays(), vpc), order);
+                new ControlPlane.Props(config.appName(), settings, vpc), order);
         final ClusterInfo info = new ClusterInfo(cluster, settings.clusterName(), settings.kubernetesVersion(), order);
 
         final NodeGroups nodeGroups = new NodeGroups(this, "NodeGroups", info, settings.nodeGroups());

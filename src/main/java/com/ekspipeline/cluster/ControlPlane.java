@@ -3,7 +3,6 @@ package com.ekspipeline.cluster;
 import com.ekspipeline.config.ClusterConfig;
 import com.ekspipeline.core.AppTag;
 import com.ekspipeline.core.Nag;
-import com.ekspipeline.catalog.LogRetention;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -35,10 +34,9 @@ final class ControlPlane {
     /**
      * @param appName          the app tag's value, which the load balancer controller puts on what it creates
      * @param settings         the cluster's configuration
-     * @param logRetentionDays how long control-plane logs are kept
      * @param vpc              the VPC whose private subnets the cluster, its nodes and the kubectl handler use
      */
-    record Props(String appName, ClusterConfig settings, int logRetentionDays, IVpc vpc) {
+    record Props(String appName, ClusterConfig settings, IVpc vpc) {
     }
 
     private ControlPlane() {
@@ -47,10 +45,9 @@ final class ControlPlane {
     static Cluster create(final Stack scope, final Props props, final ClusterOrder order) {
         final ClusterConfig settings = props.settings();
         // EKS writes control-plane logs to this exact group, creating it with no retention if it is
-        // missing; owning it here gives it a retention and deletes it with the stack.
+        // missing; owning it here deletes it with the stack, and the app's aspect gives it the retention.
         final LogGroup controlPlaneLogs = LogGroup.Builder.create(scope, "ControlPlaneLogs")
                 .logGroupName("/aws/eks/" + settings.clusterName() + "/cluster")
-                .retention(LogRetention.of(props.logRetentionDays()))
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
 

@@ -1,7 +1,7 @@
 package com.ekspipeline.cluster;
 
-import com.ekspipeline.core.SortedJson;
 import com.ekspipeline.core.AppTag;
+import com.ekspipeline.core.SortedJson;
 import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
 import software.constructs.Construct;
 

@@ -1,11 +1,11 @@
 package com.ekspipeline.cluster;
 
-import com.ekspipeline.core.SortedJson;
+import com.ekspipeline.config.NodeGroupConfig;
+import com.ekspipeline.config.OffHoursConfig;
 import com.ekspipeline.core.Nag;
 import com.ekspipeline.core.OwnedLogGroup;
 import com.ekspipeline.core.PythonFunction;
-import com.ekspipeline.config.NodeGroupConfig;
-import com.ekspipeline.config.OffHoursConfig;
+import com.ekspipeline.core.SortedJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awscdk.Duration;

@@ -1,13 +1,9 @@
 package com.ekspipeline.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,8 +20,6 @@ import java.util.regex.Pattern;
  * every error is reported at once.
  */
 final class ContextReader {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Practical, not RFC 5322: one @, no spaces, a dotted domain; what SNS email subscriptions accept. */
     private static final Pattern EMAIL = Pattern.compile(
@@ -69,7 +63,7 @@ final class ContextReader {
     }
 
     void error(final String key, final Object value, final String allowed) {
-        errors.add(prefix + key + " is " + show(value) + " but must be " + allowed + ".");
+        errors.add(prefix + key + " is " + ContextValues.show(value) + " but must be " + allowed + ".");
     }
 
     /** Records a whole sentence; use {@link #path} to name the key in it. */
@@ -116,7 +110,7 @@ final class ContextReader {
 
     int integer(final String key, final int min, final int max) {
         final Object value = rawValue(key);
-        final Long parsed = toLong(value);
+        final Long parsed = ContextValues.toLong(value);
         if (parsed == null || parsed < min || parsed > max) {
             error(key, value, "a whole number from " + min + " to " + max);
             return min;
@@ -126,7 +120,7 @@ final class ContextReader {
 
     int integerOneOf(final String key, final Set<Integer> allowed, final String description) {
         final Object value = rawValue(key);
-        final Long parsed = toLong(value);
+        final Long parsed = ContextValues.toLong(value);
         if (parsed == null || !allowed.contains(parsed.intValue())) {
             error(key, value, description);
             return allowed.iterator().next();
@@ -141,7 +135,7 @@ final class ContextReader {
     List<String> stringList(final String key, final int minSize, final Predicate<String> element,
                             final String allowed) {
         final Object value = rawValue(key);
-        final List<?> list = toList(value);
+        final List<?> list = ContextValues.toList(value);
         if (list == null || list.size() < minSize) {
             error(key, value, "a list of " + (minSize > 0 ? "at least " + minSize + " " : "") + allowed);
             return List.of();
@@ -162,7 +156,7 @@ final class ContextReader {
     /** A list of whole numbers, each from {@code min} to {@code max}, without repeats. */
     List<Integer> integerList(final String key, final int minSize, final int min, final int max) {
         final Object value = rawValue(key);
-        final List<?> list = toList(value);
+        final List<?> list = ContextValues.toList(value);
         final String allowed = "a list of " + (minSize > 0 ? "at least " + minSize + " " : "")
                 + "whole numbers from " + min + " to " + max;
         if (list == null || list.size() < minSize) {
@@ -171,7 +165,7 @@ final class ContextReader {
         }
         final List<Integer> result = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            final Long parsed = toLong(list.get(i));
+            final Long parsed = ContextValues.toLong(list.get(i));
             if (parsed == null || parsed < min || parsed > max) {
                 error(key + "[" + i + "]", list.get(i), "a whole number from " + min + " to " + max);
             } else {
@@ -185,7 +179,7 @@ final class ContextReader {
     /** One JSON object: an object in cdk.json, or a JSON string on the command line; null when invalid. */
     Map<String, Object> object(final String key, final String allowed) {
         final Object value = rawValue(key);
-        final Map<String, Object> object = toObject(value);
+        final Map<String, Object> object = ContextValues.toObject(value);
         if (object == null) {
             error(key, value, "an object " + allowed);
         }
@@ -195,7 +189,7 @@ final class ContextReader {
     /** A list of JSON objects: a JSON list in cdk.json, or a JSON string on the command line. */
     List<Map<String, Object>> objectList(final String key, final int minSize, final String allowed) {
         final Object value = rawValue(key);
-        final List<?> list = toList(value);
+        final List<?> list = ContextValues.toList(value);
         if (list == null || list.size() < minSize) {
             error(key, value, allowed);
             return List.of();
@@ -203,7 +197,7 @@ final class ContextReader {
         final List<Map<String, Object>> result = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             if (list.get(i) instanceof Map<?, ?> map) {
-                result.add(stringKeys(map));
+                result.add(ContextValues.stringKeys(map));
             } else {
                 error(key + "[" + i + "]", list.get(i), "an object (" + allowed + ")");
             }
@@ -214,7 +208,7 @@ final class ContextReader {
     /** A flat object of string keys to string values, such as Kubernetes labels. */
     Map<String, String> stringMap(final String key, final Pattern keys, final Pattern values, final String allowed) {
         final Object value = rawValue(key);
-        final Map<String, Object> map = toObject(value);
+        final Map<String, Object> map = ContextValues.toObject(value);
         if (map == null) {
             error(key, value, "an object of " + allowed);
             return Map.of();
@@ -234,74 +228,5 @@ final class ContextReader {
         if (new LinkedHashSet<>(result).size() != result.size()) {
             error(key, value, "a list without repeated entries");
         }
-    }
-
-    /** A JSON object from cdk.json, or parsed from a command-line string; null when it is neither. */
-    private static Map<String, Object> toObject(final Object value) {
-        final Object parsed = value instanceof String s && s.trim().startsWith("{") ? parseJson(s) : value;
-        return parsed instanceof Map<?, ?> map ? stringKeys(map) : null;
-    }
-
-    private static Map<String, Object> stringKeys(final Map<?, ?> map) {
-        final Map<String, Object> object = new LinkedHashMap<>();
-        map.forEach((k, v) -> object.put(String.valueOf(k), v));
-        return object;
-    }
-
-    private static List<?> toList(final Object value) {
-        if (value instanceof List<?> list) {
-            return list;
-        }
-        if (value instanceof String s) {
-            final String trimmed = s.trim();
-            if (trimmed.startsWith("[")) {
-                return parseJson(trimmed) instanceof List<?> list ? list : null;
-            }
-            if (trimmed.isEmpty()) {
-                return List.of();
-            }
-            return List.of(trimmed.split("\\s*,\\s*"));
-        }
-        return null;
-    }
-
-    private static Object parseJson(final String text) {
-        try {
-            return JSON.readValue(text, Object.class);
-        } catch (JsonProcessingException e) {
-            return null;
-        }
-    }
-
-    private static Long toLong(final Object value) {
-        if (value instanceof Integer || value instanceof Long || value instanceof Short) {
-            return ((Number) value).longValue();
-        }
-        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-            return n.longValue();
-        }
-        if (value instanceof String s && s.trim().matches("-?\\d{1,18}")) {
-            return Long.parseLong(s.trim());
-        }
-        return null;
-    }
-
-    /** Shows a value the way the user wrote it: strings quoted, missing values named as such. */
-    static String show(final Object value) {
-        if (value == null) {
-            return "missing";
-        }
-        if (value instanceof String s) {
-            return s.isEmpty() ? "empty" : "\"" + s + "\"";
-        }
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            return String.valueOf(value);
-        }
-    }
-
-    static String lower(final String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

@@ -1,6 +1,7 @@
 package com.ekspipeline.config;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -22,7 +23,7 @@ final class UnknownKeys {
             final String hint = closest == null
                     ? "the keys here are " + String.join(", ", sorted(s.keysRead()))
                     : "did you mean " + s.path(closest);
-            s.error("Unknown configuration key " + s.path(key) + " (value " + ContextReader.show(s.rawValue(key))
+            s.error("Unknown configuration key " + s.path(key) + " (value " + ContextValues.show(s.rawValue(key))
                     + ") is not allowed; " + hint + (closest == null ? "." : "?"));
         }
     }
@@ -35,7 +36,7 @@ final class UnknownKeys {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
-            final int distance = editDistance(ContextReader.lower(key), ContextReader.lower(candidate));
+            final int distance = editDistance(key.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
             if (distance < bestDistance) {
                 best = candidate;
                 bestDistance = distance;

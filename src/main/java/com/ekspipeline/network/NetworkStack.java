@@ -1,13 +1,12 @@
 package com.ekspipeline.network;
 
-import com.ekspipeline.core.AppStack;
+import com.ekspipeline.budget.MonthlyBudget;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.BillingConfig;
-import com.ekspipeline.catalog.LogRetention;
-import com.ekspipeline.budget.MonthlyBudget;
+import com.ekspipeline.core.AppStack;
+import com.ekspipeline.core.OwnedLogGroup;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Annotations;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
@@ -48,10 +47,7 @@ public final class NetworkStack extends AppStack {
         super(scope, id, config, "network", "VPC across " + config.availabilityZones().size()
                 + " availability zones for the EKS cluster and its pipeline (" + config.appName() + ")");
 
-        final LogGroup flowLogs = LogGroup.Builder.create(this, "FlowLogs")
-                .retention(LogRetention.of(config.logRetentionDays()))
-                .removalPolicy(RemovalPolicy.DESTROY)
-                .build();
+        final LogGroup flowLogs = OwnedLogGroup.create(this, "FlowLogs");
 
         final int prefix = config.network().vpcCidr().prefix();
         this.vpc = Vpc.Builder.create(this, "Vpc")

@@ -1,7 +1,7 @@
 package com.ekspipeline.cost;
 
-import com.ekspipeline.catalog.PriceTable;
 import com.ekspipeline.Deployment;
+import com.ekspipeline.catalog.PriceTable;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.TestContext;
