@@ -35,6 +35,10 @@ class MotoServer:
         self.process.kill()
         raise RuntimeError("moto_server did not start on " + self.url)
 
+    def reset(self):
+        """Forgets every resource, so that tests sharing one server start from an empty account."""
+        urllib.request.urlopen(urllib.request.Request(self.url + "/moto-api/reset", method="POST"), timeout=10)
+
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=10)

@@ -7,6 +7,7 @@ import unittest
 import zipfile
 
 from moto_server import MotoServer
+from project_fixture import assembly
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -23,9 +24,14 @@ STACK = {
 
 
 class ReleaseTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # One server for the class, emptied before each test: starting one takes seconds.
+        cls.moto = MotoServer().__enter__()
+        cls.addClassCleanup(cls.moto.__exit__)
+
     def setUp(self):
-        self.moto = MotoServer().__enter__()
-        self.addCleanup(self.moto.__exit__)
+        self.moto.reset()
 
     def release(self, *args):
         return subprocess.run([str(ROOT / "scripts" / "release"), *args], cwd=ROOT, env=self.moto.environment(),
@@ -38,7 +44,7 @@ class ReleaseTest(unittest.TestCase):
             StackName="eks-pipeline-pipeline", LogicalResourceId="SourceBucket",
         )["StackResourceDetail"]["PhysicalResourceId"]
 
-        result = self.release()
+        result = self.release("--assembly", assembly(self))
 
         self.assertEqual(0, result.returncode, result.stdout + result.stderr)
         self.assertIn(f"Uploaded s3://{bucket}/source/eks-pipeline.zip", result.stdout)
@@ -49,8 +55,15 @@ class ReleaseTest(unittest.TestCase):
         self.assertFalse([n for n in names if "/target/" in n], "no build output")
 
     def test_fails_with_a_sentence_when_the_stack_is_not_deployed(self):
-        result = self.release("shop")
+        result = self.release("--assembly", assembly(self, app="shop"))
         self.assertNotEqual(0, result.returncode)
+        self.assertIn("Stack shop-pipeline has no SourceBucketName/SourceObjectKey outputs; is it deployed in "
+                      "us-east-2?", result.stderr)
+
+    def test_a_configuration_override_names_the_stack_it_reads(self):
+        # A real synth with the override, as for verify-destroyed: the same folder under target/ serves both.
+        result = self.release("-c", "appName=shop", "-c", "clusterName=shop-eks")
+        self.assertEqual(1, result.returncode, result.stdout + result.stderr)
         self.assertIn("Stack shop-pipeline has no SourceBucketName/SourceObjectKey outputs", result.stderr)
 
 

@@ -9,6 +9,7 @@ import unittest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SNAPSHOTS = ROOT / "src" / "test" / "resources" / "snapshots"
+ASSEMBLY = ROOT / "target" / "review" / "assembly"
 
 
 def raise_max_size(resources):
@@ -26,6 +27,8 @@ class ReviewTest(unittest.TestCase):
     def setUpClass(cls):
         # One synth for the class; the other tests reuse it with --no-synth.
         cls.unchanged = review()
+        # The stack IDs as synth names them in project.json, like the script reads them.
+        cls.stacks = [stack["id"] for stack in json.loads((ASSEMBLY / "project.json").read_text())["stacks"]]
 
     def changed_snapshots(self, stack, change):
         """A copy of the snapshots in which `change` edited the stack's template: the 'before' of a change."""
@@ -40,7 +43,9 @@ class ReviewTest(unittest.TestCase):
 
     def test_the_committed_snapshots_match_the_app(self):
         self.assertEqual(0, self.unchanged.returncode, self.unchanged.stderr)
-        for stack in ("Network", "Cluster", "Pipeline"):
+        self.assertEqual(sorted(path.stem for path in SNAPSHOTS.glob("*.json")), sorted(self.stacks),
+                         "one snapshot per stack of the app")
+        for stack in self.stacks:
             self.assertIn(f"== {stack}: no changes", self.unchanged.stdout)
 
     def test_one_changed_property_names_that_resource_and_property_and_nothing_else(self):
@@ -88,7 +93,7 @@ class ReviewTest(unittest.TestCase):
     def test_base_compares_with_the_snapshots_committed_there(self):
         committed = pathlib.Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, committed)
-        for stack in ("Network", "Cluster", "Pipeline"):
+        for stack in self.stacks:
             (committed / f"{stack}.json").write_text(subprocess.run(
                 ["git", "show", f"HEAD:src/test/resources/snapshots/{stack}.json"], cwd=ROOT, capture_output=True,
                 text=True, check=True).stdout)

@@ -7,6 +7,7 @@ import subprocess
 import unittest
 
 from moto_server import MotoServer
+from project_fixture import assembly
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 APP = {"Key": "app", "Value": "eks-pipeline"}
@@ -14,12 +15,19 @@ OWNED = {"Key": "kubernetes.io/cluster/eks-pipeline", "Value": "owned"}
 
 
 class VerifyDestroyedTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # One server for the class, emptied before each test: starting one takes seconds.
+        cls.moto = MotoServer().__enter__()
+        cls.addClassCleanup(cls.moto.__exit__)
+
     def setUp(self):
-        self.moto = MotoServer().__enter__()
-        self.addCleanup(self.moto.__exit__)
+        self.moto.reset()
         self.ec2 = self.moto.client("ec2")
 
-    def verify(self, *args):
+    def verify(self, *args, names=None):
+        if not any(arg in ("-c", "--assembly") for arg in args):
+            args = ("--assembly", assembly(self, **(names or {})), *args)
         return subprocess.run([str(ROOT / "scripts" / "verify-destroyed"), *args], cwd=ROOT,
                               env=self.moto.environment(), capture_output=True, text=True, timeout=300, check=False)
 
@@ -94,21 +102,23 @@ class VerifyDestroyedTest(unittest.TestCase):
         self.assertIn(f"{len(ids)} resource(s) left.", result.stdout)
         self.assertEqual(7, len(ids), result.stdout)
 
-    def test_app_cluster_and_region_can_be_named(self):
-        ec2 = self.moto.client("ec2")
-        volume = ec2.create_volume(AvailabilityZone="us-east-2a", Size=8, TagSpecifications=[{
+    def test_a_configuration_override_names_the_app_and_cluster_it_looks_for(self):
+        volume = self.ec2.create_volume(AvailabilityZone="us-east-2a", Size=8, TagSpecifications=[{
             "ResourceType": "volume", "Tags": [{"Key": "kubernetes.io/cluster/shop-eks", "Value": "owned"}]}])["VolumeId"]
+        self.moto.client("cloudformation").create_stack(StackName="shop-network", TemplateBody=json.dumps(
+            {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}))
 
-        result = self.verify("--app", "shop", "--cluster", "shop-eks", "--region", "us-east-2")
+        # A real synth with the overrides: the names come from the app, as they do for the stacks.
+        result = self.verify("-c", "appName=shop", "-c", "clusterName=shop-eks")
 
         self.assertEqual(1, result.returncode, result.stdout + result.stderr)
-        self.assertEqual([volume], self.ids(result.stdout))
+        self.assertEqual(["shop-network", volume], self.ids(result.stdout))
         self.assertIn("for what shop (cluster shop-eks) left behind", result.stdout)
 
     def test_an_unknown_argument_is_a_usage_error(self):
         result = self.verify("--cluser", "x")
         self.assertEqual(2, result.returncode)
-        self.assertIn("Unknown argument --cluser", result.stderr)
+        self.assertIn("unrecognized arguments: --cluser x", result.stderr)
 
 
 if __name__ == "__main__":

@@ -8,13 +8,22 @@ import com.ekspipeline.network.NetworkStack;
 import com.ekspipeline.pipeline.PipelineStack;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Tags;
+
+import java.util.List;
 
 /**
  * The stacks of one deployment, wired together. The entry point and the tests both build the app here,
- * so what is tested is what is deployed.
+ * so what is tested is what is deployed. The stack IDs are named here only; the scripts read them from
+ * {@code cdk.out/project.json}.
  */
 public record Deployment(NetworkStack network, ClusterStack cluster, PipelineStack pipeline) {
+
+    /** In deployment order: each stack uses what the one before it made. */
+    public List<Stack> stacks() {
+        return List.of(network, cluster, pipeline);
+    }
 
     public static Deployment create(final App app, final AppConfig config) {
         Tags.of(app).add(AppTag.KEY, config.appName());

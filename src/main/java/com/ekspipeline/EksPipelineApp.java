@@ -40,8 +40,9 @@ public final class EksPipelineApp {
             System.exit(1);
             return;
         }
-        Deployment.create(app, config);
+        final Deployment deployment = Deployment.create(app, config);
         final Path assembly = Path.of(app.synth().getDirectory());
+        ProjectFile.write(assembly, ProjectFile.json(config, deployment, context(app)));
         report(CostEstimate.of(config, app, PriceTable.load(), SampleWorkload.RELEASED), assembly);
     }
 

@@ -1,0 +1,80 @@
+"""The project as the scripts see it: what synth wrote to cdk.out/project.json (the resolved
+configuration and the names of stacks, cluster, pipeline, tag and log groups).
+
+Every script reads the project here instead of cdk.json, so that defaults and `-c key=value` overrides
+apply to the scripts exactly as to the stacks. Without overrides it reads cdk.out/; with overrides, a
+folder of its own under target/ for those overrides, leaving cdk.out/ as it was. Either is synthesized
+first when its project.json is missing or older than cdk.json or the app's code.
+"""
+import hashlib
+import json
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FILE = "project.json"
+
+
+def fail(message):
+    """A usage or synth error: one line on stderr, exit status 2."""
+    print(message, file=sys.stderr)
+    sys.exit(2)
+
+
+def cdk():
+    local = ROOT / "node_modules" / ".bin" / "cdk"
+    return str(local) if local.exists() else "cdk"
+
+
+def add_arguments(parser):
+    """The options every script that reads the project takes."""
+    parser.add_argument("-c", "--context", action="append", default=[], metavar="KEY=VALUE",
+                        help="a configuration override, as `cdk synth -c` takes it (repeatable)")
+    parser.add_argument("--assembly", metavar="DIR",
+                        help="read the project from this synthesized cloud assembly instead of cdk.out")
+
+
+def synthesize(output, context=(), extra=()):
+    """`cdk synth` into `output`; exits with synth's own message when the configuration is refused."""
+    command = [cdk(), "synth", "--quiet", "--no-notices", "--output", str(output), *extra]
+    for override in context:
+        command += ["-c", override]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+        fail(f"cdk synth failed, so the project's names are unknown (exit {result.returncode}).")
+
+
+def load(arguments):
+    """The project for parsed `arguments` (see add_arguments)."""
+    for override in arguments.context:
+        if "=" not in override:
+            fail(f"-c {override} is not KEY=VALUE.")
+    if arguments.assembly:
+        assembly = pathlib.Path(arguments.assembly)
+    else:
+        if arguments.context:
+            key = hashlib.sha256("\n".join(arguments.context).encode()).hexdigest()[:12]
+            assembly = ROOT / "target" / "project" / key
+        else:
+            assembly = ROOT / "cdk.out"
+        if stale(assembly / FILE):
+            synthesize(assembly, arguments.context)
+    path = assembly / FILE
+    if not path.exists():
+        fail(f"{path} is missing; synthesize the app first (npx cdk synth).")
+    return json.loads(path.read_text())
+
+
+def stale(project):
+    """True when `project` is missing or older than what it is made from: cdk.json and the app's code."""
+    if not project.exists():
+        return True
+    sources = [ROOT / "cdk.json", *(ROOT / "src" / "main").rglob("*")]
+    return any(source.stat().st_mtime > project.stat().st_mtime for source in sources if source.is_file())
+
+
+def stack_name(project, stack_id):
+    """The deployed name of the stack with construct ID `stack_id`, e.g. Pipeline -> eks-pipeline-pipeline."""
+    return next(stack["name"] for stack in project["stacks"] if stack["id"] == stack_id)

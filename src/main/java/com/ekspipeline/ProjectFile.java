@@ -1,0 +1,77 @@
+package com.ekspipeline;
+
+import com.ekspipeline.config.AppConfig;
+import com.ekspipeline.core.AppTag;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import software.amazon.awscdk.Stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code cdk.out/project.json}: the configuration as synth resolved it (cdk.json, then {@code -c}
+ * overrides) and the names the scripts need. The scripts read this file instead of {@code cdk.json},
+ * so an override or a default applies to them exactly as to the stacks, and no script repeats the
+ * naming rules that live here.
+ */
+final class ProjectFile {
+
+    static final String NAME = "project.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ProjectFile() {
+    }
+
+    /** @param context the context synth ran with; CDK's own keys ({@code @...}, {@code aws:...}) are left out */
+    static String json(final AppConfig config, final Deployment deployment, final Map<String, ?> context) {
+        final Map<String, Object> project = new LinkedHashMap<>();
+        project.put("appName", config.appName());
+        project.put("region", config.region());
+        config.account().ifPresent(account -> project.put("account", account));
+        project.put("clusterName", config.cluster().clusterName());
+        project.put("kubernetesVersion", config.cluster().kubernetesVersion().version());
+        project.put("tag", new TreeMap<>(Map.of("key", AppTag.KEY, "value", config.appName())));
+        project.put("stacks", deployment.stacks().stream().map(ProjectFile::stack).toList());
+        project.put("pipeline", new TreeMap<>(Map.of(
+                "name", config.appName(),
+                "stack", deployment.pipeline().getStackName(),
+                "sourceObjectKey", config.pipeline().sourceObjectKey())));
+        // Where AWS would write logs of the app's functions and projects, and EKS its control plane's.
+        project.put("logGroupPrefixes", List.of("/aws/eks/" + config.cluster().clusterName() + "/",
+                "/aws/codebuild/" + config.appName() + "-", "/aws/lambda/" + config.appName() + "-"));
+        final Map<String, Object> settings = new TreeMap<>();
+        context.forEach((key, value) -> {
+            if (!key.startsWith("@") && !key.contains(":")) {
+                settings.put(key, value);
+            }
+        });
+        project.put("context", settings);
+        try {
+            return JSON.writeValueAsString(project) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void write(final Path assembly, final String json) {
+        try {
+            Files.writeString(assembly.resolve(NAME), json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + assembly.resolve(NAME), e);
+        }
+    }
+
+    private static Map<String, String> stack(final Stack stack) {
+        // Sorted like every other object here, so the file is the same from one synth to the next.
+        return new TreeMap<>(Map.of("id", stack.getNode().getId(), "name", stack.getStackName()));
+    }
+}

@@ -1,0 +1,52 @@
+"""scripts/project.py: the project file synth writes, read with -c overrides, and the tests' stand-in for it.
+Run: python3 -m unittest discover --start-directory tests"""
+import argparse
+import pathlib
+import sys
+import unittest
+
+from project_fixture import project
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "scripts"))
+import project as projects  # noqa: E402
+
+# The same overrides as the release and verify-destroyed tests, so the three share one synth.
+OVERRIDES = ["appName=shop", "clusterName=shop-eks"]
+
+
+def load(*arguments):
+    parser = argparse.ArgumentParser()
+    projects.add_arguments(parser)
+    return projects.load(parser.parse_args(list(arguments)))
+
+
+class ProjectTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.synthesized = load(*[part for override in OVERRIDES for part in ("-c", override)])
+
+    def test_overrides_reach_every_name(self):
+        self.assertEqual("shop", self.synthesized["appName"])
+        self.assertEqual("shop-eks", self.synthesized["clusterName"])
+        self.assertEqual("shop-pipeline", projects.stack_name(self.synthesized, "Pipeline"))
+        self.assertEqual({"key": "app", "value": "shop"}, self.synthesized["tag"])
+        self.assertIn("/aws/eks/shop-eks/", self.synthesized["logGroupPrefixes"])
+        self.assertEqual("shop", self.synthesized["context"]["appName"])
+        self.assertFalse([key for key in self.synthesized["context"] if key.startswith("@")], "no CDK feature flags")
+
+    def test_the_tests_stand_in_has_the_shape_synth_writes(self):
+        stand_in = project(app="shop", cluster="shop-eks")
+        # The account is there only when the CLI found credentials (e.g. moto's, when a test synthesized).
+        real = {k: v for k, v in self.synthesized.items() if k != "account"}
+        self.assertEqual(set(real), set(stand_in))
+        self.assertEqual({k: v for k, v in real.items() if k != "context"},
+                         {k: v for k, v in stand_in.items() if k != "context"})
+
+    def test_an_override_without_a_value_is_refused_in_one_line(self):
+        with self.assertRaises(SystemExit) as exit_:
+            load("-c", "appName")
+        self.assertEqual(2, exit_.exception.code)
+
+
+if __name__ == "__main__":
+    unittest.main()
