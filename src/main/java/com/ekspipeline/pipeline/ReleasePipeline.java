@@ -101,6 +101,9 @@ final class ReleasePipeline {
                 .runOrder(1)
                 .build();
 
+        // Seeded before the pipeline exists: its first run (CloudFormation starts one on creation) finds
+        // the source, and the upload does not start a second run.
+        final IConstruct seed = props.source().seed();
         pipeline = Pipeline.Builder.create(scope, "Pipeline")
                 .pipelineName(props.appName())
                 .pipelineType(PipelineType.V2)
@@ -116,9 +119,7 @@ final class ReleasePipeline {
                                 smoke(props, deployActions.get(Stage.PRODUCTION), 3))))
                 .build();
         props.deploys().prerequisites().forEach(p -> pipeline.getNode().addDependency(p));
-        // Seeded before the pipeline exists: its first run (CloudFormation starts one on creation) finds
-        // the source, and the upload does not start a second run.
-        pipeline.getNode().addDependency(props.source().seed());
+        pipeline.getNode().addDependency(seed);
 
         Rule.Builder.create(scope, "SourceUploaded")
                 .description("Starts the pipeline when a new version of the source zip is uploaded")

@@ -37,9 +37,10 @@ final class SourceStore {
     /** Objects of the artifact bucket, and old versions of the source, are kept this long. */
     private static final int KEEP_DAYS = 30;
 
+    private final Stack scope;
+    private final String sourceObjectKey;
     private final Bucket sourceBucket;
     private final Bucket artifacts;
-    private final BucketDeployment seed;
 
     SourceStore(final Stack scope, final Props props) {
         final Bucket accessLogs = Bucket.Builder.create(scope, "AccessLogs")
@@ -54,19 +55,8 @@ final class SourceStore {
                 .build();
         sourceBucket = privateBucket(scope, "SourceBucket", accessLogs, "source/", true);
         artifacts = privateBucket(scope, "Artifacts", accessLogs, "artifacts/", false);
-
-        seed = BucketDeployment.Builder.create(scope, "SeedSource")
-                .sources(List.of(Source.asset(SourceBundle.stage(Path.of(""),
-                        Path.of("target", "source-bundle"), props.sourceObjectKey()).toString())))
-                .destinationBucket(sourceBucket)
-                .destinationKeyPrefix(keyPrefix(props.sourceObjectKey()))
-                .extract(true)
-                .prune(false)
-                .retainOnDelete(false)
-                .memoryLimit(512)
-                .logGroup(OwnedLogGroup.create(scope, "SeedSourceLogs"))
-                .build();
-        excuseNagFindings(scope);
+        this.scope = scope;
+        this.sourceObjectKey = props.sourceObjectKey();
     }
 
     Bucket sourceBucket() {
@@ -77,8 +67,24 @@ final class SourceStore {
         return artifacts;
     }
 
-    /** The first upload of the source; the pipeline waits for it so that its first run finds the source. */
+    /**
+     * The first upload of the source: this repository's sample service, so that the pipeline's first run
+     * (CloudFormation starts one when it creates the pipeline) has something to ship. The pipeline is
+     * made to wait for it, and creates it just before itself.
+     */
     IConstruct seed() {
+        final BucketDeployment seed = BucketDeployment.Builder.create(scope, "SeedSource")
+                .sources(List.of(Source.asset(SourceBundle.stage(Path.of(""),
+                        Path.of("target", "source-bundle"), sourceObjectKey).toString())))
+                .destinationBucket(sourceBucket)
+                .destinationKeyPrefix(keyPrefix(sourceObjectKey))
+                .extract(true)
+                .prune(false)
+                .retainOnDelete(false)
+                .memoryLimit(512)
+                .logGroup(OwnedLogGroup.create(scope, "SeedSourceLogs"))
+                .build();
+        excuseNagFindings(scope);
         return seed;
     }
 

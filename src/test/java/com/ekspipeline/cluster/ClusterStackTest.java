@@ -1,5 +1,6 @@
 package com.ekspipeline.cluster;
 
+import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Snapshots;
 import com.ekspipeline.support.TestContext;
@@ -25,7 +26,7 @@ class ClusterStackTest {
 
     @BeforeAll
     static void synth() {
-        stack = TestContext.defaults().deploy().cluster();
+        stack = Synths.defaults().cluster();
         template = Template.fromStack(stack);
     }
 
@@ -324,15 +325,13 @@ class ClusterStackTest {
     }
 
     private static String manifestId(final String fragment) {
-        final List<String> ids = Resources.ofType(template, "Custom::AWSCDK-EKS-KubernetesResource").entrySet().stream()
-                .filter(e -> String.valueOf(Resources.properties(e.getValue()).get("Manifest")).contains(fragment))
-                .map(Map.Entry::getKey).toList();
+        final List<String> ids = Resources.manifests(template).entrySet().stream()
+                .filter(e -> e.getValue().contains(fragment)).map(Map.Entry::getKey).toList();
         assertEquals(1, ids.size(), () -> "manifests containing " + fragment + ": " + ids);
         return ids.get(0);
     }
 
     private static String manifestContaining(final String fragment) {
-        return String.valueOf(Resources.properties(Resources.ofType(template, "Custom::AWSCDK-EKS-KubernetesResource")
-                .get(manifestId(fragment))).get("Manifest"));
+        return Resources.manifests(template).get(manifestId(fragment));
     }
 }

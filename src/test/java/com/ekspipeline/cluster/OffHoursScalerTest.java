@@ -1,5 +1,6 @@
 package com.ekspipeline.cluster;
 
+import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +27,7 @@ class OffHoursScalerTest {
 
     @Test
     void isOffByDefault() {
-        final Template plain = Template.fromStack(TestContext.defaults().deploy().cluster());
+        final Template plain = Template.fromStack(Synths.defaults().cluster());
         plain.resourceCountIs("AWS::Scheduler::Schedule", 0);
         assertTrue(Resources.ofType(plain, "AWS::Lambda::Function").values().stream()
                 .noneMatch(f -> String.valueOf(Resources.properties(f).get("Handler")).startsWith("off_hours")));
@@ -76,8 +77,7 @@ class OffHoursScalerTest {
                 "KubernetesGroups", List.of("off-hours-scaler"),
                 "Type", "STANDARD",
                 "AccessPolicies", Match.absent()));
-        final String rbac = Resources.ofType(template, "Custom::AWSCDK-EKS-KubernetesResource").values().stream()
-                .map(r -> String.valueOf(Resources.properties(r).get("Manifest")))
+        final String rbac = Resources.manifests(template).values().stream()
                 .filter(m -> m.contains("\"kind\":\"RoleBinding\"")).findFirst().orElseThrow();
         for (String expected : List.of("\"resources\":[\"deployments/scale\"]", "\"resourceNames\":[\"cluster-autoscaler\"]",
                 "\"verbs\":[\"get\",\"patch\"]", "\"namespace\":\"kube-system\"",
@@ -88,13 +88,10 @@ class OffHoursScalerTest {
 
     @Test
     void awsLetsItResizeOnlyThisClustersNodeGroups() {
-        final List<Object> statements = Resources.ofType(template, "AWS::IAM::Policy").values().stream()
-                .map(p -> (Map<?, ?>) Resources.properties(p).get("PolicyDocument"))
-                .flatMap(d -> ((List<?>) d.get("Statement")).stream())
-                .filter(s -> Resources.strings(((Map<?, ?>) s).get("Action")).contains("eks:UpdateNodegroupConfig"))
-                .map(s -> (Object) s).toList();
+        final List<Map<String, Object>> statements = Resources.policyStatements(template, null).stream()
+                .filter(s -> Resources.strings(s.get("Action")).contains("eks:UpdateNodegroupConfig")).toList();
         assertEquals(1, statements.size(), statements::toString);
-        final Map<?, ?> statement = (Map<?, ?>) statements.get(0);
+        final Map<String, Object> statement = statements.get(0);
         assertEquals(List.of("eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"), statement.get("Action"));
         assertEquals(Map.of("Fn::Join", List.of("", List.of("arn:aws:eks:us-east-2:", Map.of("Ref", "AWS::AccountId"),
                 ":nodegroup/eks-pipeline/general/*"))), statement.get("Resource"));

@@ -1,13 +1,8 @@
 package com.ekspipeline.cost;
 
-import com.ekspipeline.Deployment;
-import com.ekspipeline.catalog.PriceTable;
-import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.App;
-import software.amazon.awscdk.AppProps;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -23,11 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CostEstimateTest {
 
-    static CostEstimate estimate(final TestContext context) {
-        final AppConfig config = context.load();
-        final App app = new App(AppProps.builder().context(context.asMap()).build());
-        Deployment.create(app, config);
-        return CostEstimate.of(config, app, PriceTable.load(), SampleWorkload.RELEASED);
+    private static CostEstimate estimate(final TestContext context) {
+        return context.estimate();
     }
 
     private static BigDecimal hourly(final CostEstimate estimate, final String item) {

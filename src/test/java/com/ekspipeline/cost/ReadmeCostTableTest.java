@@ -34,7 +34,7 @@ class ReadmeCostTableTest {
 
     @Test
     void defaultConfigurationTableIsWhatSynthPrints() throws IOException {
-        assertEquals(CostEstimateTest.estimate(TestContext.defaults()).markdown(), block("default"),
+        assertEquals(TestContext.defaults().estimate().markdown(), block("default"),
                 "update the README's default cost table with CostEstimate.markdown() for the default configuration");
     }
 

@@ -1,5 +1,6 @@
 package com.ekspipeline.network;
 
+import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Snapshots;
 import com.ekspipeline.support.TestContext;
@@ -23,7 +24,7 @@ class NetworkStackTest {
 
     @BeforeAll
     static void synth() {
-        template = Template.fromStack(TestContext.defaults().deploy().network());
+        template = Template.fromStack(Synths.defaults().network());
     }
 
     @Test
@@ -113,7 +114,7 @@ class NetworkStackTest {
     @Test
     void withoutABudgetEmailThereIsNoBudgetAndSynthSaysSo() {
         template.resourceCountIs("AWS::Budgets::Budget", 0);
-        Annotations.fromStack(TestContext.defaults().deploy().network()).hasWarning("/Network", Match.stringLikeRegexp(
+        Annotations.fromStack(Synths.defaults().network()).hasWarning("/Network", Match.stringLikeRegexp(
                 "No budget alarm: set budgetEmail to be emailed when the account's spend passes 50%, 80%, 100% of "
                         + "monthlyBudgetUsd \\(\\$400\\) in a month\\..*"));
     }

@@ -1,6 +1,7 @@
 package com.ekspipeline.pipeline;
 
 import com.ekspipeline.cluster.Stage;
+import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Snapshots;
 import com.ekspipeline.support.TestContext;
@@ -35,7 +36,7 @@ class PipelineStackTest {
 
     @BeforeAll
     static void synth() {
-        template = Template.fromStack(TestContext.defaults().deploy().pipeline());
+        template = Template.fromStack(Synths.defaults().pipeline());
     }
 
     private static Map<String, Object> pipeline() {
@@ -310,7 +311,7 @@ class PipelineStackTest {
 
     @Test
     void warnsWhenNodeGroupsMixArchitectures() {
-        Annotations.fromStack(TestContext.defaults().deploy().pipeline())
+        Annotations.fromStack(Synths.defaults().pipeline())
                 .hasNoWarning("*", Match.stringLikeRegexp(".*mix Graviton.*"));
         final var mixed = TestContext.defaults().with("nodeGroups", List.of(
                 Map.of("name", "x86", "instanceTypes", List.of("t3.large"), "capacityType", "ON_DEMAND",
@@ -340,12 +341,8 @@ class PipelineStackTest {
         return (String) ((List<?>) ((Map<?, ?>) project.get("ServiceRole")).get("Fn::GetAtt")).get(0);
     }
 
-    @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> statementsOf(final String role) {
-        return Resources.ofType(template, "AWS::IAM::Policy").values().stream().map(Resources::properties)
-                .filter(p -> ((List<?>) p.get("Roles")).contains(Map.of("Ref", role)))
-                .flatMap(p -> ((List<Map<String, Object>>) ((Map<?, ?>) p.get("PolicyDocument")).get("Statement")).stream())
-                .toList();
+        return Resources.policyStatements(template, role);
     }
 
     private static List<String> actionsOf(final Map<String, Object> statement) {

@@ -6,6 +6,7 @@ import software.amazon.awscdk.assertions.Template;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,6 +67,23 @@ public final class Resources {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Every statement of every {@code AWS::IAM::Policy}, or of those attached to the role {@code roleId} only. */
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> policyStatements(final Template template, final String roleId) {
+        return ofType(template, "AWS::IAM::Policy").values().stream().map(Resources::properties)
+                .filter(p -> roleId == null || ((List<?>) p.get("Roles")).contains(Map.of("Ref", roleId)))
+                .flatMap(p -> ((List<Map<String, Object>>) ((Map<?, ?>) p.get("PolicyDocument")).get("Statement")).stream())
+                .toList();
+    }
+
+    /** The logical ID of each Kubernetes manifest CDK applies, with the manifest as the JSON string it is. */
+    public static Map<String, String> manifests(final Template template) {
+        final Map<String, String> manifests = new LinkedHashMap<>();
+        ofType(template, "Custom::AWSCDK-EKS-KubernetesResource").forEach((id, resource) ->
+                manifests.put(id, String.valueOf(properties(resource).get("Manifest"))));
+        return manifests;
     }
 
     /** A policy field that is one string or a list of them (Action, Resource), as a list. */

@@ -1,8 +1,11 @@
 package com.ekspipeline.support;
 
 import com.ekspipeline.Deployment;
+import com.ekspipeline.catalog.PriceTable;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.ConfigLoader;
+import com.ekspipeline.cost.CostEstimate;
+import com.ekspipeline.cost.SampleWorkload;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awscdk.App;
@@ -88,6 +91,14 @@ public final class TestContext {
     public Deployment deploy() {
         final App app = new App(AppProps.builder().context(context).build());
         return Deployment.create(app, load());
+    }
+
+    /** The cost estimate synth prints for this context, of the app built by the same wiring. */
+    public CostEstimate estimate() {
+        final AppConfig config = load();
+        final App app = new App(AppProps.builder().context(context).build());
+        Deployment.create(app, config);
+        return CostEstimate.of(config, app, PriceTable.load(), SampleWorkload.RELEASED);
     }
 
     /** The whole app, synthesizing into {@code outdir} (for checks that read what synth writes). */

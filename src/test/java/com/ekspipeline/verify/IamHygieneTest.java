@@ -1,15 +1,10 @@
 package com.ekspipeline.verify;
 
-import com.ekspipeline.Deployment;
 import com.ekspipeline.support.Resources;
-import com.ekspipeline.support.TestContext;
-import org.junit.jupiter.api.BeforeAll;
+import com.ekspipeline.support.Synths;
 import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.assertions.Template;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,24 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class IamHygieneTest {
 
-    private static final Map<String, Map<String, Object>> TEMPLATES = new LinkedHashMap<>();
     private static final List<String> IDENTITY_POLICY_TYPES = List.of("AWS::IAM::Policy", "AWS::IAM::Role",
             "AWS::IAM::ManagedPolicy");
-
-    @BeforeAll
-    static void synth() {
-        final Deployment deployment = TestContext.everythingOn().deploy();
-        for (final Stack stack : List.of(deployment.network(), deployment.cluster(), deployment.pipeline())) {
-            TEMPLATES.put(stack.getNode().getId(), Template.fromStack(stack).toJSON());
-        }
-    }
 
     /** Every identity-policy statement in every stack, with where it is (policies and inline role policies). */
     @SuppressWarnings("unchecked")
     private static List<Map.Entry<String, Map<String, Object>>> statements() {
         final List<Map.Entry<String, Map<String, Object>>> all = new ArrayList<>();
-        TEMPLATES.forEach((stack, template) -> ((Map<String, Map<String, Object>>) template.get("Resources"))
-                .forEach((id, resource) -> {
+        Synths.everythingOn().forEach((stack, resources) -> resources.forEach((id, resource) -> {
                     if (!IDENTITY_POLICY_TYPES.contains(resource.get("Type"))) {
                         return; // bucket and topic policies name their own resource; CDK's grants write them
                     }
@@ -81,8 +66,7 @@ class IamHygieneTest {
             }
             wildcards++;
             final String[] where = statement.getKey().split("/", 2);
-            final Map<String, Object> resource = ((Map<String, Map<String, Object>>) TEMPLATES.get(where[0])
-                    .get("Resources")).get(where[1]);
+            final Map<String, Object> resource = Synths.everythingOn().get(where[0]).get(where[1]);
             final Object nag = ((Map<String, Object>) resource.getOrDefault("Metadata", Map.of())).get("cdk_nag");
             final boolean reasoned = nag instanceof Map<?, ?> m && m.get("rules_to_suppress") instanceof List<?> rules
                     && rules.stream().map(r -> (Map<String, Object>) r).anyMatch(r ->

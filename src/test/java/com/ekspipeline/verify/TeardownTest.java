@@ -1,12 +1,8 @@
 package com.ekspipeline.verify;
 
-import com.ekspipeline.Deployment;
+import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.Resources;
-import com.ekspipeline.support.TestContext;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.assertions.Template;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -63,18 +59,8 @@ class TeardownTest {
         TEARDOWN.put("Custom::AWSCDK-EKS-KubernetesResource", "deleted by the kubectl handler; namespaces first");
     }
 
-    private static final Map<String, Map<String, Map<String, Object>>> STACKS = new LinkedHashMap<>();
-
-    @BeforeAll
-    static void synth() {
-        final Deployment deployment = TestContext.everythingOn().deploy();
-        for (Stack stack : List.of(deployment.network(), deployment.cluster(), deployment.pipeline())) {
-            @SuppressWarnings("unchecked")
-            final Map<String, Map<String, Object>> resources =
-                    (Map<String, Map<String, Object>>) Template.fromStack(stack).toJSON().get("Resources");
-            STACKS.put(stack.getNode().getId(), resources);
-        }
-    }
+    /** Every optional part on, so that every resource type the app can make is checked. */
+    private static final Map<String, Map<String, Map<String, Object>>> STACKS = Synths.everythingOn();
 
     private static List<String> problems(final BiFunction<String, Map<String, Object>, String> check) {
         final List<String> problems = new ArrayList<>();
