@@ -6,7 +6,14 @@ stop:  scales the cluster autoscaler to 0 replicas first, so that it cannot add 
        pods the scale-down leaves pending, then sets every node group to min 0 and desired 0.
 start: restores every node group's configured min, desired and max, then the autoscaler's replicas.
 
-Environment (set by ClusterStack):
+Also the handler of a CloudFormation custom resource (RestoreBeforeDelete) that the stage namespaces
+are deleted after: its Delete runs `start` and waits until a node is Ready, so that a `cdk destroy`
+during off-hours finds the load balancer controller and the EBS CSI driver running, and they release
+the namespaces' load balancers and volumes. Create and Update do nothing. The result goes to the
+pre-signed ResponseURL CloudFormation gives, as its custom-resource protocol requires:
+https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html
+
+Environment (set by OffHoursScaler.java):
   CLUSTER_NAME         the EKS cluster
   NODE_GROUPS          JSON list of {"name", "minSize", "desiredSize", "maxSize"} as configured
   AUTOSCALER           "<namespace>/<deployment>" of the cluster autoscaler
@@ -20,6 +27,7 @@ import json
 import logging
 import os
 import ssl
+import time
 import urllib.request
 
 LOG = logging.getLogger()
@@ -27,6 +35,10 @@ LOG.setLevel(logging.INFO)
 
 TOKEN_PREFIX = "k8s-aws-v1."
 TOKEN_SECONDS = 60
+# How often the delete handler asks whether a node is Ready, and how much of the function's time it
+# keeps back to answer CloudFormation.
+POLL_SECONDS = 15
+RESERVE_SECONDS = 30
 
 
 class BadRequest(ValueError):
@@ -110,6 +122,28 @@ def scale_autoscaler(open_url, cluster_info, deployment, replicas, bearer):
     LOG.info("%s scaled to %s replicas", deployment, body.get("spec", {}).get("replicas"))
 
 
+def ready_nodes(open_url, cluster_info, bearer):
+    """The names of the nodes whose Ready condition is True."""
+    context = ssl.create_default_context(cadata=base64.b64decode(cluster_info["certificateAuthority"]["data"]).decode())
+    request = urllib.request.Request(f"{cluster_info['endpoint']}/api/v1/nodes", method="GET",
+                                     headers={"Authorization": f"Bearer {bearer}", "Accept": "application/json"})
+    with open_url(request, context=context, timeout=20) as response:
+        items = json.loads(response.read() or b"{}").get("items", [])
+    return [node["metadata"]["name"] for node in items
+            if any(c.get("type") == "Ready" and c.get("status") == "True"
+                   for c in node.get("status", {}).get("conditions", []))]
+
+
+def wait_for_a_ready_node(ask, seconds, clock, sleep):
+    """Polls `ask()` until it names a node or `seconds` pass; returns the names found, or []."""
+    deadline = clock() + seconds
+    while True:
+        names = ask()
+        if names or clock() + POLL_SECONDS > deadline:
+            return names
+        sleep(POLL_SECONDS)
+
+
 def run(action, environment, eks, session, open_url):
     cluster = environment["CLUSTER_NAME"]
     groups = parse_node_groups(environment.get("NODE_GROUPS"))
@@ -130,9 +164,53 @@ def run(action, environment, eks, session, open_url):
     return {"action": action, "cluster": cluster, "updated": updated}
 
 
-def handler(event, _context):
+def restore_before_delete(environment, eks, session, open_url, seconds, clock=time.monotonic, sleep=time.sleep):
+    """Starts the nodes and the autoscaler, then waits for a Ready node; returns what happened, in words."""
+    started = run("start", environment, eks, session, open_url)
+    cluster = environment["CLUSTER_NAME"]
+    info = eks.describe_cluster(name=cluster)["cluster"]
+    names = wait_for_a_ready_node(
+        lambda: ready_nodes(open_url, info, token(session, cluster, eks.meta.region_name)), seconds, clock, sleep)
+    restored = ", ".join(started["updated"]) or "none needed"
+    if names:
+        return f"Node groups restored ({restored}); {len(names)} node(s) Ready, e.g. {names[0]}."
+    return (f"Node groups restored ({restored}), but no node was Ready within {seconds} s; the namespaces "
+            "may wait for their load balancers and volumes.")
+
+
+def respond(event, status, reason, open_url):
+    """Answers CloudFormation on the event's pre-signed ResponseURL (an S3 PUT with an empty content type)."""
+    body = json.dumps({
+        "Status": status, "Reason": reason[:1000],
+        "PhysicalResourceId": event.get("PhysicalResourceId") or f"{event['LogicalResourceId']}-{event['RequestId']}",
+        "StackId": event["StackId"], "RequestId": event["RequestId"], "LogicalResourceId": event["LogicalResourceId"],
+    }).encode()
+    request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT",
+                                     headers={"Content-Type": "", "Content-Length": str(len(body))})
+    with open_url(request, timeout=30) as response:
+        LOG.info("CloudFormation answered %s to %s: %s", response.status, status, reason)
+
+
+def custom_resource(event, environment, eks, session, open_url, seconds):
+    """Delete restores the nodes; Create and Update have nothing to do. Never answers FAILED: a failed
+    delete would stop the whole destroy, while namespaces without running controllers only wait."""
+    if event["RequestType"] != "Delete":
+        respond(event, "SUCCESS", "Nothing to do until the stack is deleted.", open_url)
+        return
+    try:
+        reason = restore_before_delete(environment, eks, session, open_url, seconds)
+    except Exception as error:  # noqa: BLE001 (any failure is reported, and the destroy goes on)
+        LOG.exception("restoring the nodes before the delete failed")
+        reason = f"Restoring the nodes failed ({error}); the namespaces may wait for their load balancers and volumes."
+    respond(event, "SUCCESS", reason, open_url)
+
+
+def handler(event, context):
     import boto3
 
-    action = parse_action(event)
     session = boto3.session.Session()
+    if isinstance(event, dict) and "RequestType" in event:
+        seconds = context.get_remaining_time_in_millis() // 1000 - RESERVE_SECONDS
+        return custom_resource(event, os.environ, session.client("eks"), session, urllib.request.urlopen, seconds)
+    action = parse_action(event)
     return run(action, os.environ, session.client("eks"), session, urllib.request.urlopen)

@@ -101,9 +101,19 @@ class TokenTest(unittest.TestCase):
 
 
 class KubernetesStandIn(http.server.BaseHTTPRequestHandler):
-    """Answers the scale PATCH like the API server does, recording what it was sent."""
+    """Answers the scale PATCH and the node list like the API server does, recording what it was sent."""
 
     log = None
+    nodes = []
+
+    def do_GET(self):  # noqa: N802 (the http.server naming)
+        self.log.append(("get", self.path, self.headers["Authorization"]))
+        reply = json.dumps({"kind": "NodeList", "items": self.nodes}).encode()
+        self.send_response(200 if self.path == "/api/v1/nodes" else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
 
     def do_PATCH(self):  # noqa: N802 (the http.server naming)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -117,6 +127,78 @@ class KubernetesStandIn(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+def node(name, ready):
+    return {"metadata": {"name": name}, "status": {"conditions": [
+        {"type": "MemoryPressure", "status": "False"}, {"type": "Ready", "status": "True" if ready else "False"}]}}
+
+
+class CloudFormationStandIn(http.server.BaseHTTPRequestHandler):
+    """Takes the custom resource's answer on its ResponseURL, as S3's pre-signed URL does."""
+
+    answers = None
+
+    def do_PUT(self):  # noqa: N802
+        self.answers.append((self.path, self.headers["Content-Type"],
+                             json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(handler):
+    """A plain HTTP server on 127.0.0.1 in a thread; returns it, running."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class WaitTest(unittest.TestCase):
+    def test_polls_until_a_node_is_ready(self):
+        answers, now, slept = [[], [], ["ip-10-0-1-5"]], [0], []
+
+        def sleep(seconds):
+            slept.append(seconds)
+            now[0] += seconds
+
+        self.assertEqual(["ip-10-0-1-5"], off_hours.wait_for_a_ready_node(lambda: answers.pop(0), 600,
+                                                                           lambda: now[0], sleep))
+        self.assertEqual([off_hours.POLL_SECONDS] * 2, slept)
+
+    def test_gives_up_when_the_time_is_spent(self):
+        now, asked = [0], []
+
+        def sleep(seconds):
+            now[0] += seconds
+
+        self.assertEqual([], off_hours.wait_for_a_ready_node(lambda: asked.append(1) or [], 60, lambda: now[0], sleep))
+        self.assertEqual(5, len(asked), "at 0, 15, 30, 45 and 60 s; the next poll would pass the 60 s")
+
+
+class CustomResourceCreateTest(unittest.TestCase):
+    def test_create_and_update_answer_success_without_touching_the_cluster(self):
+        answers = []
+        CloudFormationStandIn.answers = answers
+        server = serve(CloudFormationStandIn)
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        for request_type in ("Create", "Update"):
+            event = {"RequestType": request_type, "ResponseURL": f"http://127.0.0.1:{server.server_port}/r?sig=1",
+                     "StackId": "arn:aws:cloudformation:us-east-2:123456789012:stack/eks-pipeline-cluster/abc",
+                     "RequestId": "req-1", "LogicalResourceId": "OffHoursRestoreBeforeDelete"}
+            off_hours.custom_resource(event, {}, None, None, urllib.request.urlopen, 600)
+        self.assertEqual(2, len(answers))
+        path, content_type, body = answers[0]
+        self.assertEqual("/r?sig=1", path)
+        self.assertEqual("", content_type, "S3's pre-signed URL is signed for an empty content type")
+        self.assertEqual("SUCCESS", body["Status"])
+        self.assertEqual(("req-1", "OffHoursRestoreBeforeDelete"), (body["RequestId"], body["LogicalResourceId"]))
+        self.assertEqual(answers[0][2]["PhysicalResourceId"], answers[1][2]["PhysicalResourceId"],
+                         "the same ID each time, or CloudFormation would take an update for a replacement")
 
 
 class RecordingEks:
@@ -195,6 +277,69 @@ class EndToEndTest(unittest.TestCase):
         self.assertEqual(("patch", path, 1), self.log[1][:3])
         scaling = client.describe_nodegroup(clusterName="eks-pipeline", nodegroupName="general")["nodegroup"]
         self.assertEqual({"minSize": 2, "desiredSize": 3, "maxSize": 5}, scaling["scalingConfig"])
+
+    def parked_cluster(self):
+        """moto's EKS with the node groups at zero, as off-hours leaves them, and the stand-in's endpoint."""
+        client = self.moto.client("eks")
+        iam = "arn:aws:iam::123456789012:role/eks"
+        client.create_cluster(name="eks-pipeline", roleArn=iam, resourcesVpcConfig={"subnetIds": ["subnet-1"]})
+        for group in GROUPS:
+            client.create_nodegroup(clusterName="eks-pipeline", nodegroupName=group["name"], nodeRole=iam,
+                                    subnets=["subnet-1"], scalingConfig={"minSize": 0, "desiredSize": 0,
+                                                                         "maxSize": group["maxSize"]})
+        return client, RecordingEks(client, f"https://127.0.0.1:{self.server.server_port}", self.cert.read_bytes(),
+                                    self.log)
+
+    def delete(self, eks, seconds=600):
+        """Sends a Delete like CloudFormation's for the restore resource; returns the answer it got."""
+        import boto3
+
+        answers = []
+        CloudFormationStandIn.answers = answers
+        responses = serve(CloudFormationStandIn)
+        self.addCleanup(responses.server_close)
+        self.addCleanup(responses.shutdown)
+        session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                        region_name="us-east-2")
+        environment = {"CLUSTER_NAME": "eks-pipeline", "NODE_GROUPS": json.dumps(GROUPS),
+                       "AUTOSCALER": "kube-system/cluster-autoscaler", "AUTOSCALER_REPLICAS": "1"}
+        event = {"RequestType": "Delete", "ResponseURL": f"http://127.0.0.1:{responses.server_port}/answer",
+                 "StackId": "arn:aws:cloudformation:us-east-2:123456789012:stack/eks-pipeline-cluster/abc",
+                 "RequestId": "req-2", "LogicalResourceId": "OffHoursRestoreBeforeDelete",
+                 "PhysicalResourceId": "OffHoursRestoreBeforeDelete-req-1"}
+        off_hours.custom_resource(event, environment, eks, session, urllib.request.urlopen, seconds)
+        self.assertEqual(1, len(answers))
+        return answers[0][2]
+
+    def test_delete_restores_the_parked_nodes_and_waits_for_a_ready_one(self):
+        client, eks = self.parked_cluster()
+        KubernetesStandIn.nodes = [node("ip-10-0-1-5", False), node("ip-10-0-2-7", True)]
+
+        answer = self.delete(eks)
+
+        self.assertEqual("SUCCESS", answer["Status"])
+        self.assertEqual("OffHoursRestoreBeforeDelete-req-1", answer["PhysicalResourceId"])
+        # batch's configured size is zero nodes, which is where it is parked: nothing to restore there.
+        self.assertIn("Node groups restored (general); 1 node(s) Ready, e.g. ip-10-0-2-7.", answer["Reason"])
+        for group in GROUPS:
+            scaling = client.describe_nodegroup(clusterName="eks-pipeline", nodegroupName=group["name"])["nodegroup"]
+            self.assertEqual({k: group[k] for k in ("minSize", "desiredSize", "maxSize")}, scaling["scalingConfig"])
+        kinds = [entry[0] for entry in self.log]
+        self.assertEqual(["update", "patch", "get"], kinds, "nodes, then the autoscaler, then the wait")
+        self.assertEqual(1, self.log[1][2], "the autoscaler runs again")
+        self.assertTrue(self.log[2][2].startswith("Bearer k8s-aws-v1."))
+
+    def test_a_failed_restore_still_lets_the_destroy_go_on(self):
+        class BrokenEks:
+            meta = None
+
+            def describe_cluster(self, name):
+                raise RuntimeError("AccessDenied")
+
+        answer = self.delete(BrokenEks())
+
+        self.assertEqual("SUCCESS", answer["Status"])
+        self.assertIn("Restoring the nodes failed (AccessDenied)", answer["Reason"])
 
     def test_a_server_without_the_clusters_certificate_is_refused(self):
         other = pathlib.Path(tempfile.mkdtemp())

@@ -14,6 +14,8 @@ import java.util.List;
  *   <li>Whatever schedules pods (CoreDNS, controllers) waits for nodes ({@link #runsOnNodes}).</li>
  *   <li>The stage namespaces are deleted first, while what releases their load balancers and volumes
  *       still runs ({@link #outlivesNamespaces}): the nodes, the add-ons and the controllers.</li>
+ *   <li>Whatever must act before the namespaces go is deleted before them ({@link #deletedBeforeNamespaces}),
+ *       such as bringing parked nodes back.</li>
  * </ul>
  *
  * <p>Each declaration is wired at once to every counterpart already declared, and remembered for those
@@ -26,6 +28,7 @@ public final class ClusterOrder {
     private final List<IConstruct> onNodes = new ArrayList<>();
     private final List<IConstruct> namespaces = new ArrayList<>();
     private final List<IConstruct> outliving = new ArrayList<>();
+    private final List<IConstruct> beforeNamespaces = new ArrayList<>();
 
     /** A node group: it waits for the networking add-ons, and whatever runs on nodes waits for it. */
     public void nodeGroup(final IConstruct group) {
@@ -51,6 +54,13 @@ public final class ClusterOrder {
     public void namespace(final IConstruct namespace) {
         namespaces.add(namespace);
         outliving.forEach(part -> after(namespace, part));
+        beforeNamespaces.forEach(part -> after(part, namespace));
+    }
+
+    /** Something whose deletion must come before the namespaces', as its delete prepares for theirs. */
+    public void deletedBeforeNamespaces(final IConstruct part) {
+        beforeNamespaces.add(part);
+        namespaces.forEach(namespace -> after(part, namespace));
     }
 
     /** Something that must still run while the namespaces are deleted, to release what they held. */

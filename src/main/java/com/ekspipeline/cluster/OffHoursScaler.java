@@ -8,6 +8,7 @@ import com.ekspipeline.core.PythonFunction;
 import com.ekspipeline.core.SortedJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import software.amazon.awscdk.CustomResource;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.TimeZone;
@@ -16,6 +17,7 @@ import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.eks.CfnAccessEntry;
 import software.amazon.awscdk.services.eks_v2.Cluster;
+import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -48,6 +50,9 @@ import java.util.stream.Collectors;
  * allows to scale that one Deployment and nothing else.
  */
 public final class OffHoursScaler extends Construct {
+
+    /** The custom resource whose delete restores the nodes before the namespaces go. */
+    static final String RESTORE_TYPE = "Custom::RestoreNodesBeforeDelete";
 
     /** The Kubernetes group the function's access entry maps it to. */
     static final String KUBERNETES_GROUP = "off-hours-scaler";
@@ -89,7 +94,8 @@ public final class OffHoursScaler extends Construct {
         final Function function = PythonFunction.builder(this, "Function", "off_hours", "off_hours.handler")
                 .role(role)
                 .description("Scales " + clusterName + "'s node groups to zero outside working hours and back")
-                .timeout(Duration.minutes(2))
+                // Lambda's longest: a destroy waits in it for a node to become Ready (a few minutes).
+                .timeout(Duration.minutes(15))
                 .vpc(vpc)
                 .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
                 // As CDK's kubectl handler does: the cluster security group reaches the private endpoint.
@@ -108,7 +114,7 @@ public final class OffHoursScaler extends Construct {
                 .type("STANDARD")
                 .kubernetesGroups(List.of(KUBERNETES_GROUP))
                 .build();
-        cluster.addManifest("OffHoursRbac", SortedJson.of(Map.of(
+        final KubernetesManifest rbac = cluster.addManifest("OffHoursRbac", SortedJson.of(Map.of(
                 "apiVersion", "rbac.authorization.k8s.io/v1", "kind", "Role",
                 "metadata", Map.of("name", KUBERNETES_GROUP, "namespace", ClusterAutoscaler.NAMESPACE),
                 "rules", List.of(Map.of("apiGroups", List.of("apps"), "resources", List.of("deployments/scale"),
@@ -119,7 +125,31 @@ public final class OffHoursScaler extends Construct {
                         "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "Role",
                                 "name", KUBERNETES_GROUP),
                         "subjects", List.of(Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "Group",
+                                "name", KUBERNETES_GROUP)))),
+                // Before a destroy it waits for a Ready node, so it may read nodes, and nothing else.
+                SortedJson.of(Map.of(
+                        "apiVersion", "rbac.authorization.k8s.io/v1", "kind", "ClusterRole",
+                        "metadata", Map.of("name", KUBERNETES_GROUP),
+                        "rules", List.of(Map.of("apiGroups", List.of(""), "resources", List.of("nodes"),
+                                "verbs", List.of("get", "list"))))),
+                SortedJson.of(Map.of(
+                        "apiVersion", "rbac.authorization.k8s.io/v1", "kind", "ClusterRoleBinding",
+                        "metadata", Map.of("name", KUBERNETES_GROUP),
+                        "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole",
+                                "name", KUBERNETES_GROUP),
+                        "subjects", List.of(Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "Group",
                                 "name", KUBERNETES_GROUP)))));
+
+        // A destroy while the nodes are parked: the namespaces are deleted after this, and its delete
+        // starts the nodes and waits for a Ready one, so the controllers that release the namespaces'
+        // load balancers and volumes have somewhere to run. CloudFormation sends it Create, Update and
+        // Delete and waits up to an hour for the answer; the function answers within its 15 minutes.
+        final CustomResource restore = CustomResource.Builder.create(this, "RestoreBeforeDelete")
+                .serviceToken(function.getFunctionArn())
+                .resourceType(RESTORE_TYPE)
+                .build();
+        restore.getNode().addDependency(access, rbac, role);
+        info.order().deletedBeforeNamespaces(restore);
 
         final TimeZone zone = TimeZone.of(hours.timeZone().getId());
         final String everyDay = "*";

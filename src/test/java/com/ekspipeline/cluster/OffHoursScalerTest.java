@@ -1,7 +1,7 @@
 package com.ekspipeline.cluster;
 
-import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.Resources;
+import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +29,7 @@ class OffHoursScalerTest {
     void isOffByDefault() {
         final Template plain = Template.fromStack(Synths.defaults().cluster());
         plain.resourceCountIs("AWS::Scheduler::Schedule", 0);
+        plain.resourceCountIs(OffHoursScaler.RESTORE_TYPE, 0);
         assertTrue(Resources.ofType(plain, "AWS::Lambda::Function").values().stream()
                 .noneMatch(f -> String.valueOf(Resources.properties(f).get("Handler")).startsWith("off_hours")));
     }
@@ -95,5 +96,41 @@ class OffHoursScalerTest {
         assertEquals(List.of("eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"), statement.get("Action"));
         assertEquals(Map.of("Fn::Join", List.of("", List.of("arn:aws:eks:us-east-2:", Map.of("Ref", "AWS::AccountId"),
                 ":nodegroup/eks-pipeline/general/*"))), statement.get("Resource"));
+    }
+
+    @Test
+    void aDestroyRestoresTheNodesBeforeTheNamespacesAreDeleted() {
+        final Map<String, Map<String, Object>> restores = Resources.ofType(template, OffHoursScaler.RESTORE_TYPE);
+        assertEquals(1, restores.size(), restores::toString);
+        final Map<String, Object> restore = restores.values().iterator().next();
+        final String function = Resources.logicalId(template, "AWS::Lambda::Function", "Handler", "off_hours.handler");
+        assertEquals(Map.of("Fn::GetAtt", List.of(function, "Arn")), Resources.properties(restore).get("ServiceToken"));
+        assertEquals("Delete", restore.get("DeletionPolicy"));
+        // CloudFormation deletes a resource before those it depends on: the restore goes first, then the
+        // namespaces, while the function, its access and RBAC, the nodes and the autoscaler still exist.
+        final List<String> dependsOn = Resources.dependsOn(restore);
+        final List<String> namespaces = Resources.manifests(template).entrySet().stream()
+                .filter(m -> m.getValue().contains("\"kind\":\"Namespace\"")).map(Map.Entry::getKey).toList();
+        assertEquals(2, namespaces.size());
+        assertTrue(dependsOn.containsAll(namespaces), dependsOn::toString);
+        final String rbac = Resources.manifests(template).entrySet().stream()
+                .filter(m -> m.getValue().contains("\"kind\":\"ClusterRoleBinding\"")).map(Map.Entry::getKey)
+                .findFirst().orElseThrow();
+        assertTrue(dependsOn.contains(rbac), "RBAC lets it read nodes: " + dependsOn);
+        assertTrue(dependsOn.contains(Resources.logicalIds(template, "AWS::EKS::AccessEntry").stream()
+                .filter(id -> id.startsWith("OffHours")).findFirst().orElseThrow()), dependsOn::toString);
+        assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("ClusterchartChart")), "the autoscaler: " + dependsOn);
+        // The nodes through the namespaces, which are deleted before them.
+        final String nodes = Resources.logicalIds(template, "AWS::EKS::Nodegroup").get(0);
+        assertTrue(namespaces.stream().allMatch(n -> Resources.dependsOn(Resources.ofType(template,
+                "Custom::AWSCDK-EKS-KubernetesResource").get(n)).contains(nodes)), "namespaces wait for the nodes");
+    }
+
+    @Test
+    void itMayReadNodesToSeeThemReady() {
+        final String rbac = Resources.manifests(template).values().stream()
+                .filter(m -> m.contains("\"kind\":\"ClusterRole\"")).findFirst().orElseThrow();
+        assertTrue(rbac.contains("\"resources\":[\"nodes\"]") && rbac.contains("\"verbs\":[\"get\",\"list\"]"), rbac);
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", "off_hours.handler", "Timeout", 900));
     }
 }

@@ -1,7 +1,7 @@
 package com.ekspipeline.verify;
 
-import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.Resources;
+import com.ekspipeline.support.Synths;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayDeque;
@@ -57,6 +57,7 @@ class TeardownTest {
         TEARDOWN.put("AWS::CodeBuild::ReportGroup", "deleted with its reports (DeleteReports)");
         TEARDOWN.put("Custom::AWSCDK-EKS-HelmChart", "uninstalled by the kubectl handler while nodes still run");
         TEARDOWN.put("Custom::AWSCDK-EKS-KubernetesResource", "deleted by the kubectl handler; namespaces first");
+        TEARDOWN.put("Custom::RestoreNodesBeforeDelete", "its delete starts parked nodes, before the namespaces go");
     }
 
     /** Every optional part on, so that every resource type the app can make is checked. */
