@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The EKS managed add-ons. The cluster is created without the self-managed defaults, so EKS owns and
- * updates every one of these, and none fights an unmanaged copy.
+ * The EKS managed add-ons. The cluster is created without the self-managed defaults, so every one of
+ * these is an EKS managed add-on and none fights an unmanaged copy. EKS does not update a managed
+ * add-on by itself: a new version is set here and applied by a deploy.
  *
  * <p>Order matters: nodes become Ready only with the VPC CNI and kube-proxy in place, while CoreDNS, the
  * EBS CSI driver and metrics-server need running nodes; and all of them must still run while the stage

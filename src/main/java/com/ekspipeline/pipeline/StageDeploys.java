@@ -10,6 +10,7 @@ import software.amazon.awscdk.services.codebuild.ComputeType;
 import software.amazon.awscdk.services.codebuild.LinuxBuildImage;
 import software.amazon.awscdk.services.codebuild.PipelineProject;
 import software.amazon.awscdk.services.ec2.CfnSecurityGroupIngress;
+import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
@@ -105,6 +106,9 @@ final class StageDeploys {
         variables.put("CLUSTER_NAME", CodeBuildDefaults.plain(props.cluster().getClusterName()));
         variables.put("KUBERNETES_VERSION", CodeBuildDefaults.plain(props.kubernetesVersion()));
         variables.put("ROLLOUT_TIMEOUT_SECONDS", CodeBuildDefaults.plain(String.valueOf(props.rolloutTimeoutSeconds())));
+        // The service's NetworkPolicy admits its port from these only: the load balancer's addresses.
+        variables.put("LOAD_BALANCER_CIDRS", CodeBuildDefaults.plain(String.join(",",
+                props.vpc().getPublicSubnets().stream().map(ISubnet::getIpv4CidrBlock).toList())));
         final PipelineProject deploy = PipelineProject.Builder.create(scope, stage.title() + "DeployProject")
                 .projectName(props.appName() + "-deploy-" + stage.namespace())
                 .description("Deploys the service to the " + stage.namespace() + " namespace")

@@ -1,9 +1,9 @@
 package com.ekspipeline.pipeline;
 
 import com.ekspipeline.cluster.Stage;
-import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Snapshots;
+import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

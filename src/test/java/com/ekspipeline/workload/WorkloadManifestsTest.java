@@ -12,14 +12,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import static com.ekspipeline.support.Overlays.at;
+import static com.ekspipeline.support.Overlays.only;
+import static com.ekspipeline.support.Overlays.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,31 +40,6 @@ class WorkloadManifestsTest {
 
     /** Kubernetes Java client major version → the Kubernetes version its models were generated from. */
     private static final Map<String, String> SCHEMA_CLIENT_FOR_KUBERNETES = Map.of("1.35", "26");
-
-    private static final Map<Stage, List<Map<String, Object>>> RENDERED = new EnumMap<>(Stage.class);
-
-    /** Each overlay rendered once per run; kubectl kustomize is the slow part. */
-    private static List<Map<String, Object>> render(final Stage stage) {
-        return RENDERED.computeIfAbsent(stage, s -> Kustomize.render(Path.of("k8s", "overlays", s.namespace())));
-    }
-
-    private static Map<String, Object> only(final List<Map<String, Object>> objects, final String kind,
-                                            final String name) {
-        final List<Map<String, Object>> found = objects.stream()
-                .filter(o -> kind.equals(o.get("kind")) && name.equals(at(o, "metadata.name"))).toList();
-        assertEquals(1, found.size(), "one " + kind + "/" + name);
-        return found.get(0);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T at(final Object object, final String path) {
-        Object current = object;
-        for (final String step : path.split("\\.")) {
-            current = current instanceof List<?> list ? list.get(Integer.parseInt(step))
-                    : current instanceof Map<?, ?> map ? map.get(step) : null;
-        }
-        return (T) current;
-    }
 
     @Test
     void theCostEstimateCountsWhatTheOverlaysCreate() {
@@ -92,7 +74,7 @@ class WorkloadManifestsTest {
     @EnumSource(Stage.class)
     void everyRenderedObjectIsValidAgainstTheApiSchema(final Stage stage) {
         final List<Map<String, Object>> objects = render(stage);
-        assertEquals(5, objects.size());
+        assertEquals(8, objects.size(), "five objects of the service and three network policies");
         final List<String> problems = objects.stream().flatMap(o -> KubernetesSchema.problems(o).stream()).toList();
         assertEquals(List.of(), problems);
     }
@@ -101,7 +83,7 @@ class WorkloadManifestsTest {
     @EnumSource(Stage.class)
     void everyObjectLandsInItsStageNamespaceAndNoneIsANamespace(final Stage stage) {
         final List<Map<String, Object>> objects = render(stage);
-        assertEquals(Set.of("Service", "StatefulSet", "HorizontalPodAutoscaler", "PodDisruptionBudget"),
+        assertEquals(Set.of("Service", "StatefulSet", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy"),
                 objects.stream().map(o -> (String) o.get("kind")).collect(Collectors.toSet()));
         objects.forEach(o -> assertEquals(stage.namespace(), (String) at(o, "metadata.namespace"), o.get("kind") + " namespace"));
     }
@@ -138,6 +120,20 @@ class WorkloadManifestsTest {
         final int drain = Integer.parseInt(env(container, "DRAIN_SECONDS"));
         final int inFlight = Integer.parseInt(env(container, "GRACE_SECONDS"));
         assertTrue(grace > drain + inFlight, "the kubelet waits longer than the service drains");
+        assertEquals(serviceDefault("DRAIN_SECONDS"), drain, "the manifest and the service agree on the drain");
+        assertEquals(serviceDefault("GRACE_SECONDS"), inFlight, "the manifest and the service agree on the grace");
+    }
+
+    /** The default the sample service itself falls back to, read from its Settings source. */
+    private static int serviceDefault(final String variable) {
+        try {
+            final String source = Files.readString(Path.of("app/src/main/java/com/ekspipeline/hello/Settings.java"));
+            final Matcher m = Pattern.compile("\"" + variable + "\", (\\d+),").matcher(source);
+            assertTrue(m.find(), variable + " has no default in the service's Settings");
+            return Integer.parseInt(m.group(1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String env(final Map<String, Object> container, final String name) {

@@ -15,7 +15,7 @@ record Settings(int port, Path dataDir, String version, String podName, int drai
         List<String> errors = new ArrayList<>();
         int port = integer(env, "PORT", 8080, 0, 65535, errors);
         int drain = integer(env, "DRAIN_SECONDS", 5, 0, 120, errors);
-        int grace = integer(env, "GRACE_SECONDS", 20, 0, 300, errors);
+        int grace = integer(env, "GRACE_SECONDS", 25, 0, 300, errors);
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join(" ", errors));
         }

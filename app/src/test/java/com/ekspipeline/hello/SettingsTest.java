@@ -13,7 +13,7 @@ class SettingsTest {
     @Test
     void defaultsSuitTheCluster() {
         Settings settings = Settings.fromEnvironment(Map.of("HOSTNAME", "hello-0"));
-        assertEquals(new Settings(8080, Path.of("/data"), "dev", "hello-0", 5, 20), settings);
+        assertEquals(new Settings(8080, Path.of("/data"), "dev", "hello-0", 5, 25), settings);
     }
 
     @Test
