@@ -19,6 +19,8 @@ import software.constructs.Construct;
  */
 public final class ClusterStack extends AppStack {
 
+    private static final String OPEN_TO_ALL = "0.0.0.0/0";
+
     private final Cluster cluster;
 
     public ClusterStack(final Construct scope, final String id, final AppConfig config, final IVpc vpc) {
@@ -62,6 +64,12 @@ public final class ClusterStack extends AppStack {
                 .ifPresent(warning -> Annotations.of(this).addWarningV2("eks-pipeline:kubernetesSupport", warning));
         KubectlLayer.skewWarning(settings.kubernetesVersion())
                 .ifPresent(warning -> Annotations.of(this).addWarningV2("eks-pipeline:kubectlVersionSkew", warning));
+        if (settings.endpointPublicCidrs().contains(OPEN_TO_ALL)) {
+            Annotations.of(this).addWarningV2("eks-pipeline:publicEndpointOpen", "endpointPublicCidrs contains "
+                    + OPEN_TO_ALL + ", so the cluster's API endpoint accepts connections from any address (callers "
+                    + "still need IAM credentials an access entry admits). Narrow it to the networks you run kubectl "
+                    + "from, e.g. -c endpointPublicCidrs=203.0.113.0/24 or a list in cdk.json.");
+        }
         if (settings.adminPrincipalArns().isEmpty()) {
             Annotations.of(this).addWarningV2("eks-pipeline:noClusterAdmin", "adminPrincipalArns is empty, so no "
                     + "person can use kubectl on the cluster; add your IAM role's ARN to adminPrincipalArns.");

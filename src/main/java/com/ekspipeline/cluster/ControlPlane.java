@@ -105,9 +105,10 @@ final class ControlPlane {
      * added, and node groups, add-ons, manifests and charts are all children of the cluster.
      */
     static void excuseNagFindings(final Stack scope, final Cluster cluster) {
-        Nag.suppress(cluster, "AwsSolutions-EKS1", "The public endpoint accepts only endpointPublicCidrs (config) and "
-                + "IAM-authenticated callers; in-VPC callers (nodes, kubectl handler, deploy projects) use the "
-                + "private endpoint.");
+        Nag.suppress(cluster, "AwsSolutions-EKS1", "The public endpoint is open to endpointPublicCidrs, by default "
+                + "0.0.0.0/0 (AWS's and eksctl's default) so that a new user can run kubectl from anywhere; synth "
+                + "warns while it is, and every caller still needs IAM credentials an access entry admits. In-VPC "
+                + "callers (nodes, kubectl handler, deploy projects) use the private endpoint.");
         Nag.suppress(cluster.getRole(), "AwsSolutions-IAM4", "EKS requires AmazonEKSClusterPolicy on the "
                 + "cluster role; AWS maintains it as the API evolves.", Nag.managedPolicy("AmazonEKSClusterPolicy"));
         Nag.suppress(cluster.getAlbController(), "AwsSolutions-IAM5", "The AWS Load Balancer Controller's "

@@ -1,8 +1,8 @@
 package com.ekspipeline.cluster;
 
-import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Snapshots;
+import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -261,6 +261,20 @@ class ClusterStackTest {
     }
 
     @Test
+    void warnsWhileThePublicEndpointIsOpenToEveryAddress() {
+        Annotations.fromStack(stack).hasWarning("/Cluster", Match.stringLikeRegexp(
+                "endpointPublicCidrs contains 0\\.0\\.0\\.0/0, so the cluster's API endpoint accepts connections from "
+                        + "any address.*Narrow it.*-c endpointPublicCidrs=.*"));
+    }
+
+    @Test
+    void theEndpointSuppressionSaysTheEndpointIsOpenByDefault() {
+        final String reason = String.valueOf(Resources.ofType(template, "AWS::EKS::Cluster").values().iterator().next()
+                .get("Metadata"));
+        assertTrue(reason.contains("by default 0.0.0.0/0") && reason.contains("synth warns"), reason);
+    }
+
+    @Test
     void matchesSnapshot() {
         Snapshots.assertMatches("Cluster", template);
     }
@@ -282,6 +296,11 @@ class ClusterStackTest {
                             + "\"capacityType\":\"SPOT\",\"minSize\":1,\"desiredSize\":1,\"maxSize\":4,\"diskSizeGiB\":30}]")
                     .deploy().cluster();
             variantTemplate = Template.fromStack(variant);
+        }
+
+        @Test
+        void noEndpointWarningOnceTheCidrsAreNarrowed() {
+            Annotations.fromStack(variant).hasNoWarning("/Cluster", Match.stringLikeRegexp("endpointPublicCidrs.*"));
         }
 
         @Test
