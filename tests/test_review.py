@@ -17,6 +17,15 @@ def raise_max_size(resources):
     resources["ClusterNodegroupgeneral3075D995"]["Properties"]["ScalingConfig"]["MaxSize"] = 6
 
 
+def at_version(version):
+    """The 'before' of an upgrade: the cluster and its node groups at `version`."""
+    def change(resources):
+        for resource in resources.values():
+            if resource["Type"] in ("AWS::EKS::Cluster", "AWS::EKS::Nodegroup"):
+                resource["Properties"]["Version"] = version
+    return change
+
+
 def review(*args):
     return subprocess.run([str(ROOT / "scripts" / "review"), *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=600, check=False)
@@ -104,6 +113,30 @@ class ReviewTest(unittest.TestCase):
         self.assertEqual(0, by_base.returncode, by_base.stderr)
         self.assertIn("compared with the snapshots at HEAD", by_base.stdout)
         self.assertEqual(by_directory.stdout.split("\n", 1)[1], by_base.stdout.split("\n", 1)[1])
+
+    def test_an_upgrade_opens_the_review_with_the_versions_and_what_rolls(self):
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", at_version("1.34"))))
+
+        self.assertEqual(0, result.returncode, result.stderr)
+        opening = result.stdout.split("\n== ")[0]
+        self.assertIn("\nKubernetes 1.34 → 1.35\n", opening)
+        self.assertIn("- node groups that roll: general", opening)
+        self.assertIn("- add-ons updated to AWS's default versions for 1.35: ", opening)
+        for addon in ("vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent", "aws-ebs-csi-driver", "metrics-server"):
+            self.assertIn(addon, opening)
+
+    def test_a_jump_of_two_minors_is_refused_in_one_line(self):
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", at_version("1.33"))))
+
+        self.assertEqual(1, result.returncode, result.stdout)
+        self.assertEqual(["kubernetesVersion goes from 1.33 to 1.35, but EKS upgrades one minor version at a time: "
+                          "deploy 1.34 first."], result.stderr.strip().splitlines())
+
+    def test_a_downgrade_is_called_out(self):
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", at_version("1.36"))))
+
+        self.assertEqual(0, result.returncode, result.stderr)
+        self.assertIn("Kubernetes 1.36 → 1.35\n- a downgrade: EKS cannot move a cluster to an older version", result.stdout)
 
     def test_an_unknown_base_is_an_error(self):
         result = review("--no-synth", "--base", "no-such-branch")

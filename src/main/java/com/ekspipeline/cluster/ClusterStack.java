@@ -62,8 +62,6 @@ public final class ClusterStack extends AppStack {
                         "$" + prices.price(config.region(), "eks-control-plane-standard").orElseThrow(),
                         "$" + prices.price(config.region(), "eks-control-plane-extended").orElseThrow())
                 .ifPresent(warning -> Annotations.of(this).addWarningV2("eks-pipeline:kubernetesSupport", warning));
-        KubectlLayer.skewWarning(settings.kubernetesVersion())
-                .ifPresent(warning -> Annotations.of(this).addWarningV2("eks-pipeline:kubectlVersionSkew", warning));
         if (settings.endpointPublicCidrs().contains(OPEN_TO_ALL)) {
             Annotations.of(this).addWarningV2("eks-pipeline:publicEndpointOpen", "endpointPublicCidrs contains "
                     + OPEN_TO_ALL + ", so the cluster's API endpoint accepts connections from any address (callers "

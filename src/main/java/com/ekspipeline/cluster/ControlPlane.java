@@ -73,10 +73,10 @@ final class ControlPlane {
                 .secretsEncryptionKey(secretsKey)
                 .endpointAccess(EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(
                         settings.endpointPublicCidrs().toArray(String[]::new)))
-                // The kubectl handler reaches the private endpoint from the private subnets, whatever the
-                // public CIDRs allow.
+                // kubectl of the cluster's own minor; the handler reaches the private endpoint from the
+                // private subnets, whatever the public CIDRs allow.
                 .kubectlProviderOptions(KubectlProviderOptions.builder()
-                        .kubectlLayer(KubectlLayer.create(scope))
+                        .kubectlLayer(KubectlLayer.create(scope, settings.kubernetesVersion()))
                         .privateSubnets(props.vpc().getPrivateSubnets())
                         .build())
                 // The load balancers, target groups and security groups the controller creates carry the

@@ -13,6 +13,7 @@ import software.amazon.awscdk.services.ec2.LaunchTemplate;
 import software.amazon.awscdk.services.ec2.LaunchTemplateHttpTokens;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.eks.CfnNodegroup;
 import software.amazon.awscdk.services.eks_v2.CapacityType;
 import software.amazon.awscdk.services.eks_v2.LaunchTemplateSpec;
 import software.amazon.awscdk.services.eks_v2.Nodegroup;
@@ -53,7 +54,15 @@ public final class NodeGroups extends Construct {
                     .launchTemplateSpec(launchTemplate(config))
                     .enableNodeAutoRepair(true)
                     .maxUnavailable(1)
+                    // An update drains each node and waits for PodDisruptionBudgets instead of
+                    // terminating pods they protect; EKS fails the update rather than break a budget.
+                    .forceUpdate(false)
+                    .releaseVersion(config.amiReleaseVersion().orElse(null))
                     .build());
+            // The nodes run the control plane's version: raising kubernetesVersion rolls them in the same
+            // deploy, after the cluster (which the group references) and the add-ons nodes need.
+            ((CfnNodegroup) group.getNode().getDefaultChild()).addPropertyOverride("Version",
+                    info.version().version());
             info.order().nodeGroup(group);
             groups.add(group);
         }

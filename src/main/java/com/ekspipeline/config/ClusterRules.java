@@ -1,9 +1,11 @@
 package com.ekspipeline.config;
 
+import com.ekspipeline.catalog.KubectlLayers;
 import com.ekspipeline.catalog.KubernetesVersion;
 import com.ekspipeline.catalog.KubernetesVersions;
 import com.ekspipeline.catalog.PriceTable;
 
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -30,14 +32,15 @@ final class ClusterRules {
                 ? s.string("clusterName", CLUSTER_NAME,
                         "1 to 100 letters, digits, hyphens or underscores, starting with a letter or digit")
                 : appName;
+        final KubernetesVersion version = kubernetesVersion(s, today);
         return new ClusterConfig(
                 clusterName,
-                kubernetesVersion(s, today),
+                version,
                 s.stringList("endpointPublicCidrs", 1, Cidr::isValid,
                         "IPv4 networks in CIDR form such as 203.0.113.0/24"),
                 s.stringList("adminPrincipalArns", 0, a -> IAM_PRINCIPAL_ARN.matcher(a).matches(),
                         "IAM role or user ARNs such as arn:aws:iam::123456789012:role/Admin"),
-                nodeGroups(s, region, prices));
+                nodeGroups(s, region, prices, version));
     }
 
     /** A version from the calendar that EKS still creates clusters with; null when there is none. */
@@ -56,17 +59,18 @@ final class ClusterRules {
             s.error("kubernetesVersion", value, "a version EKS still creates clusters with (its extended support ended "
                     + known.get().endOfExtendedSupport() + "): " + creatable);
         }
+        KubectlLayers.missing(known.get(), Path.of("")).ifPresent(allowed -> s.error("kubernetesVersion", value, allowed));
         return known.get();
     }
 
     private static List<NodeGroupConfig> nodeGroups(final ContextReader s, final String region,
-                                                    final PriceTable prices) {
+                                                    final PriceTable prices, final KubernetesVersion version) {
         final List<NodeGroupConfig> groups = new ArrayList<>();
         final List<Map<String, Object>> objects = s.objectList("nodeGroups", 1,
                 "a list of at least one node group object with the keys "
                         + String.join(", ", UnknownKeys.sorted(NodeGroupRules.KEYS)));
         for (int i = 0; i < objects.size(); i++) {
-            groups.add(NodeGroupRules.read(s.nested(objects.get(i), "nodeGroups[" + i + "]"), region, prices));
+            groups.add(NodeGroupRules.read(s.nested(objects.get(i), "nodeGroups[" + i + "]"), region, prices, version));
         }
         final Set<String> names = new LinkedHashSet<>();
         for (NodeGroupConfig group : groups) {

@@ -2,6 +2,7 @@ package com.ekspipeline.config;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +16,8 @@ import java.util.regex.Pattern;
  * @param maxSize       the most nodes the cluster autoscaler may add
  * @param diskSizeGiB   the encrypted gp3 root volume of each node
  * @param labels        Kubernetes labels on every node of the group
+ * @param amiReleaseVersion the EKS-optimized AMI release to pin, e.g. {@code 1.35.0-20251120}; empty: the
+ *                      newest for the cluster's version when the group is created or its version changes
  */
 public record NodeGroupConfig(
         String name,
@@ -24,7 +27,8 @@ public record NodeGroupConfig(
         int desiredSize,
         int maxSize,
         int diskSizeGiB,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        Optional<String> amiReleaseVersion) {
 
     /** Graviton families carry a {@code g} after the generation digit: t4g, m7g, c6gn, r8gd. */
     private static final Pattern ARM_FAMILY = Pattern.compile("[a-z]+\\d+[a-z]*g[a-z]*\\..*");

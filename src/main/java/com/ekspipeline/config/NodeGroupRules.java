@@ -1,17 +1,22 @@
 package com.ekspipeline.config;
 
+import com.ekspipeline.catalog.KubernetesVersion;
 import com.ekspipeline.catalog.PriceTable;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** One node group object in {@code nodeGroups}. */
 final class NodeGroupRules {
 
     static final Set<String> KEYS = Set.of("name", "instanceTypes", "capacityType", "minSize",
-            "desiredSize", "maxSize", "diskSizeGiB", "labels");
+            "desiredSize", "maxSize", "diskSizeGiB", "labels", "amiReleaseVersion");
+    /** An EKS-optimized AMI release: the Kubernetes patch version and the build date, e.g. 1.35.0-20251120. */
+    static final Pattern AMI_RELEASE = Pattern.compile("(\\d+\\.\\d+)\\.\\d+-\\d{8}");
     static final Pattern NODE_GROUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
     static final Pattern INSTANCE_TYPE = Pattern.compile(
             "[a-z]+[0-9][a-z0-9-]*\\.(nano|micro|small|medium|large|metal|[0-9]*xlarge|metal-[0-9]+xl)");
@@ -21,7 +26,9 @@ final class NodeGroupRules {
     private NodeGroupRules() {
     }
 
-    static NodeGroupConfig read(final ContextReader g, final String region, final PriceTable prices) {
+    /** @param version the cluster's Kubernetes version, which a pinned AMI release must be built for; may be null */
+    static NodeGroupConfig read(final ContextReader g, final String region, final PriceTable prices,
+                                final KubernetesVersion version) {
         final String name = g.string("name", NODE_GROUP_NAME,
                 "1 to 63 letters, digits, hyphens or underscores, starting with a letter or digit");
         final List<String> instanceTypes = g.stringList("instanceTypes", 1, t -> INSTANCE_TYPE.matcher(t).matches(),
@@ -45,8 +52,20 @@ final class NodeGroupRules {
         final Map<String, String> labels = g.has("labels")
                 ? g.stringMap("labels", LABEL_KEY, LABEL_VALUE, "Kubernetes label names to label values")
                 : Map.of();
+        final Optional<String> release = g.has("amiReleaseVersion") ? amiRelease(g, version) : Optional.empty();
         UnknownKeys.reject(g);
-        return new NodeGroupConfig(name, instanceTypes, spot, min, desired, max, disk, labels);
+        return new NodeGroupConfig(name, instanceTypes, spot, min, desired, max, disk, labels, release);
+    }
+
+    private static Optional<String> amiRelease(final ContextReader g, final KubernetesVersion version) {
+        final String release = g.string("amiReleaseVersion", AMI_RELEASE, "an EKS-optimized AMI release version "
+                + "such as 1.35.0-20251120 (see the AMI release notes), or absent for the newest");
+        final Matcher m = AMI_RELEASE.matcher(release);
+        if (m.matches() && version != null && !m.group(1).equals(version.version())) {
+            g.error("amiReleaseVersion", release, "a release built for the cluster's Kubernetes "
+                    + version.version() + ", such as " + version.version() + ".0-20251120");
+        }
+        return Optional.of(release);
     }
 
     /** Every instance type must have a price, or the cost estimate would understate the bill. */

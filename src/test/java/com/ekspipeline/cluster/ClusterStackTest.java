@@ -83,7 +83,7 @@ class ClusterStackTest {
     @Test
     void kubectlProviderUsesTheKubectlLayerAndRunsInThePrivateSubnets() {
         template.hasResourceProperties("AWS::Lambda::LayerVersion", Map.of(
-                "Description", Match.stringLikeRegexp("/opt/kubectl/kubectl " + KubectlLayer.kubectlVersion().replace(".", "\\.") + ".*")));
+                "Description", Match.stringLikeRegexp("/opt/kubectl/kubectl 1\\.35 .*")));
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Layers", Match.arrayWith(List.of(Map.of("Ref", Match.stringLikeRegexp("KubectlLayer.*")))),
                 "VpcConfig", Match.objectLike(Map.of("SubnetIds", Match.arrayWith(List.of(Match.objectLike(Map.of(
@@ -151,6 +151,45 @@ class ClusterStackTest {
             assertTrue(Resources.dependsOn(Resources.ofType(template, "AWS::EKS::Addon").get(addon(after)))
                     .contains(nodeGroup), after + " needs nodes to schedule its pods");
         }
+    }
+
+    @Test
+    void everyAddonRunsTheVersionLookedUpForTheClustersVersionAndOverwritesDrift() {
+        final Map<String, Map<String, Object>> lookups = Resources.ofType(template, AddonVersions.TYPE);
+        assertEquals(1, lookups.size());
+        final String lookup = lookups.keySet().iterator().next();
+        final Map<String, Object> properties = Resources.properties(lookups.get(lookup));
+        assertEquals("1.35", properties.get("KubernetesVersion"));
+        final Map<String, Map<String, Object>> addons = Resources.ofType(template, "AWS::EKS::Addon");
+        assertEquals(addons.values().stream().map(a -> Resources.properties(a).get("AddonName")).sorted().toList(),
+                ((List<?>) properties.get("AddonNames")).stream().sorted().toList(), "one lookup for every add-on");
+        addons.values().forEach(addon -> {
+            final Map<String, Object> props = Resources.properties(addon);
+            assertEquals(Map.of("Fn::GetAtt", List.of(lookup, props.get("AddonName"))), props.get("AddonVersion"));
+            assertEquals("OVERWRITE", props.get("ResolveConflicts"), props.get("AddonName") + "");
+        });
+    }
+
+    @Test
+    void nodeGroupsRunTheClustersVersionAndHonourDisruptionBudgets() {
+        final Map<String, Map<String, Object>> groups = Resources.ofType(template, "AWS::EKS::Nodegroup");
+        assertEquals(1, groups.size());
+        groups.values().forEach(group -> {
+            final Map<String, Object> props = Resources.properties(group);
+            assertEquals("1.35", props.get("Version"));
+            assertEquals(false, props.get("ForceUpdateEnabled"), "an update waits for PodDisruptionBudgets");
+            assertEquals(null, props.get("ReleaseVersion"), "unpinned: the newest AMI of the version");
+            // Referencing the cluster makes CloudFormation update the group after the control plane.
+            assertEquals(Map.of("Ref", Resources.logicalIds(template, "AWS::EKS::Cluster").get(0)), props.get("ClusterName"));
+        });
+    }
+
+    @Test
+    void aPinnedAmiReleaseReachesItsNodeGroup() {
+        final Template pinned = Template.fromStack(TestContext.defaults()
+                .withNodeGroup(Map.of("amiReleaseVersion", "1.35.0-20251120")).deploy().cluster());
+        pinned.hasResourceProperties("AWS::EKS::Nodegroup", Map.of("ReleaseVersion", "1.35.0-20251120",
+                "Version", "1.35"));
     }
 
     @Test
@@ -237,9 +276,8 @@ class ClusterStackTest {
     }
 
     @Test
-    void warnsThatKubectlIsTooFarFromTheClusterVersion() {
-        Annotations.fromStack(stack).hasWarning("/Cluster", Match.stringLikeRegexp(
-                "The KubectlProvider runs kubectl 1\\.32 but the cluster runs Kubernetes 1\\.35, 3 minor versions apart.*"));
+    void noKubectlSkewWarningAnyMore() {
+        Annotations.fromStack(stack).hasNoWarning("/Cluster", Match.stringLikeRegexp(".*minor versions apart.*"));
     }
 
     @Test
@@ -281,7 +319,7 @@ class ClusterStackTest {
 
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class WithAdminsSpotGravitonNodesAndAVersionNearKubectl {
+    class WithAdminsSpotGravitonNodesAndAnOlderVersion {
 
         private ClusterStack variant;
         private Template variantTemplate;
@@ -328,8 +366,9 @@ class ClusterStackTest {
         }
 
         @Test
-        void noSkewOrAdminWarningWhenBothAreFine() {
-            Annotations.fromStack(variant).hasNoWarning("/Cluster", Match.stringLikeRegexp(".*minor versions apart.*"));
+        void kubectlOfThatVersionAndNoAdminWarning() {
+            variantTemplate.hasResourceProperties("AWS::Lambda::LayerVersion", Map.of(
+                    "Description", Match.stringLikeRegexp("/opt/kubectl/kubectl 1\\.33 .*lambda-layer-kubectl-v33")));
             Annotations.fromStack(variant).hasNoWarning("/Cluster", Match.stringLikeRegexp("adminPrincipalArns.*"));
         }
     }

@@ -68,6 +68,10 @@ class BadConfigTest {
                 badGroup("desiredSize", 9, "nodeGroups[0].minSize 2, desiredSize 9 and maxSize 5 are out of order"),
                 badGroup("diskSizeGiB", 8, "nodeGroups[0].diskSizeGiB is 8"),
                 badGroup("name", "general group", "nodeGroups[0].name is \"general group\""),
+                badGroup("amiReleaseVersion", "latest", "nodeGroups[0].amiReleaseVersion is \"latest\" but must be an "
+                        + "EKS-optimized AMI release version such as 1.35.0-20251120"),
+                badGroup("amiReleaseVersion", "1.34.2-20251120", "nodeGroups[0].amiReleaseVersion is \"1.34.2-20251120\" "
+                        + "but must be a release built for the cluster's Kubernetes 1.35, such as 1.35.0-20251120."),
                 badGroup("labels", Map.of("team", "a b"), "nodeGroups[0].labels.team is \"a b\""),
                 badGroup("capacityTyp", "SPOT", "Unknown configuration key nodeGroups[0].capacityTyp (value \"SPOT\") "
                         + "is not allowed; did you mean nodeGroups[0].capacityType?"),

@@ -38,7 +38,14 @@ class ConfigLoaderTest {
         assertEquals("eks-pipeline", config.cluster().clusterName());
         assertEquals("1.35", config.cluster().kubernetesVersion().version());
         assertEquals(new NodeGroupConfig("general", List.of("t3.large"), false, 2, 2, 5, 50,
-                Map.of("workload", "general")), config.cluster().nodeGroups().get(0));
+                Map.of("workload", "general"), Optional.empty()), config.cluster().nodeGroups().get(0));
+    }
+
+    @Test
+    void aNodeGroupMayPinTheAmiReleaseOfTheClustersVersion() {
+        assertEquals(Optional.of("1.35.0-20251120"), TestContext.defaults()
+                .withNodeGroup(Map.of("amiReleaseVersion", "1.35.0-20251120")).load().cluster().nodeGroups().get(0)
+                .amiReleaseVersion());
     }
 
     @Test

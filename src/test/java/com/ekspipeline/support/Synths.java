@@ -1,6 +1,7 @@
 package com.ekspipeline.support;
 
 import com.ekspipeline.Deployment;
+import com.ekspipeline.config.AppConfig;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
 
@@ -27,6 +28,11 @@ public final class Synths {
             defaults = TestContext.defaults().deploy();
         }
         return defaults;
+    }
+
+    /** The configuration the default app is built from. */
+    public static AppConfig defaultConfig() {
+        return TestContext.defaults().load();
     }
 
     /** Each stack's resources, by stack ID, of the app with every optional part on. */

@@ -58,6 +58,7 @@ class TeardownTest {
         TEARDOWN.put("Custom::AWSCDK-EKS-HelmChart", "uninstalled by the kubectl handler while nodes still run");
         TEARDOWN.put("Custom::AWSCDK-EKS-KubernetesResource", "deleted by the kubectl handler; namespaces first");
         TEARDOWN.put("Custom::RestoreNodesBeforeDelete", "its delete starts parked nodes, before the namespaces go");
+        TEARDOWN.put("Custom::AddonVersions", "a lookup; its delete does nothing");
     }
 
     /** Every optional part on, so that every resource type the app can make is checked. */

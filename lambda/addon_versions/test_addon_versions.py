@@ -1,0 +1,99 @@
+"""The add-on version lookup against EKS's API as botocore describes it (a Stubber at the client, which
+checks every request and response against the service model), answering a stand-in for CloudFormation's
+ResponseURL on 127.0.0.1. Run: python3 -m unittest discover --start-directory lambda/addon_versions"""
+import http.server
+import json
+import threading
+import unittest
+import urllib.request
+
+import boto3
+from botocore.stub import Stubber
+
+import addon_versions
+
+
+def listed(addon, *versions):
+    """A DescribeAddonVersions page: (version, {clusterVersion: defaultVersion}) for each version."""
+    return {"addons": [{"addonName": addon, "type": "networking", "addonVersions": [
+        {"addonVersion": version, "architecture": ["amd64", "arm64"],
+         "compatibilities": [{"clusterVersion": cluster, "platformVersions": ["*"], "defaultVersion": default}
+                             for cluster, default in clusters.items()]}
+        for version, clusters in versions]}]}
+
+
+class Answers(http.server.BaseHTTPRequestHandler):
+    received = None
+
+    def do_PUT(self):  # noqa: N802
+        self.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+class AddonVersionsTest(unittest.TestCase):
+    def setUp(self):
+        self.eks = boto3.client("eks", region_name="us-east-2", aws_access_key_id="testing",
+                                aws_secret_access_key="testing")
+        self.stub = Stubber(self.eks)
+        self.stub.activate()
+        Answers.received = self.received = []
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Answers)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.addCleanup(self.server.server_close)
+        self.addCleanup(self.server.shutdown)
+
+    def event(self, request_type, **properties):
+        return {"RequestType": request_type, "ResponseURL": f"http://127.0.0.1:{self.server.server_port}/r",
+                "StackId": "arn:aws:cloudformation:us-east-2:123456789012:stack/eks-pipeline-cluster/abc",
+                "RequestId": "req-1", "LogicalResourceId": "AddonVersions",
+                "ResourceProperties": {"KubernetesVersion": "1.35", "AddonNames": ["vpc-cni", "coredns"], **properties}}
+
+    def expect(self, addon, page, kubernetes_version="1.35"):
+        self.stub.add_response("describe_addon_versions", page,
+                               {"addonName": addon, "kubernetesVersion": kubernetes_version})
+
+    def test_picks_the_version_aws_marks_default_for_the_clusters_version_not_the_newest(self):
+        self.expect("vpc-cni", listed("vpc-cni", ("v1.21.1-eksbuild.3", {"1.35": False}),
+                                      ("v1.20.4-eksbuild.2", {"1.35": True, "1.34": False})))
+        self.expect("coredns", listed("coredns", ("v1.13.1-eksbuild.1", {"1.35": True})))
+
+        addon_versions.run(self.event("Create"), self.eks, urllib.request.urlopen)
+
+        self.stub.assert_no_pending_responses()
+        answer = self.received[0]
+        self.assertEqual("SUCCESS", answer["Status"])
+        self.assertEqual({"vpc-cni": "v1.20.4-eksbuild.2", "coredns": "v1.13.1-eksbuild.1"}, answer["Data"])
+        self.assertEqual("AddonVersions-req-1", answer["PhysicalResourceId"])
+
+    def test_a_version_bump_looks_up_again_for_the_new_version(self):
+        self.expect("vpc-cni", listed("vpc-cni", ("v1.20.4-eksbuild.2", {"1.34": True})), "1.34")
+        self.expect("coredns", listed("coredns", ("v1.12.4-eksbuild.1", {"1.34": True})), "1.34")
+        event = self.event("Update", KubernetesVersion="1.34")
+        event["PhysicalResourceId"] = "AddonVersions-req-0"
+
+        addon_versions.run(event, self.eks, urllib.request.urlopen)
+
+        self.assertEqual({"vpc-cni": "v1.20.4-eksbuild.2", "coredns": "v1.12.4-eksbuild.1"}, self.received[0]["Data"])
+        self.assertEqual("AddonVersions-req-0", self.received[0]["PhysicalResourceId"], "kept, so no replacement")
+
+    def test_no_default_fails_the_change_with_the_add_on_named(self):
+        self.expect("vpc-cni", listed("vpc-cni", ("v1.21.1-eksbuild.3", {"1.35": False})))
+
+        addon_versions.run(self.event("Create"), self.eks, urllib.request.urlopen)
+
+        self.assertEqual("FAILED", self.received[0]["Status"])
+        self.assertIn("AWS lists no default version of vpc-cni for Kubernetes 1.35", self.received[0]["Reason"])
+
+    def test_delete_calls_nothing(self):
+        addon_versions.run(self.event("Delete"), self.eks, urllib.request.urlopen)
+        self.stub.assert_no_pending_responses()
+        self.assertEqual(("SUCCESS", {}), (self.received[0]["Status"], self.received[0]["Data"]))
+
+
+if __name__ == "__main__":
+    unittest.main()

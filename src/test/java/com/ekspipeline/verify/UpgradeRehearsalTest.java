@@ -1,0 +1,136 @@
+package com.ekspipeline.verify;
+
+import com.ekspipeline.Deployment;
+import com.ekspipeline.support.Snapshots;
+import com.ekspipeline.support.TestContext;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Template;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An upgrade rehearsed offline: the app synthesized at the previous minor (1.34) and at the default
+ * (1.35), compared resource by resource with the create-only properties of CloudFormation's own resource
+ * schemas (scripts/template_changes.py, through cfn-lint). Raising kubernetesVersion must update the
+ * cluster, its add-ons and node groups in place and replace nothing that holds state.
+ */
+class UpgradeRehearsalTest {
+
+    private static final Path WORK = Path.of("target", "upgrade");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Map<String, List<Map<String, Object>>> upgrade;
+
+    @BeforeAll
+    static void rehearse() throws IOException, InterruptedException {
+        write(TestContext.defaults().with("kubernetesVersion", "1.34").deploy(), WORK.resolve("before"));
+        write(TestContext.defaults().deploy(), WORK.resolve("after"));
+        upgrade = changes(WORK.resolve("before"), WORK.resolve("after"));
+    }
+
+    private static void write(final Deployment deployment, final Path directory) throws IOException {
+        Files.createDirectories(directory);
+        for (final Stack stack : deployment.stacks()) {
+            Files.writeString(directory.resolve(stack.getNode().getId() + ".json"),
+                    Snapshots.normalized(Template.fromStack(stack).toJSON()));
+        }
+    }
+
+    /** scripts/template_changes.py over two folders: stack file → its changed resources. */
+    static Map<String, List<Map<String, Object>>> changes(final Path before, final Path after)
+            throws IOException, InterruptedException {
+        final Process process = new ProcessBuilder("python3", "scripts/template_changes.py", before.toString(),
+                after.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        final byte[] out = process.getInputStream().readAllBytes();
+        assertEquals(0, process.waitFor(), new String(out));
+        return JSON.readValue(out, new TypeReference<>() { });
+    }
+
+    private static Set<String> of(final List<Map<String, Object>> changes, final String key) {
+        return changes.stream().map(c -> (String) c.get(key)).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    void nothingIsReplacedButTheKubectlLayerVersionWhichLambdaCannotUpdate() {
+        final List<Map<String, Object>> replaced = upgrade.values().stream().flatMap(List::stream)
+                .filter(c -> !"updated".equals(c.get("change"))).toList();
+        assertEquals(Set.of("AWS::Lambda::LayerVersion"), of(replaced, "type"), replaced.toString());
+        assertEquals(Set.of("KubectlLayer600207B5"), of(replaced, "id"), "a new kubectl of the new minor");
+    }
+
+    @Test
+    void exactlyTheClusterItsAddonsNodeGroupsAndWhatRunsKubectlChange() {
+        assertEquals(List.of(), upgrade.get("Network.json"), "the VPC is untouched");
+        final List<Map<String, Object>> cluster = upgrade.get("Cluster.json");
+        // The add-ons' versions are read from the AddonVersions lookup, whose change updates them all.
+        assertEquals(Set.of("AWS::EKS::Cluster", "AWS::EKS::Nodegroup", "Custom::AddonVersions",
+                "AWS::Lambda::LayerVersion", "Custom::AWSCDK-EKS-HelmChart"), of(cluster, "type"), cluster.toString());
+        final Map<String, Object> controlPlane = cluster.stream()
+                .filter(c -> "AWS::EKS::Cluster".equals(c.get("type"))).findFirst().orElseThrow();
+        assertEquals(List.of("Version"), controlPlane.get("properties"));
+        cluster.stream().filter(c -> "AWS::EKS::Nodegroup".equals(c.get("type")))
+                .forEach(group -> assertEquals(List.of("Version"), group.get("properties")));
+        // The autoscaler's image follows the cluster's minor; the pipeline's deploys fetch its kubectl.
+        assertEquals(1, cluster.stream().filter(c -> "Custom::AWSCDK-EKS-HelmChart".equals(c.get("type"))).count());
+        assertEquals(Set.of("AWS::CodeBuild::Project"), of(upgrade.get("Pipeline.json"), "type"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyAddonRollsInTheSameDeploy() throws IOException {
+        final Map<String, Object> lookup = upgrade.get("Cluster.json").stream()
+                .filter(c -> "Custom::AddonVersions".equals(c.get("type"))).findFirst().orElseThrow();
+        assertEquals(List.of("KubernetesVersion"), lookup.get("properties"), "looked up again for 1.35");
+        final Map<String, Map<String, Object>> resources = (Map<String, Map<String, Object>>) JSON.readValue(
+                WORK.resolve("after/Cluster.json").toFile(), Map.class).get("Resources");
+        final List<Object> versions = resources.values().stream().filter(r -> "AWS::EKS::Addon".equals(r.get("Type")))
+                .map(r -> ((Map<String, Object>) r.get("Properties")).get("AddonVersion")).toList();
+        assertEquals(6, versions.size(), "vpc-cni, kube-proxy, pod identity agent, CoreDNS, EBS CSI driver, metrics-server");
+        versions.forEach(v -> assertEquals(lookup.get("id"), ((List<?>) ((Map<?, ?>) v).get("Fn::GetAtt")).get(0)));
+    }
+
+    @Test
+    void theCheckCatchesAChangedCreateOnlyProperty() throws IOException, InterruptedException {
+        final Path renamed = WORK.resolve("renamed");
+        Files.createDirectories(renamed);
+        Files.writeString(renamed.resolve("Cluster.json"), Files.readString(WORK.resolve("after/Cluster.json"))
+                .replace("\"Name\" : \"eks-pipeline\"", "\"Name\" : \"eks-pipeline-2\""));
+        final Path base = WORK.resolve("renamed-before");
+        Files.createDirectories(base);
+        Files.copy(WORK.resolve("after/Cluster.json"), base.resolve("Cluster.json"),
+                StandardCopyOption.REPLACE_EXISTING);
+
+        final List<Map<String, Object>> changes = changes(base, renamed).get("Cluster.json");
+
+        final Map<String, Object> cluster = changes.stream().filter(c -> "AWS::EKS::Cluster".equals(c.get("type")))
+                .findFirst().orElseThrow();
+        assertEquals("replaced", cluster.get("change"));
+        assertEquals(List.of("/properties/Name"), cluster.get("replacedBy"));
+    }
+
+    /** The second rehearsal: new instance types cannot be set on a node group, so it is replaced. */
+    @Test
+    void newInstanceTypesReplaceTheNodeGroupAndTheReviewCanSaySo() throws IOException, InterruptedException {
+        write(TestContext.defaults().withNodeGroup(Map.of("instanceTypes", List.of("m5.large"))).deploy(),
+                WORK.resolve("resized"));
+        final List<Map<String, Object>> changes = changes(WORK.resolve("after"), WORK.resolve("resized"))
+                .get("Cluster.json");
+        final List<Map<String, Object>> replaced = changes.stream().filter(c -> "replaced".equals(c.get("change"))).toList();
+        assertEquals(Set.of("AWS::EKS::Nodegroup"), of(replaced, "type"), changes.toString());
+        assertTrue(((List<?>) replaced.get(0).get("replacedBy")).contains("/properties/InstanceTypes"));
+    }
+}
