@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param deployTimeoutMinutes limit for each deploy action, rollout wait included
  * @param rolloutTimeoutSeconds how long a deploy waits for the new pods before rolling back
  * @param smokeTestSeconds     how long the smoke test keeps retrying the service before failing
+ * @param notificationEmail    who is emailed when a release fails, rolls back, succeeds or waits for
+ *                             approval; empty: nobody (synth warns)
  */
 public record PipelineConfig(
         Optional<String> approvalEmail,
@@ -19,5 +21,6 @@ public record PipelineConfig(
         int buildTimeoutMinutes,
         int deployTimeoutMinutes,
         int rolloutTimeoutSeconds,
-        int smokeTestSeconds) {
+        int smokeTestSeconds,
+        Optional<String> notificationEmail) {
 }

@@ -32,6 +32,7 @@ final class PipelineRules {
                 s.integer("buildTimeoutMinutes", 5, 480),
                 deployMinutes,
                 rolloutSeconds,
-                s.integer("smokeTestSeconds", 10, 840));
+                s.integer("smokeTestSeconds", 10, 840),
+                s.optionalEmail("notificationEmail"));
     }
 }

@@ -50,6 +50,10 @@ public final class PipelineStack extends AppStack {
         output("PipelineName", pipeline.pipelineName(), "aws codepipeline get-pipeline-state --name <this>");
         output("RepositoryUri", build.images().getRepositoryUri(), "Where the build pushes the service's images");
         output("ApprovalTopicArn", pipeline.approvalTopicArn(), "Subscribe to be asked for production approvals");
+        final ReleaseNotifications notifications = new ReleaseNotifications(this,
+                new ReleaseNotifications.Props(config.appName(), settings.notificationEmail()), pipeline.pipeline());
+        output("NotificationTopicArn", notifications.topicArn(),
+                "Failed, succeeded and rolled-back releases, and approvals waiting");
     }
 
     private void output(final String id, final String value, final String description) {

@@ -6,9 +6,11 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.codebuild.PipelineProject;
 import software.amazon.awscdk.services.codepipeline.Artifact;
 import software.amazon.awscdk.services.codepipeline.ExecutionMode;
+import software.amazon.awscdk.services.codepipeline.FailureConditions;
 import software.amazon.awscdk.services.codepipeline.IAction;
 import software.amazon.awscdk.services.codepipeline.Pipeline;
 import software.amazon.awscdk.services.codepipeline.PipelineType;
+import software.amazon.awscdk.services.codepipeline.Result;
 import software.amazon.awscdk.services.codepipeline.StageProps;
 import software.amazon.awscdk.services.codepipeline.actions.CodeBuildAction;
 import software.amazon.awscdk.services.codepipeline.actions.LambdaInvokeAction;
@@ -113,9 +115,9 @@ final class ReleasePipeline {
                 .stages(List.of(
                         stage("Source", sourceAction),
                         stage("Build", buildAction),
-                        stage("Staging", deployActions.get(Stage.STAGING),
+                        rollingBack("Staging", deployActions.get(Stage.STAGING),
                                 smoke(props, deployActions.get(Stage.STAGING), 2)),
-                        stage("Production", approve, deployActions.get(Stage.PRODUCTION),
+                        rollingBack("Production", approve, deployActions.get(Stage.PRODUCTION),
                                 smoke(props, deployActions.get(Stage.PRODUCTION), 3))))
                 .build();
         props.deploys().prerequisites().forEach(p -> pipeline.getNode().addDependency(p));
@@ -161,6 +163,22 @@ final class ReleasePipeline {
 
     private static StageProps stage(final String name, final IAction... actions) {
         return StageProps.builder().stageName(name).actions(List.of(actions)).build();
+    }
+
+    /**
+     * A stage that, when any of its actions fails (the deploy or the smoke test), rolls itself back: it
+     * runs again with the variables and artifacts of the last execution that succeeded in it, so the
+     * deploy applies that execution's IMAGE_URI and manifests.
+     * https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html
+     */
+    private static StageProps rollingBack(final String name, final IAction... actions) {
+        return StageProps.builder().stageName(name).actions(List.of(actions))
+                .onFailure(FailureConditions.builder().result(Result.ROLLBACK).build())
+                .build();
+    }
+
+    Pipeline pipeline() {
+        return pipeline;
     }
 
     private static LambdaInvokeAction smoke(final Props props, final CodeBuildAction deploy, final int runOrder) {

@@ -48,6 +48,8 @@ class BadConfigTest {
                 bad("adminPrincipalArns", "arn:aws:iam::123456789012:group/Admins",
                         "adminPrincipalArns[0] is \"arn:aws:iam::123456789012:group/Admins\""),
                 bad("adminPrincipalArns", "not-an-arn", "adminPrincipalArns[0] is \"not-an-arn\""),
+                bad("notificationEmail", "ops at example", "notificationEmail is \"ops at example\" but must be an email "
+                        + "address such as ops@example.com, or empty."),
                 bad("approvalEmail", "ops@example", "approvalEmail is \"ops@example\""),
                 bad("approvalEmail", "ops example.com", "approvalEmail is \"ops example.com\""),
                 bad("sourceObjectKey", "/source/app.zip", "sourceObjectKey is \"/source/app.zip\""),

@@ -79,7 +79,7 @@ class ConfigLoaderTest {
 
     @Test
     void pipelineDefaultsAndOverrides() {
-        assertEquals(new PipelineConfig(Optional.empty(), "source/eks-pipeline.zip", 30, 20, 300, 300),
+        assertEquals(new PipelineConfig(Optional.empty(), "source/eks-pipeline.zip", 30, 20, 300, 300, Optional.empty()),
                 TestContext.defaults().load().pipeline());
         final PipelineConfig custom = TestContext.defaults()
                 .with("approvalEmail", "release.team+eks@example.co.uk")
@@ -88,9 +88,10 @@ class ConfigLoaderTest {
                 .with("deployTimeoutMinutes", 30)
                 .with("rolloutTimeoutSeconds", 1500)
                 .with("smokeTestSeconds", 840)
+                .with("notificationEmail", "ops@example.com")
                 .load().pipeline();
         assertEquals(new PipelineConfig(Optional.of("release.team+eks@example.co.uk"), "releases/shop-v2.zip",
-                45, 30, 1500, 840), custom);
+                45, 30, 1500, 840, Optional.of("ops@example.com")), custom);
         assertEquals(Optional.empty(), TestContext.defaults().with("approvalEmail", "").load().pipeline().approvalEmail(),
                 "an empty email means no subscription");
         assertEquals("app.zip", TestContext.defaults().with("sourceObjectKey", "app.zip").load().pipeline()

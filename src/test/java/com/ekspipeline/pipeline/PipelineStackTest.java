@@ -330,6 +330,50 @@ class PipelineStackTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void bothDeployStagesRollBackWhenTheirDeployOrSmokeTestFails() {
+        final List<Map<String, Object>> stages = (List<Map<String, Object>>) pipeline().get("Stages");
+        final Map<String, Object> onFailure = stages.stream().collect(Collectors.toMap(
+                st -> (String) st.get("Name"), st -> st.getOrDefault("OnFailure", Map.of())));
+        assertEquals(Map.of("Result", "ROLLBACK"), onFailure.get("Staging"));
+        assertEquals(Map.of("Result", "ROLLBACK"), onFailure.get("Production"));
+        assertEquals(Map.of(), onFailure.get("Source"), "a source stage cannot roll back");
+        assertEquals(Map.of(), onFailure.get("Build"), "nothing to roll back: the build changes nothing that runs");
+    }
+
+    @Test
+    void aNotificationRuleSendsFailuresSuccessesRollbacksAndApprovalsToAnEncryptedTopic() {
+        final String topic = Resources.logicalIds(template, "AWS::SNS::Topic").stream()
+                .filter(id -> id.startsWith("Notifications")).findFirst().orElseThrow();
+        template.hasResourceProperties("AWS::CodeStarNotifications::NotificationRule", Map.of(
+                "DetailType", "FULL",
+                "EventTypeIds", List.of("codepipeline-pipeline-pipeline-execution-failed",
+                        "codepipeline-pipeline-pipeline-execution-succeeded",
+                        "codepipeline-pipeline-stage-execution-failed",
+                        "codepipeline-pipeline-manual-approval-needed"),
+                "Targets", List.of(Map.of("TargetAddress", Map.of("Ref", topic), "TargetType", "SNS"))));
+        final String key = Resources.logicalIds(template, "AWS::KMS::Key").stream()
+                .filter(id -> id.startsWith("NotificationsKey")).findFirst().orElseThrow();
+        template.hasResourceProperties("AWS::SNS::Topic", Map.of("KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(key, "Arn"))));
+        template.hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true, "KeyPolicy", Map.of(
+                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Principal", Map.of("Service", "codestar-notifications.amazonaws.com"),
+                        "Action", List.of("kms:Decrypt", "kms:GenerateDataKey*"))))))));
+        template.hasResourceProperties("AWS::SNS::TopicPolicy", Map.of("PolicyDocument", Map.of(
+                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Action", "sns:Publish",
+                        "Principal", Map.of("Service", "codestar-notifications.amazonaws.com"))))))));
+    }
+
+    @Test
+    void withoutANotificationEmailSynthWarnsAndWithOneItSubscribes() {
+        Annotations.fromStack(Synths.defaults().pipeline()).hasWarning("/Pipeline",
+                Match.stringLikeRegexp("No one is told when a release fails, rolls back or waits for approval.*"));
+        Template.fromStack(TestContext.defaults().with("notificationEmail", "ops@example.com").deploy().pipeline())
+                .hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "ops@example.com"));
+    }
+
+    @Test
     void matchesSnapshot() {
         Snapshots.assertMatches("Pipeline", template);
     }

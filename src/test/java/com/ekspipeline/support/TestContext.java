@@ -52,6 +52,7 @@ public final class TestContext {
         return defaults()
                 .with("adminPrincipalArns", List.of("arn:aws:iam::123456789012:role/Admin"))
                 .with("approvalEmail", "releases@example.com")
+                .with("notificationEmail", "ops@example.com")
                 .with("budgetEmail", "billing@example.com")
                 .with("offHours", Map.of("scaleDownAt", "20:00", "scaleUpAt", "07:00", "timeZone", "Europe/Berlin"));
     }

@@ -59,6 +59,7 @@ class TeardownTest {
         TEARDOWN.put("Custom::AWSCDK-EKS-KubernetesResource", "deleted by the kubectl handler; namespaces first");
         TEARDOWN.put("Custom::RestoreNodesBeforeDelete", "its delete starts parked nodes, before the namespaces go");
         TEARDOWN.put("Custom::AddonVersions", "a lookup; its delete does nothing");
+        TEARDOWN.put("AWS::CodeStarNotifications::NotificationRule", "deleted with its stack; it holds nothing");
     }
 
     /** Every optional part on, so that every resource type the app can make is checked. */
