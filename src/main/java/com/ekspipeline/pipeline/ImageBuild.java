@@ -24,7 +24,7 @@ import java.util.Map;
 
 /**
  * The build: the ECR repository of the service's images, and the CodeBuild project that runs the
- * service's tests (reported to a report group), builds its image and pushes it there. Created in the
+ * service's tests (reported to a report group), builds its image with Jib and pushes it there. Created in the
  * stack's own scope, so that the repository keeps its logical ID.
  */
 final class ImageBuild {
@@ -64,7 +64,8 @@ final class ImageBuild {
                 .environment(BuildEnvironment.builder()
                         .buildImage(buildImage(props.arm()))
                         .computeType(ComputeType.MEDIUM)
-                        .privileged(true) // docker build needs the Docker daemon
+                        // Jib builds and pushes the image without a Docker daemon: no root on the host.
+                        .privileged(false)
                         .build())
                 .environmentVariables(Map.of("REPOSITORY_URI", CodeBuildDefaults.plain(images.getRepositoryUri())))
                 .timeout(Duration.minutes(props.timeoutMinutes()))

@@ -90,7 +90,10 @@ final class ReleasePipeline {
                     .project(props.deploys().project(stage))
                     .input(source)
                     .variablesNamespace(stage.title() + "DeployVariables")
-                    .environmentVariables(Map.of("IMAGE_URI", CodeBuildDefaults.plain(buildAction.variable("IMAGE_URI"))))
+                    // Sorted: the variables become one JSON string, which must not change between synths.
+                    .environmentVariables(new TreeMap<>(Map.of(
+                            "IMAGE_URI", CodeBuildDefaults.plain(buildAction.variable("IMAGE_URI")),
+                            "IMAGE_DIGEST", CodeBuildDefaults.plain(buildAction.variable("IMAGE_DIGEST")))))
                     .runOrder(stage == Stage.STAGING ? 1 : 2) // production's runs after the approval
                     .build());
         }

@@ -89,7 +89,8 @@ class PipelineStackTest {
         for (final Stage stage : Stage.values()) {
             final Map<String, Object> deploy = action(stage.title(), "Deploy");
             assertEquals(stage.title() + "DeployVariables", deploy.get("Namespace"));
-            assertEquals(Map.of("IMAGE_URI", "#{BuildVariables.IMAGE_URI}"), actionVariables(deploy));
+            assertEquals(Map.of("IMAGE_URI", "#{BuildVariables.IMAGE_URI}", "IMAGE_DIGEST", "#{BuildVariables.IMAGE_DIGEST}"),
+                    actionVariables(deploy), "a rollback re-runs this with the earlier execution's variables");
             final Map<String, Object> parameters = Resources.parseJson(
                     (String) configuration(action(stage.title(), "SmokeTest")).get("UserParameters"));
             assertEquals(Map.of("url", "#{" + stage.title() + "DeployVariables.SERVICE_URL}",
@@ -171,7 +172,7 @@ class PipelineStackTest {
                 names.add(entry.getName());
             }
         }
-        assertTrue(names.containsAll(List.of("app/pom.xml", "app/Dockerfile", "app/.dockerignore",
+        assertTrue(names.containsAll(List.of("app/pom.xml",
                 "k8s/base/kustomization.yaml", "k8s/overlays/staging/kustomization.yaml",
                 "k8s/overlays/production/kustomization.yaml")), names.toString());
         assertTrue(names.stream().anyMatch(n -> n.startsWith("app/src/main/java/")));
@@ -210,10 +211,22 @@ class PipelineStackTest {
     }
 
     @Test
-    void buildIsPrivilegedAndPublishesTestReportsToAGroupDeletedWithTheStack() {
+    void theBuildCallsNoDockerAndBuildsWithJib() {
+        final String build = Buildspecs.read("build.yml");
+        assertFalse(build.lines().filter(l -> !l.trim().startsWith("#")).anyMatch(l -> l.matches(".*\\bdocker\\b.*")),
+                "no docker command in build.yml");
+        assertTrue(build.contains("jib:build"), build);
+        assertTrue(build.contains("    - IMAGE_URI\n    - IMAGE_DIGEST\n"), "both exported for the deploys");
+    }
+
+    @Test
+    void noProjectIsPrivilegedAndTheBuildPublishesTestReportsToAGroupDeletedWithTheStack() {
+        Resources.ofType(template, "AWS::CodeBuild::Project").values().forEach(project -> assertEquals(false,
+                ((Map<?, ?>) Resources.properties(project).get("Environment")).get("PrivilegedMode"),
+                "no Docker daemon, so no root on the build host: " + Resources.properties(project).get("Name")));
         template.hasResourceProperties("AWS::CodeBuild::Project", Map.of(
                 "Name", "eks-pipeline-build",
-                "Environment", Match.objectLike(Map.of("PrivilegedMode", true, "Image", "aws/codebuild/standard:7.0"))));
+                "Environment", Match.objectLike(Map.of("Image", "aws/codebuild/standard:7.0"))));
         template.hasResource("AWS::CodeBuild::ReportGroup", Map.of(
                 "Properties", Match.objectLike(Map.of("Name", "eks-pipeline-build-unit-tests", "Type", "TEST",
                         "DeleteReports", true)),
