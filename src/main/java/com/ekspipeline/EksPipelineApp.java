@@ -1,11 +1,13 @@
 package com.ekspipeline;
 
+import com.ekspipeline.catalog.CapacityModel;
 import com.ekspipeline.catalog.PriceTable;
+import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.config.AppConfig;
+import com.ekspipeline.config.CapacityRules;
 import com.ekspipeline.config.ConfigException;
 import com.ekspipeline.config.ConfigLoader;
 import com.ekspipeline.cost.CostEstimate;
-import com.ekspipeline.cost.SampleWorkload;
 import software.amazon.awscdk.App;
 
 import java.io.IOException;
@@ -44,6 +46,8 @@ public final class EksPipelineApp {
         final Path assembly = Path.of(app.synth().getDirectory());
         ProjectFile.write(assembly, ProjectFile.json(config, deployment, context(app)));
         report(CostEstimate.of(config, app, PriceTable.load(), SampleWorkload.RELEASED), assembly);
+        System.err.println(CapacityModel.headroom(CapacityRules.groups(config.cluster().nodeGroups()),
+                SampleWorkload.RELEASED));
     }
 
     /** Prints the estimate where {@code cdk synth} and {@code cdk deploy} show it, and keeps it for review. */

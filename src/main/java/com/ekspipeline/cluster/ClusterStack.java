@@ -1,8 +1,11 @@
 package com.ekspipeline.cluster;
 
+import com.ekspipeline.catalog.CapacityModel;
 import com.ekspipeline.catalog.KubernetesVersions;
 import com.ekspipeline.catalog.PriceTable;
+import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.config.AppConfig;
+import com.ekspipeline.config.CapacityRules;
 import com.ekspipeline.config.ClusterConfig;
 import com.ekspipeline.core.AppStack;
 import software.amazon.awscdk.Annotations;
@@ -68,6 +71,8 @@ public final class ClusterStack extends AppStack {
                     + "still need IAM credentials an access entry admits). Narrow it to the networks you run kubectl "
                     + "from, e.g. -c endpointPublicCidrs=203.0.113.0/24 or a list in cdk.json.");
         }
+        CapacityModel.maxWarning(CapacityRules.groups(settings.nodeGroups()), SampleWorkload.RELEASED)
+                .ifPresent(warning -> Annotations.of(this).addWarningV2("eks-pipeline:capacity", warning));
         if (settings.adminPrincipalArns().isEmpty()) {
             Annotations.of(this).addWarningV2("eks-pipeline:noClusterAdmin", "adminPrincipalArns is empty, so no "
                     + "person can use kubectl on the cluster; add your IAM role's ARN to adminPrincipalArns.");

@@ -33,7 +33,8 @@ final class ClusterRules {
                         "1 to 100 letters, digits, hyphens or underscores, starting with a letter or digit")
                 : appName;
         final KubernetesVersion version = kubernetesVersion(s, today);
-        return new ClusterConfig(
+        final int errorsBefore = s.errors().size();
+        final ClusterConfig cluster = new ClusterConfig(
                 clusterName,
                 version,
                 s.stringList("endpointPublicCidrs", 1, Cidr::isValid,
@@ -41,6 +42,10 @@ final class ClusterRules {
                 s.stringList("adminPrincipalArns", 0, a -> IAM_PRINCIPAL_ARN.matcher(a).matches(),
                         "IAM role or user ARNs such as arn:aws:iam::123456789012:role/Admin"),
                 nodeGroups(s, region, prices, version));
+        if (s.errors().size() == errorsBefore) {
+            CapacityRules.check(s, cluster.nodeGroups()); // only groups that are valid on their own
+        }
+        return cluster;
     }
 
     /** A version from the calendar that EKS still creates clusters with; null when there is none. */

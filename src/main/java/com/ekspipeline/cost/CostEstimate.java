@@ -2,6 +2,7 @@ package com.ekspipeline.cost;
 
 import com.ekspipeline.catalog.KubernetesVersion;
 import com.ekspipeline.catalog.PriceTable;
+import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.NodeGroupConfig;
 import com.ekspipeline.config.OffHoursConfig;

@@ -95,9 +95,9 @@ class ClusterStackTest {
     void nodeGroupIsAl2023InPrivateSubnetsWithRepairAndBoundedRollingUpdates() {
         template.hasResourceProperties("AWS::EKS::Nodegroup", Map.of(
                 "NodegroupName", "general",
-                "AmiType", "AL2023_x86_64_STANDARD",
+                "AmiType", "AL2023_ARM_64_STANDARD",
                 "CapacityType", "ON_DEMAND",
-                "InstanceTypes", List.of("t3.large"),
+                "InstanceTypes", List.of("t4g.medium"),
                 "ScalingConfig", Map.of("MinSize", 2, "DesiredSize", 2, "MaxSize", 5),
                 "Labels", Map.of("workload", "general"),
                 "NodeRepairConfig", Map.of("Enabled", true),
@@ -310,6 +310,16 @@ class ClusterStackTest {
         final String reason = String.valueOf(Resources.ofType(template, "AWS::EKS::Cluster").values().iterator().next()
                 .get("Metadata"));
         assertTrue(reason.contains("by default 0.0.0.0/0") && reason.contains("synth warns"), reason);
+    }
+
+    @Test
+    void warnsWhenTheGroupsAtMaxSizeCannotHoldTheServiceAtItsMaximum() {
+        Annotations.fromStack(stack).hasNoWarning("/Cluster", Match.stringLikeRegexp(".*cannot hold.*"));
+        final ClusterStack small = TestContext.defaults().withNodeGroup(Map.of("instanceTypes", List.of("t3.medium"),
+                "minSize", 1, "desiredSize", 1, "maxSize", 1)).deploy().cluster();
+        Annotations.fromStack(small).hasWarning("/Cluster", Match.stringLikeRegexp("The node groups at maxSize \\(1 nodes: "
+                + "room for 17 pods, 1930m CPU, 3554 MiB\\) cannot hold the cluster's own pods and the sample service "
+                + "at its autoscalers' maximum \\(25 pods, 5700m CPU, 6260 MiB\\).*"));
     }
 
     @Test

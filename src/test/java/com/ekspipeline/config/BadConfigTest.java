@@ -74,6 +74,9 @@ class BadConfigTest {
                         + "EKS-optimized AMI release version such as 1.35.0-20251120"),
                 badGroup("amiReleaseVersion", "1.34.2-20251120", "nodeGroups[0].amiReleaseVersion is \"1.34.2-20251120\" "
                         + "but must be a release built for the cluster's Kubernetes 1.35, such as 1.35.0-20251120."),
+                Arguments.of("one t3.small node", TestContext.defaults().withNodeGroup(Map.of("instanceTypes", List.of("t3.small"),
+                        "minSize", 1, "desiredSize", 1, "maxSize", 1)), "nodeGroups at maxSize (1 node: room for 11 pods, 1930m "
+                        + "CPU and 1572 MiB) cannot hold the cluster's own pods (13 pods, 700m CPU, 1140 MiB"),
                 badGroup("labels", Map.of("team", "a b"), "nodeGroups[0].labels.team is \"a b\""),
                 badGroup("capacityTyp", "SPOT", "Unknown configuration key nodeGroups[0].capacityTyp (value \"SPOT\") "
                         + "is not allowed; did you mean nodeGroups[0].capacityType?"),

@@ -37,7 +37,7 @@ class ConfigLoaderTest {
         assertEquals(30, config.logRetentionDays());
         assertEquals("eks-pipeline", config.cluster().clusterName());
         assertEquals("1.35", config.cluster().kubernetesVersion().version());
-        assertEquals(new NodeGroupConfig("general", List.of("t3.large"), false, 2, 2, 5, 50,
+        assertEquals(new NodeGroupConfig("general", List.of("t4g.medium"), false, 2, 2, 5, 50,
                 Map.of("workload", "general"), Optional.empty()), config.cluster().nodeGroups().get(0));
     }
 

@@ -33,11 +33,11 @@ class CostEstimateTest {
     @Test
     void defaultConfigurationCostsWhatTheTableSays() {
         final CostEstimate estimate = estimate(TestContext.defaults());
-        // 0.10 control plane + 2 × 0.0832 t3.large + 100 GiB × 0.08 / 720 + 0.045 NAT + 7 × 0.005 IPv4
+        // 0.10 control plane + 2 × 0.0336 t4g.medium + 100 GiB × 0.08 / 720 + 0.045 NAT + 7 × 0.005 IPv4
         // + 2 × 0.0225 NLB + 5 GiB × 0.08 / 720 + 2 × 1.00 / 720 KMS (secrets, notifications)
         // + (30 × 0.50 + 30 × 0.03) / 720 logs
         assertAmount("0.1000", hourly(estimate, "EKS control plane (Kubernetes 1.35, standard support)"), 4);
-        assertAmount("0.1664", hourly(estimate, "Nodes of group general: t3.large on-demand"), 4);
+        assertAmount("0.0672", hourly(estimate, "Nodes of group general: t4g.medium on-demand"), 4);
         assertAmount("8.00", estimate.line("Node root volumes").orElseThrow().per30Days(), 2);
         assertAmount("32.40", estimate.line("NAT gateways").orElseThrow().per30Days(), 2);
         assertEquals("1 NAT + 6 load balancer", estimate.line("Public IPv4").orElseThrow().quantity());
@@ -46,10 +46,10 @@ class CostEstimateTest {
         assertAmount("0.40", estimate.line("Persistent volumes").orElseThrow().per30Days(), 2);
         assertAmount("2.00", estimate.line("KMS").orElseThrow().per30Days(), 2);
         assertAmount("15.90", estimate.line("Logs").orElseThrow().per30Days(), 2);
-        assertAmount("308.11", estimate.per30DaysTotal(), 2);
-        assertAmount("0.4279", estimate.hourlyTotal(), 4);
-        // At maxSize 5: 5 × (0.0832 + 50 × 0.08 / 720) × 720 = 319.52
-        assertAmount("319.52", estimate.nodesAtMaxSize30Days(), 2);
+        assertAmount("236.68", estimate.per30DaysTotal(), 2);
+        assertAmount("0.3287", estimate.hourlyTotal(), 4);
+        // At maxSize 5: 5 × (0.0336 + 50 × 0.08 / 720) × 720 = 140.96
+        assertAmount("140.96", estimate.nodesAtMaxSize30Days(), 2);
     }
 
     @Test
@@ -89,8 +89,8 @@ class CostEstimateTest {
     void offHoursPriceTheNodesForTheHoursTheyRun() {
         final CostEstimate estimate = estimate(TestContext.defaults().with("offHours",
                 Map.of("scaleDownAt", "20:00", "scaleUpAt", "08:00", "timeZone", "Europe/Berlin")));
-        // 12 hours on 5 days = 60 of 168 hours: 2 × 0.0832 × 60 / 168
-        assertAmount("0.059429", hourly(estimate, "Nodes of group general"), 6);
+        // 12 hours on 5 days = 60 of 168 hours: 2 × 0.0336 × 60 / 168
+        assertAmount("0.024000", hourly(estimate, "Nodes of group general"), 6);
         assertAmount("2.86", estimate.line("Node root volumes").orElseThrow().per30Days(), 2);
         // The control plane, NAT and load balancers do not stop.
         assertAmount("72.00", estimate.line("EKS control plane").orElseThrow().per30Days(), 2);
@@ -113,7 +113,7 @@ class CostEstimateTest {
         assertEquals("us-east-2", json.get("region"));
         assertEquals("2026-11-25", json.get("pricedOn"));
         assertEquals(estimate.lines().size(), ((List<?>) json.get("lines")).size());
-        assertEquals(308.11, ((Number) ((Map<?, ?>) json.get("total")).get("per30Days")).doubleValue());
+        assertEquals(236.68, ((Number) ((Map<?, ?>) json.get("total")).get("per30Days")).doubleValue());
         assertEquals(estimate.assumptions(), json.get("assumptions"));
     }
 
@@ -122,7 +122,7 @@ class CostEstimateTest {
         final CostEstimate estimate = estimate(TestContext.defaults());
         final String table = estimate.table();
         estimate.lines().forEach(line -> assertTrue(table.contains(line.item()), line.item()));
-        assertTrue(table.lines().anyMatch(l -> l.trim().startsWith("Total") && l.trim().endsWith("$0.4279    $308.11")),
+        assertTrue(table.lines().anyMatch(l -> l.trim().startsWith("Total") && l.trim().endsWith("$0.3287    $236.68")),
                 table);
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The README's cost tables are the estimator's own output for the default configuration, and the same
@@ -44,6 +45,21 @@ class ReadmeCostTableTest {
      */
     @Test
     void eksctlDefaultClusterIsPricedFromTheSameTable() throws IOException {
+        assertEquals(eksctl().markdown(), block("eksctl"));
+    }
+
+    /** The sentence that compares the two says what the estimator says, and the default is the cheaper. */
+    @Test
+    void theComparisonWithEksctlStatesTheDifference() throws IOException {
+        final BigDecimal ours = TestContext.defaults().estimate().per30DaysTotal().setScale(2, RoundingMode.HALF_UP);
+        final BigDecimal theirs = eksctl().per30DaysTotal().setScale(2, RoundingMode.HALF_UP);
+        assertTrue(ours.compareTo(theirs) < 0, ours + " should be below eksctl's " + theirs);
+        final String sentence = "**Against eksctl's default:** this app costs $" + theirs.subtract(ours)
+                + " less per 30 days ($" + ours + " against $" + theirs + "), and";
+        assertTrue(Files.readString(Path.of("README.md")).contains(sentence), sentence);
+    }
+
+    private static CostEstimate eksctl() {
         final PriceTable prices = PriceTable.load();
         final String region = TestContext.defaults().load().region();
         final BigDecimal gp3Hour = prices.price(region, "ebs-gp3").orElseThrow().divide(MONTH, 10,
@@ -58,6 +74,6 @@ class ReadmeCostTableTest {
                 new CostEstimate.Line("Public IPv4 addresses", "1 NAT + 2 node",
                         prices.price(region, "public-ipv4-address").orElseThrow().multiply(BigDecimal.valueOf(3)))),
                 BigDecimal.ZERO, List.of());
-        assertEquals(eksctl.markdown(), block("eksctl"));
+        return eksctl;
     }
 }

@@ -224,9 +224,6 @@ class PipelineStackTest {
         Resources.ofType(template, "AWS::CodeBuild::Project").values().forEach(project -> assertEquals(false,
                 ((Map<?, ?>) Resources.properties(project).get("Environment")).get("PrivilegedMode"),
                 "no Docker daemon, so no root on the build host: " + Resources.properties(project).get("Name")));
-        template.hasResourceProperties("AWS::CodeBuild::Project", Map.of(
-                "Name", "eks-pipeline-build",
-                "Environment", Match.objectLike(Map.of("Image", "aws/codebuild/standard:7.0"))));
         template.hasResource("AWS::CodeBuild::ReportGroup", Map.of(
                 "Properties", Match.objectLike(Map.of("Name", "eks-pipeline-build-unit-tests", "Type", "TEST",
                         "DeleteReports", true)),
@@ -340,6 +337,12 @@ class PipelineStackTest {
                 .withNodeGroup(Map.of("instanceTypes", List.of("m7g.large"))).deploy().pipeline());
         arm.hasResourceProperties("AWS::CodeBuild::Project", Map.of("Name", "eks-pipeline-build",
                 "Environment", Match.objectLike(Map.of("Type", "ARM_CONTAINER"))));
+        template.hasResourceProperties("AWS::CodeBuild::Project", Map.of("Name", "eks-pipeline-build",
+                "Environment", Match.objectLike(Map.of("Type", "ARM_CONTAINER"))));
+        final Template x86 = Template.fromStack(TestContext.defaults()
+                .withNodeGroup(Map.of("instanceTypes", List.of("t3.large"))).deploy().pipeline());
+        x86.hasResourceProperties("AWS::CodeBuild::Project", Map.of("Name", "eks-pipeline-build",
+                "Environment", Match.objectLike(Map.of("Type", "LINUX_CONTAINER"))));
     }
 
     @Test

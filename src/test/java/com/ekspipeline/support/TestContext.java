@@ -2,10 +2,10 @@ package com.ekspipeline.support;
 
 import com.ekspipeline.Deployment;
 import com.ekspipeline.catalog.PriceTable;
+import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.ConfigLoader;
 import com.ekspipeline.cost.CostEstimate;
-import com.ekspipeline.cost.SampleWorkload;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awscdk.App;

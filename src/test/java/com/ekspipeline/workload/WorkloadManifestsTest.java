@@ -1,9 +1,9 @@
 package com.ekspipeline.workload;
 
+import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.cluster.DefaultStorageClass;
 import com.ekspipeline.cluster.Stage;
 import com.ekspipeline.cluster.StageNamespaces;
-import com.ekspipeline.cost.SampleWorkload;
 import com.ekspipeline.support.KubernetesSchema;
 import com.ekspipeline.support.Kustomize;
 import com.ekspipeline.support.TestContext;
@@ -42,22 +42,41 @@ class WorkloadManifestsTest {
     private static final Map<String, String> SCHEMA_CLIENT_FOR_KUBERNETES = Map.of("1.35", "26");
 
     @Test
-    void theCostEstimateCountsWhatTheOverlaysCreate() {
+    void theCostEstimateAndTheCapacityModelCountWhatTheOverlaysCreate() {
         int loadBalancers = 0;
-        final Map<Stage, Integer> minReplicas = new EnumMap<>(Stage.class);
+        final Map<Stage, Map<String, Object>> hpa = new EnumMap<>(Stage.class);
+        final Map<Stage, Map<String, Object>> requests = new EnumMap<>(Stage.class);
         final Set<String> claimSizes = new TreeSet<>();
         for (Stage stage : Stage.values()) {
             final List<Map<String, Object>> objects = render(stage);
             loadBalancers += (int) objects.stream()
                     .filter(o -> "Service".equals(o.get("kind")) && "LoadBalancer".equals(at(o, "spec.type"))).count();
-            minReplicas.put(stage, at(only(objects, "HorizontalPodAutoscaler", "hello"), "spec.minReplicas"));
-            final List<Map<String, Object>> claims = at(only(objects, "StatefulSet", "hello"), "spec.volumeClaimTemplates");
+            hpa.put(stage, at(only(objects, "HorizontalPodAutoscaler", "hello"), "spec"));
+            final Map<String, Object> statefulSet = only(objects, "StatefulSet", "hello");
+            requests.put(stage, at(statefulSet, "spec.template.spec.containers.0.resources.requests"));
+            final List<Map<String, Object>> claims = at(statefulSet, "spec.volumeClaimTemplates");
             claims.forEach(claim -> claimSizes.add(at(claim, "spec.resources.requests.storage")));
         }
         assertEquals(Set.of(SampleWorkload.RELEASED.claimGiBPerReplica() + "Gi"), claimSizes);
         assertEquals(SampleWorkload.RELEASED, new SampleWorkload(loadBalancers,
-                SampleWorkload.RELEASED.claimGiBPerReplica(), minReplicas.get(Stage.STAGING),
-                minReplicas.get(Stage.PRODUCTION)));
+                SampleWorkload.RELEASED.claimGiBPerReplica(),
+                (int) hpa.get(Stage.STAGING).get("minReplicas"), (int) hpa.get(Stage.PRODUCTION).get("minReplicas"),
+                (int) hpa.get(Stage.STAGING).get("maxReplicas"), (int) hpa.get(Stage.PRODUCTION).get("maxReplicas"),
+                millis(requests.get(Stage.STAGING).get("cpu")), mebibytes(requests.get(Stage.STAGING).get("memory")),
+                millis(requests.get(Stage.PRODUCTION).get("cpu")), mebibytes(requests.get(Stage.PRODUCTION).get("memory"))));
+    }
+
+    /** A CPU quantity such as 250m or 1, in millicores. */
+    private static int millis(final Object quantity) {
+        final String q = String.valueOf(quantity);
+        return q.endsWith("m") ? Integer.parseInt(q.substring(0, q.length() - 1)) : Integer.parseInt(q) * 1000;
+    }
+
+    /** A memory quantity such as 256Mi or 1Gi, in MiB. */
+    private static int mebibytes(final Object quantity) {
+        final String q = String.valueOf(quantity);
+        return q.endsWith("Gi") ? Integer.parseInt(q.substring(0, q.length() - 2)) * 1024
+                : Integer.parseInt(q.substring(0, q.length() - 2));
     }
 
     @Test

@@ -1,0 +1,133 @@
+package com.ekspipeline.catalog;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Whether the node groups hold what runs on them: the DaemonSets on every node, the cluster's own pods
+ * ({@code system-pods.csv}) and the sample service at its autoscalers' maximum in both stages, against
+ * pods per node, allocatable CPU and allocatable memory ({@link InstanceTypes}). Groups are counted at
+ * the instance type EKS launches first, the smallest capacity a group may get.
+ */
+public final class CapacityModel {
+
+    public static final String SOURCE = "src/main/resources/system-pods.csv";
+
+    /** One node group as the model sees it. */
+    public record Group(String name, String instanceType, int desiredSize, int maxSize) {
+    }
+
+    /** Pods with their total requests. */
+    public record Load(int pods, int cpuMillis, int memoryMiB) {
+
+        Load plus(final Load other) {
+            return new Load(pods + other.pods, cpuMillis + other.cpuMillis, memoryMiB + other.memoryMiB);
+        }
+    }
+
+    /** Room for pods, CPU and memory, in total over a set of nodes. */
+    public record Room(int pods, int cpuMillis, int memoryMiB) {
+
+        public boolean holds(final Load load) {
+            return load.pods <= pods && load.cpuMillis <= cpuMillis && load.memoryMiB <= memoryMiB;
+        }
+
+        /** What is left once {@code load} runs, for the headroom line. */
+        public Room minus(final Load load) {
+            return new Room(pods - load.pods, cpuMillis - load.cpuMillis, memoryMiB - load.memoryMiB);
+        }
+    }
+
+    private static final List<String[]> SYSTEM_PODS = load();
+
+    private CapacityModel() {
+    }
+
+    /** The DaemonSets' pods on {@code nodes} nodes, and the cluster pods once. */
+    public static Load system(final int nodes) {
+        Load load = new Load(0, 0, 0);
+        for (final String[] pod : SYSTEM_PODS) {
+            final int count = "node".equals(pod[1]) ? nodes : Integer.parseInt(pod[2]);
+            load = load.plus(new Load(count, count * Integer.parseInt(pod[3]), count * Integer.parseInt(pod[4])));
+        }
+        return load;
+    }
+
+    /** The sample service at its autoscalers' maximum in both stages. */
+    public static Load workloadAtMax(final SampleWorkload workload) {
+        return new Load(workload.stagingMaxReplicas() + workload.productionMaxReplicas(),
+                workload.stagingMaxReplicas() * workload.stagingCpuMillis()
+                        + workload.productionMaxReplicas() * workload.productionCpuMillis(),
+                workload.stagingMaxReplicas() * workload.stagingMemoryMiB()
+                        + workload.productionMaxReplicas() * workload.productionMemoryMiB());
+    }
+
+    /** The sample service at its autoscalers' minimum in both stages, as it runs once released. */
+    public static Load workloadAtMin(final SampleWorkload workload) {
+        return new Load(workload.stagingReplicas() + workload.productionReplicas(),
+                workload.stagingReplicas() * workload.stagingCpuMillis()
+                        + workload.productionReplicas() * workload.productionCpuMillis(),
+                workload.stagingReplicas() * workload.stagingMemoryMiB()
+                        + workload.productionReplicas() * workload.productionMemoryMiB());
+    }
+
+    /** The headroom line synth prints: what is left at desiredSize with the service at its minimum. */
+    public static String headroom(final List<Group> groups, final SampleWorkload workload) {
+        final int nodes = nodes(groups, false);
+        final Room left = room(groups, false).minus(system(nodes).plus(workloadAtMin(workload)));
+        return "Capacity at desiredSize (" + nodes + " node" + (nodes == 1 ? "" : "s") + "), with the cluster's own "
+                + "pods and the sample service at its minimum: room for " + left.pods() + " more pods, "
+                + left.cpuMillis() + "m CPU and " + left.memoryMiB() + " MiB of requests.";
+    }
+
+    /** A warning when the groups at maxSize cannot hold the sample service at its maximum besides the system. */
+    public static Optional<String> maxWarning(final List<Group> groups, final SampleWorkload workload) {
+        final int nodes = nodes(groups, true);
+        final Load needed = system(nodes).plus(workloadAtMax(workload));
+        final Room room = room(groups, true);
+        if (room.holds(needed)) {
+            return Optional.empty();
+        }
+        return Optional.of("The node groups at maxSize (" + nodes + " nodes: room for " + room.pods()
+                + " pods, " + room.cpuMillis() + "m CPU, " + room.memoryMiB() + " MiB) cannot hold the cluster's own "
+                + "pods and the sample service at its autoscalers' maximum (" + needed.pods() + " pods, "
+                + needed.cpuMillis() + "m CPU, " + needed.memoryMiB() + " MiB): it will stop scaling short of its "
+                + "maximum. Raise maxSize or use a larger instance type.");
+    }
+
+    /** What {@code groups} offer with each at {@code maxSize} ({@code atMax}) or at {@code desiredSize}. */
+    public static Room room(final List<Group> groups, final boolean atMax) {
+        int pods = 0;
+        int cpu = 0;
+        int memory = 0;
+        for (final Group group : groups) {
+            final InstanceTypes.Spec spec = InstanceTypes.of(group.instanceType()).orElseThrow();
+            final int nodes = atMax ? group.maxSize() : group.desiredSize();
+            pods += nodes * spec.maxPods();
+            cpu += nodes * spec.allocatableCpuMillis();
+            memory += nodes * spec.allocatableMemoryMiB();
+        }
+        return new Room(pods, cpu, memory);
+    }
+
+    /** Nodes when every group is at {@code maxSize} or at {@code desiredSize}. */
+    public static int nodes(final List<Group> groups, final boolean atMax) {
+        return groups.stream().mapToInt(g -> atMax ? g.maxSize() : g.desiredSize()).sum();
+    }
+
+    private static List<String[]> load() {
+        try (InputStream in = CapacityModel.class.getResourceAsStream("/system-pods.csv");
+             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            return reader.lines().filter(line -> !line.isBlank() && !line.startsWith("#") && !line.startsWith("name,"))
+                    .map(line -> line.split(",", 6)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + SOURCE, e);
+        }
+    }
+}
