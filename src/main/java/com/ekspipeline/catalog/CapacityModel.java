@@ -61,20 +61,18 @@ public final class CapacityModel {
 
     /** The sample service at its autoscalers' maximum in both stages. */
     public static Load workloadAtMax(final SampleWorkload workload) {
-        return new Load(workload.stagingMaxReplicas() + workload.productionMaxReplicas(),
-                workload.stagingMaxReplicas() * workload.stagingCpuMillis()
-                        + workload.productionMaxReplicas() * workload.productionCpuMillis(),
-                workload.stagingMaxReplicas() * workload.stagingMemoryMiB()
-                        + workload.productionMaxReplicas() * workload.productionMemoryMiB());
+        return workload(workload, workload.stagingMaxReplicas(), workload.productionMaxReplicas());
     }
 
     /** The sample service at its autoscalers' minimum in both stages, as it runs once released. */
     public static Load workloadAtMin(final SampleWorkload workload) {
-        return new Load(workload.stagingReplicas() + workload.productionReplicas(),
-                workload.stagingReplicas() * workload.stagingCpuMillis()
-                        + workload.productionReplicas() * workload.productionCpuMillis(),
-                workload.stagingReplicas() * workload.stagingMemoryMiB()
-                        + workload.productionReplicas() * workload.productionMemoryMiB());
+        return workload(workload, workload.stagingReplicas(), workload.productionReplicas());
+    }
+
+    private static Load workload(final SampleWorkload workload, final int staging, final int production) {
+        return new Load(staging + production,
+                staging * workload.stagingCpuMillis() + production * workload.productionCpuMillis(),
+                staging * workload.stagingMemoryMiB() + production * workload.productionMemoryMiB());
     }
 
     /** The headroom line synth prints: what is left at desiredSize with the service at its minimum. */
