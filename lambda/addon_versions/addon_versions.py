@@ -8,13 +8,13 @@ looks them up again, and every add-on updates in the same deploy. Delete does no
 
 ResourceProperties: KubernetesVersion ("1.35"), AddonNames (["vpc-cni", ...]).
 Data returned: {"<addon name>": "<version>", ...}.
-The answer goes to the pre-signed ResponseURL CloudFormation gives:
-https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html
+The answer goes to the pre-signed ResponseURL CloudFormation gives (cfn_response.py).
 DescribeAddonVersions: https://docs.aws.amazon.com/eks/latest/APIReference/API_DescribeAddonVersions.html
 """
-import json
 import logging
 import urllib.request
+
+from cfn_response import respond
 
 LOG = logging.getLogger()
 LOG.setLevel(logging.INFO)
@@ -41,31 +41,17 @@ def versions(eks, properties):
     return {addon: default_version(eks, addon, kubernetes_version) for addon in properties["AddonNames"]}
 
 
-def respond(event, status, reason, data, open_url):
-    """Answers CloudFormation on the event's pre-signed ResponseURL (an S3 PUT with an empty content type)."""
-    body = json.dumps({
-        "Status": status, "Reason": reason[:1000], "Data": data,
-        # One ID for the resource's life: a new one would make CloudFormation take an update for a replacement.
-        "PhysicalResourceId": event.get("PhysicalResourceId") or f"{event['LogicalResourceId']}-{event['RequestId']}",
-        "StackId": event["StackId"], "RequestId": event["RequestId"], "LogicalResourceId": event["LogicalResourceId"],
-    }).encode()
-    request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT",
-                                     headers={"Content-Type": "", "Content-Length": str(len(body))})
-    with open_url(request, timeout=30) as response:
-        LOG.info("CloudFormation answered %s to %s: %s %s", response.status, status, reason, data)
-
-
 def run(event, eks, open_url):
     if event["RequestType"] == "Delete":
-        respond(event, "SUCCESS", "Nothing to delete.", {}, open_url)
+        respond(event, "SUCCESS", "Nothing to delete.", open_url)
         return
     try:
         found = versions(eks, event["ResourceProperties"])
     except Exception as error:  # noqa: BLE001 (reported to CloudFormation, which rolls the change back)
         LOG.exception("looking up add-on versions failed")
-        respond(event, "FAILED", f"Looking up the add-on versions failed: {error}", {}, open_url)
+        respond(event, "FAILED", f"Looking up the add-on versions failed: {error}", open_url)
         return
-    respond(event, "SUCCESS", ", ".join(f"{name} {version}" for name, version in found.items()), found, open_url)
+    respond(event, "SUCCESS", ", ".join(f"{name} {version}" for name, version in found.items()), open_url, found)
 
 
 def handler(event, _context):

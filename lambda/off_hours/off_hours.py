@@ -10,8 +10,7 @@ Also the handler of a CloudFormation custom resource (RestoreBeforeDelete) that 
 are deleted after: its Delete runs `start` and waits until a node is Ready, so that a `cdk destroy`
 during off-hours finds the load balancer controller and the EBS CSI driver running, and they release
 the namespaces' load balancers and volumes. Create and Update do nothing. The result goes to the
-pre-signed ResponseURL CloudFormation gives, as its custom-resource protocol requires:
-https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html
+pre-signed ResponseURL CloudFormation gives (cfn_response.py).
 
 Environment (set by OffHoursScaler.java):
   CLUSTER_NAME         the EKS cluster
@@ -29,6 +28,8 @@ import os
 import ssl
 import time
 import urllib.request
+
+from cfn_response import respond
 
 LOG = logging.getLogger()
 LOG.setLevel(logging.INFO)
@@ -176,19 +177,6 @@ def restore_before_delete(environment, eks, session, open_url, seconds, clock=ti
         return f"Node groups restored ({restored}); {len(names)} node(s) Ready, e.g. {names[0]}."
     return (f"Node groups restored ({restored}), but no node was Ready within {seconds} s; the namespaces "
             "may wait for their load balancers and volumes.")
-
-
-def respond(event, status, reason, open_url):
-    """Answers CloudFormation on the event's pre-signed ResponseURL (an S3 PUT with an empty content type)."""
-    body = json.dumps({
-        "Status": status, "Reason": reason[:1000],
-        "PhysicalResourceId": event.get("PhysicalResourceId") or f"{event['LogicalResourceId']}-{event['RequestId']}",
-        "StackId": event["StackId"], "RequestId": event["RequestId"], "LogicalResourceId": event["LogicalResourceId"],
-    }).encode()
-    request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT",
-                                     headers={"Content-Type": "", "Content-Length": str(len(body))})
-    with open_url(request, timeout=30) as response:
-        LOG.info("CloudFormation answered %s to %s: %s", response.status, status, reason)
 
 
 def custom_resource(event, environment, eks, session, open_url, seconds):

@@ -1,5 +1,6 @@
 package com.ekspipeline.core;
 
+import software.amazon.awscdk.SymlinkFollowMode;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
@@ -32,8 +33,11 @@ public final class PythonFunction {
                 .runtime(Runtime.PYTHON_3_14)
                 .architecture(Architecture.ARM_64)
                 .handler(handler)
+                // Links are followed: lambda/shared modules reach each function that links to them.
                 .code(Code.fromAsset("lambda/" + directory, AssetOptions.builder()
-                        .exclude(List.of("test_*.py", "__pycache__")).build()))
+                        .exclude(List.of("test_*.py", "__pycache__"))
+                        .followSymlinks(SymlinkFollowMode.ALWAYS)
+                        .build()))
                 .memorySize(128);
     }
 }
