@@ -46,22 +46,26 @@ def synthesize(output, context=(), extra=()):
         fail(f"cdk synth failed, so the project's names are unknown (exit {result.returncode}).")
 
 
-def load(arguments):
-    """The project for parsed `arguments` (see add_arguments)."""
+def assembly(arguments):
+    """The cloud assembly the project is read from, synthesized first when stale (see the module's doc)."""
     for override in arguments.context:
         if "=" not in override:
             fail(f"-c {override} is not KEY=VALUE.")
     if arguments.assembly:
-        assembly = pathlib.Path(arguments.assembly)
+        return pathlib.Path(arguments.assembly)
+    if arguments.context:
+        key = hashlib.sha256("\n".join(arguments.context).encode()).hexdigest()[:12]
+        folder = ROOT / "target" / "project" / key
     else:
-        if arguments.context:
-            key = hashlib.sha256("\n".join(arguments.context).encode()).hexdigest()[:12]
-            assembly = ROOT / "target" / "project" / key
-        else:
-            assembly = ROOT / "cdk.out"
-        if stale(assembly / FILE):
-            synthesize(assembly, arguments.context)
-    path = assembly / FILE
+        folder = ROOT / "cdk.out"
+    if stale(folder / FILE):
+        synthesize(folder, arguments.context)
+    return folder
+
+
+def load(arguments):
+    """The project for parsed `arguments` (see add_arguments)."""
+    path = assembly(arguments) / FILE
     if not path.exists():
         fail(f"{path} is missing; synthesize the app first (npx cdk synth).")
     return json.loads(path.read_text())

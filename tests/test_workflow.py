@@ -1,6 +1,7 @@
 """The pull-request workflow runs what the README says and posts the review. Schema validity is checked by
 action-validator in scripts/test; this checks the workflow does the right things.
 Run: python3 -m unittest discover --start-directory tests"""
+import json
 import pathlib
 import re
 import unittest
@@ -46,3 +47,57 @@ class PullRequestWorkflowTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class EndToEndWorkflowTest(unittest.TestCase):
+    """The manual end-to-end workflow: OIDC, one run at a time, a destroy that runs whatever happened."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "e2e.yml").read_text())
+        cls.job = cls.workflow["jobs"]["end-to-end"]
+        cls.steps = cls.job["steps"]
+
+    def step(self, text):
+        return next(s for s in self.steps if text in s.get("run", "") or text in s.get("uses", ""))
+
+    def test_runs_by_hand_or_weekly_only(self):
+        self.assertEqual({"workflow_dispatch", "schedule"}, set(self.workflow["on"]))
+        self.assertNotIn("pull_request", self.workflow["on"])
+        self.assertEqual("${{ vars.E2E_ROLE_ARN != '' }}", self.job["if"], "no role, no run")
+
+    def test_assumes_the_named_role_through_oidc_with_no_long_lived_keys(self):
+        self.assertEqual("write", self.workflow["permissions"]["id-token"])
+        credentials = self.step("aws-actions/configure-aws-credentials@")
+        self.assertEqual("${{ vars.E2E_ROLE_ARN }}", credentials["with"]["role-to-assume"])
+        self.assertFalse([k for k in credentials["with"] if "access-key" in k], "no access keys")
+        text = (ROOT / ".github" / "workflows" / "e2e.yml").read_text()
+        self.assertNotIn("secrets.", text)
+
+    def test_one_run_at_a_time(self):
+        self.assertEqual({"group": "end-to-end", "cancel-in-progress": False}, self.workflow["concurrency"])
+
+    def test_runs_e2e_with_the_confirmation_and_always_destroys_verifies_and_uploads_the_report(self):
+        run = self.step("scripts/e2e ")
+        self.assertIn("--i-understand-this-costs-money", run["run"])
+        self.assertIn("--report e2e-report.json", run["run"])
+        destroy = self.step("cdk destroy --all --force")
+        self.assertEqual("always()", destroy["if"])
+        self.assertIn("scripts/verify-destroyed", destroy["run"])
+        self.assertGreater(self.steps.index(destroy), self.steps.index(run))
+        upload = self.step("actions/upload-artifact@")
+        self.assertEqual("always()", upload["if"])
+        self.assertEqual("e2e-report.json", upload["with"]["path"])
+
+    def test_the_documented_role_trusts_only_github_oidc_for_the_repository(self):
+        role = json.loads((ROOT / "docs" / "e2e-role.json").read_text())
+        trust = role["trustPolicy"]["Statement"][0]
+        self.assertEqual("sts:AssumeRoleWithWebIdentity", trust["Action"])
+        self.assertEqual("sts.amazonaws.com", trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:aud"])
+        self.assertTrue(trust["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"].startswith("repo:"))
+        actions = [a for s in role["permissionsPolicy"]["Statement"]
+                   for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])]
+        self.assertNotIn("*", actions)
+        self.assertFalse([a for a in actions if a.endswith(":*")], "no service-wide wildcards")
+        writes = [s for s in role["permissionsPolicy"]["Statement"] if s["Resource"] != "*"]
+        self.assertTrue(all("e2e-" in s["Resource"] or "cdk-hnb659fds" in s["Resource"] for s in writes), writes)
