@@ -162,3 +162,58 @@ class TeardownTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PipelineCallsTest(unittest.TestCase):
+    """The CodePipeline reads scripts/e2e waits on, against CodePipeline's API model (botocore Stubber)."""
+
+    def setUp(self):
+        import boto3
+        from botocore.stub import Stubber
+
+        self.runner = e2e.Runner("us-east-2")
+        self.runner.say = lambda message: None
+        client = boto3.client("codepipeline", region_name="us-east-2", aws_access_key_id="testing",
+                              aws_secret_access_key="testing")
+        self.stub = Stubber(client)
+        self.stub.activate()
+        self.addCleanup(self.stub.deactivate)
+        self.runner._clients["codepipeline"] = client
+
+    def state(self, approve_status):
+        return {"pipelineName": APP, "stageStates": [
+            {"stageName": "Staging", "latestExecution": {"pipelineExecutionId": "11111111-1111-1111-1111-111111111111",
+                                                          "status": "Succeeded"}},
+            {"stageName": "Production", "actionStates": [
+                {"actionName": "Approve", "latestExecution": {"status": approve_status, "token": "tok-1"}}],
+             "latestExecution": {"pipelineExecutionId": "11111111-1111-1111-1111-111111111111", "status": "InProgress"}}]}
+
+    def test_the_approval_token_is_there_only_while_the_approval_waits(self):
+        self.stub.add_response("get_pipeline_state", self.state("Succeeded"), {"name": APP})
+        self.stub.add_response("get_pipeline_state", self.state("InProgress"), {"name": APP})
+        self.assertIsNone(e2e.approval_token(self.runner, APP))
+        self.assertEqual("tok-1", e2e.approval_token(self.runner, APP))
+        self.stub.assert_no_pending_responses()
+
+    def test_the_staging_url_is_the_deploy_actions_exported_variable(self):
+        execution = "22222222-2222-2222-2222-222222222222"
+        self.stub.add_response("list_pipeline_executions", {"pipelineExecutionSummaries": [
+            {"pipelineExecutionId": execution, "status": "InProgress"}]}, {"pipelineName": APP, "maxResults": 1})
+        self.stub.add_response("list_action_executions", {"actionExecutionDetails": [
+            {"stageName": "Staging", "actionName": "Deploy",
+             "output": {"outputVariables": {"SERVICE_URL": "http://k8s-staging-hello.elb.us-east-2.amazonaws.com"}}}]},
+            {"pipelineName": APP, "filter": {"pipelineExecutionId": execution}})
+        self.assertEqual("http://k8s-staging-hello.elb.us-east-2.amazonaws.com",
+                         e2e.output_variable(self.runner, APP, "Staging", "Deploy", "SERVICE_URL"))
+
+    def test_a_rollback_counts_once_a_rollback_execution_has_succeeded(self):
+        running = {"pipelineExecutionSummaries": [
+            {"pipelineExecutionId": "33333333-3333-3333-3333-333333333333", "status": "InProgress",
+             "executionType": "ROLLBACK"},
+            {"pipelineExecutionId": "22222222-2222-2222-2222-222222222222", "status": "Failed",
+             "executionType": "STANDARD"}]}
+        done = {"pipelineExecutionSummaries": [dict(running["pipelineExecutionSummaries"][0], status="Succeeded")]}
+        self.stub.add_response("list_pipeline_executions", running, {"pipelineName": APP, "maxResults": 5})
+        self.stub.add_response("list_pipeline_executions", done, {"pipelineName": APP, "maxResults": 5})
+        self.assertFalse(e2e.rolled_back(self.runner, APP))
+        self.assertTrue(e2e.rolled_back(self.runner, APP))
