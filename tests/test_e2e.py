@@ -49,6 +49,9 @@ class Recorder(e2e.DryRunner):
 
     def command(self, args, timeout, capture=False):
         self.commands.append(" ".join([pathlib.Path(args[0]).name, *args[1:]]))
+        if "verify-destroyed" in args[0] and "LEFT" in self.verify_output:
+            # As the script does: exit 1 when something is left, its list on stdout.
+            raise e2e.StepFailed("verify-destroyed exited 1", self.verify_output)
         return self.verify_output if "verify-destroyed" in args[0] else ""
 
 
@@ -152,7 +155,16 @@ class TeardownTest(unittest.TestCase):
         left = "LEFT  ebs volume             vol-0abc  (1 GiB, available, tagged for cluster e2e-offline)"
         status, _, report = self.run_plan(failing_at(99, None), verify_output="Looking in ...\n" + left + "\n")
         self.assertEqual(1, status)
-        self.assertEqual([left], report["leftovers"])
+        self.assertEqual([left], report["leftovers"], "listed although verify-destroyed exits 1")
+        self.assertEqual("failed", report["steps"][-1]["result"])
+
+    def test_a_failing_command_keeps_what_it_printed(self):
+        runner = e2e.Runner("us-east-2")
+        runner.say = lambda message: None
+        with self.assertRaises(e2e.StepFailed) as failure:
+            runner.command(["bash", "-c", "echo 'LEFT  stack  x'; echo gone >&2; exit 1"], 30, capture=True)
+        self.assertEqual("LEFT  stack  x\n", failure.exception.output)
+        self.assertIn("exited 1: gone", str(failure.exception))
 
     def test_a_clean_run_passes(self):
         status, _, report = self.run_plan(failing_at(99, None), verify_output="Nothing left: ...\n")
