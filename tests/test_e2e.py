@@ -98,7 +98,25 @@ class BrokenReleaseTest(unittest.TestCase):
         self.assertFalse([n for n in names if "/target/" in n])
         page = bundle.read("app/src/main/java/com/ekspipeline/hello/HelloServer.java").decode()
         self.assertNotIn(e2e.EXPECTED_PAGE, page, "the smoke test looks for this text")
-        self.assertIn("Broken on purpose by scripts/e2e", page)
+        self.assertIn(e2e.BROKEN_PAGE, page)
+        # The service's own test changes with it, so the build passes and the release reaches Staging.
+        test = bundle.read("app/src/test/java/com/ekspipeline/hello/HelloServerTest.java").decode()
+        self.assertNotIn(e2e.EXPECTED_PAGE, test)
+        self.assertIn(e2e.BROKEN_PAGE, test)
+
+    def test_the_broken_service_still_passes_its_own_tests(self):
+        import io
+        import zipfile
+
+        folder = pathlib.Path(tempfile.mkdtemp())
+        zipfile.ZipFile(io.BytesIO(e2e.broken_bundle())).extractall(folder)
+        java21 = subprocess.run([str(ROOT / "scripts" / "java21-home")], capture_output=True, text=True,
+                                check=True).stdout.strip()
+        result = subprocess.run([str(ROOT / "mvnw"), "-B", "-q", "--no-transfer-progress", "-f",
+                                 str(folder / "app" / "pom.xml"), "-Dtest=HelloServerTest", "test"],
+                                cwd=ROOT, env=dict(os.environ, JAVA_HOME=java21), capture_output=True, text=True,
+                                timeout=600, check=False)
+        self.assertEqual(0, result.returncode, result.stdout[-3000:])
 
 
 class RefusalTest(unittest.TestCase):
