@@ -115,21 +115,23 @@ def scale_request(endpoint, deployment, replicas, bearer):
                  "Accept": "application/json"})
 
 
-def scale_autoscaler(open_url, cluster_info, deployment, replicas, bearer):
+def call_kubernetes(open_url, cluster_info, request):
+    """Sends `request` to the cluster's API server, trusting only the cluster's own CA; returns the JSON body."""
     context = ssl.create_default_context(cadata=base64.b64decode(cluster_info["certificateAuthority"]["data"]).decode())
-    request = scale_request(cluster_info["endpoint"], deployment, replicas, bearer)
     with open_url(request, context=context, timeout=20) as response:
-        body = json.loads(response.read() or b"{}")
+        return json.loads(response.read() or b"{}")
+
+
+def scale_autoscaler(open_url, cluster_info, deployment, replicas, bearer):
+    body = call_kubernetes(open_url, cluster_info, scale_request(cluster_info["endpoint"], deployment, replicas, bearer))
     LOG.info("%s scaled to %s replicas", deployment, body.get("spec", {}).get("replicas"))
 
 
 def ready_nodes(open_url, cluster_info, bearer):
     """The names of the nodes whose Ready condition is True."""
-    context = ssl.create_default_context(cadata=base64.b64decode(cluster_info["certificateAuthority"]["data"]).decode())
     request = urllib.request.Request(f"{cluster_info['endpoint']}/api/v1/nodes", method="GET",
                                      headers={"Authorization": f"Bearer {bearer}", "Accept": "application/json"})
-    with open_url(request, context=context, timeout=20) as response:
-        items = json.loads(response.read() or b"{}").get("items", [])
+    items = call_kubernetes(open_url, cluster_info, request).get("items", [])
     return [node["metadata"]["name"] for node in items
             if any(c.get("type") == "Ready" and c.get("status") == "True"
                    for c in node.get("status", {}).get("conditions", []))]
@@ -146,11 +148,16 @@ def wait_for_a_ready_node(ask, seconds, clock, sleep):
 
 
 def run(action, environment, eks, session, open_url):
+    return scale_cluster(action, environment, eks, session, open_url,
+                         eks.describe_cluster(name=environment["CLUSTER_NAME"])["cluster"])
+
+
+def scale_cluster(action, environment, eks, session, open_url, info):
+    """`run` for a cluster already described (`info`, DescribeCluster's cluster)."""
     cluster = environment["CLUSTER_NAME"]
     groups = parse_node_groups(environment.get("NODE_GROUPS"))
     deployment = environment["AUTOSCALER"]
     replicas = int(environment["AUTOSCALER_REPLICAS"])
-    info = eks.describe_cluster(name=cluster)["cluster"]
 
     def autoscaler(count):
         scale_autoscaler(open_url, info, deployment, count,
@@ -167,9 +174,9 @@ def run(action, environment, eks, session, open_url):
 
 def restore_before_delete(environment, eks, session, open_url, seconds, clock=time.monotonic, sleep=time.sleep):
     """Starts the nodes and the autoscaler, then waits for a Ready node; returns what happened, in words."""
-    started = run("start", environment, eks, session, open_url)
     cluster = environment["CLUSTER_NAME"]
     info = eks.describe_cluster(name=cluster)["cluster"]
+    started = scale_cluster("start", environment, eks, session, open_url, info)
     names = wait_for_a_ready_node(
         lambda: ready_nodes(open_url, info, token(session, cluster, eks.meta.region_name)), seconds, clock, sleep)
     restored = ", ".join(started["updated"]) or "none needed"

@@ -207,8 +207,10 @@ class RecordingEks:
     def __init__(self, client, endpoint, ca_pem, log):
         self.client, self.endpoint, self.ca_pem, self.log = client, endpoint, ca_pem, log
         self.meta = client.meta
+        self.described = 0
 
     def describe_cluster(self, name):
+        self.described += 1
         cluster = self.client.describe_cluster(name=name)["cluster"]
         cluster["endpoint"] = self.endpoint
         cluster["certificateAuthority"] = {"data": base64.b64encode(self.ca_pem).decode()}
@@ -246,14 +248,7 @@ class EndToEndTest(unittest.TestCase):
     def test_stop_parks_the_autoscaler_then_the_nodes_and_start_reverses_it(self):
         import boto3
 
-        client = self.moto.client("eks")
-        iam = "arn:aws:iam::123456789012:role/eks"
-        client.create_cluster(name="eks-pipeline", roleArn=iam, resourcesVpcConfig={"subnetIds": ["subnet-1"]})
-        for group in GROUPS:
-            client.create_nodegroup(clusterName="eks-pipeline", nodegroupName=group["name"], nodeRole=iam,
-                                    subnets=["subnet-1"], scalingConfig={k: group[k] for k in
-                                                                         ("minSize", "desiredSize", "maxSize")})
-        eks = RecordingEks(client, f"https://127.0.0.1:{self.server.server_port}", self.cert.read_bytes(), self.log)
+        client, eks = self.cluster(lambda group: {k: group[k] for k in ("minSize", "desiredSize", "maxSize")})
         session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
                                         region_name="us-east-2")
         environment = {"CLUSTER_NAME": "eks-pipeline", "NODE_GROUPS": json.dumps(GROUPS),
@@ -278,17 +273,20 @@ class EndToEndTest(unittest.TestCase):
         scaling = client.describe_nodegroup(clusterName="eks-pipeline", nodegroupName="general")["nodegroup"]
         self.assertEqual({"minSize": 2, "desiredSize": 3, "maxSize": 5}, scaling["scalingConfig"])
 
-    def parked_cluster(self):
-        """moto's EKS with the node groups at zero, as off-hours leaves them, and the stand-in's endpoint."""
+    def cluster(self, scaling):
+        """moto's EKS with GROUPS at `scaling(group)`, and the stand-in's endpoint: (moto client, RecordingEks)."""
         client = self.moto.client("eks")
         iam = "arn:aws:iam::123456789012:role/eks"
         client.create_cluster(name="eks-pipeline", roleArn=iam, resourcesVpcConfig={"subnetIds": ["subnet-1"]})
         for group in GROUPS:
             client.create_nodegroup(clusterName="eks-pipeline", nodegroupName=group["name"], nodeRole=iam,
-                                    subnets=["subnet-1"], scalingConfig={"minSize": 0, "desiredSize": 0,
-                                                                         "maxSize": group["maxSize"]})
+                                    subnets=["subnet-1"], scalingConfig=scaling(group))
         return client, RecordingEks(client, f"https://127.0.0.1:{self.server.server_port}", self.cert.read_bytes(),
                                     self.log)
+
+    def parked_cluster(self):
+        """The cluster with the node groups at zero, as off-hours leaves them."""
+        return self.cluster(lambda group: {"minSize": 0, "desiredSize": 0, "maxSize": group["maxSize"]})
 
     def delete(self, eks, seconds=600):
         """Sends a Delete like CloudFormation's for the restore resource; returns the answer it got."""
@@ -328,6 +326,7 @@ class EndToEndTest(unittest.TestCase):
         self.assertEqual(["update", "patch", "get"], kinds, "nodes, then the autoscaler, then the wait")
         self.assertEqual(1, self.log[1][2], "the autoscaler runs again")
         self.assertTrue(self.log[2][2].startswith("Bearer k8s-aws-v1."))
+        self.assertEqual(1, eks.described, "one DescribeCluster serves the restore and the wait")
 
     def test_a_failed_restore_still_lets_the_destroy_go_on(self):
         class BrokenEks:
