@@ -1,11 +1,5 @@
 package com.ekspipeline.catalog;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
@@ -120,12 +114,6 @@ public final class CapacityModel {
     }
 
     private static List<String[]> load() {
-        try (InputStream in = CapacityModel.class.getResourceAsStream("/system-pods.csv");
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            return reader.lines().filter(line -> !line.isBlank() && !line.startsWith("#") && !line.startsWith("name,"))
-                    .map(line -> line.split(",", 6)).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + SOURCE, e);
-        }
+        return CsvResource.rows("system-pods.csv", "name", 6);
     }
 }

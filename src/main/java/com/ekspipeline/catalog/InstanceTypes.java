@@ -1,11 +1,5 @@
 package com.ekspipeline.catalog;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -64,15 +58,9 @@ public final class InstanceTypes {
 
     private static Map<String, Spec> load() {
         final Map<String, Spec> specs = new TreeMap<>();
-        try (InputStream in = InstanceTypes.class.getResourceAsStream("/instance-types.csv");
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            reader.lines().filter(line -> !line.isBlank() && !line.startsWith("#") && !line.startsWith("type,"))
-                    .map(line -> line.split(","))
-                    .forEach(c -> specs.put(c[0], new Spec(c[0], Integer.parseInt(c[1]), Integer.parseInt(c[2]),
-                            Integer.parseInt(c[3]), Integer.parseInt(c[4]))));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + SOURCE, e);
-        }
+        CsvResource.rows("instance-types.csv", "type", 0)
+                .forEach(c -> specs.put(c[0], new Spec(c[0], Integer.parseInt(c[1]), Integer.parseInt(c[2]),
+                        Integer.parseInt(c[3]), Integer.parseInt(c[4]))));
         return Collections.unmodifiableMap(specs);
     }
 }

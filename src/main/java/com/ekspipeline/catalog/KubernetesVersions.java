@@ -1,11 +1,5 @@
 package com.ekspipeline.catalog;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
@@ -21,7 +15,7 @@ import java.util.Optional;
  */
 public final class KubernetesVersions {
 
-    private static final String TABLE = "/eks-kubernetes-versions.csv";
+    private static final String TABLE = "eks-kubernetes-versions.csv";
 
     private static final Map<String, KubernetesVersion> VERSIONS = load();
 
@@ -73,16 +67,9 @@ public final class KubernetesVersions {
 
     private static Map<String, KubernetesVersion> load() {
         final Map<String, KubernetesVersion> rows = new LinkedHashMap<>();
-        try (InputStream in = KubernetesVersions.class.getResourceAsStream(TABLE);
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            reader.lines()
-                    .filter(line -> !line.isBlank() && !line.startsWith("#") && !line.startsWith("version,"))
-                    .map(line -> line.split(","))
-                    .forEach(cells -> rows.put(cells[0], new KubernetesVersion(cells[0], LocalDate.parse(cells[1]),
-                            LocalDate.parse(cells[2]), LocalDate.parse(cells[3]))));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + TABLE, e);
-        }
+        CsvResource.rows(TABLE, "version", 0)
+                .forEach(cells -> rows.put(cells[0], new KubernetesVersion(cells[0], LocalDate.parse(cells[1]),
+                        LocalDate.parse(cells[2]), LocalDate.parse(cells[3]))));
         return Collections.unmodifiableMap(rows);
     }
 }

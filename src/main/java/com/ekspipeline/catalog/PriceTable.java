@@ -1,12 +1,6 @@
 package com.ekspipeline.catalog;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Collections;
 import java.util.List;
@@ -75,12 +69,7 @@ public final class PriceTable {
     }
 
     private static PriceTable read() {
-        try (InputStream in = PriceTable.class.getResourceAsStream("/prices.csv");
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            return parse(reader.lines().toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + SOURCE, e);
-        }
+        return parse(CsvResource.lines("prices.csv"));
     }
 
     /** The unit each item must be priced in, so that a row in the wrong unit fails loudly. */
