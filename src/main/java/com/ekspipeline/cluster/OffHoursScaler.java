@@ -34,6 +34,7 @@ import software.constructs.Construct;
 import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.time.format.TextStyle;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -114,31 +115,15 @@ public final class OffHoursScaler extends Construct {
                 .type("STANDARD")
                 .kubernetesGroups(List.of(KUBERNETES_GROUP))
                 .build();
-        final KubernetesManifest rbac = cluster.addManifest("OffHoursRbac", SortedJson.of(Map.of(
-                "apiVersion", "rbac.authorization.k8s.io/v1", "kind", "Role",
-                "metadata", Map.of("name", KUBERNETES_GROUP, "namespace", ClusterAutoscaler.NAMESPACE),
-                "rules", List.of(Map.of("apiGroups", List.of("apps"), "resources", List.of("deployments/scale"),
-                        "resourceNames", List.of(ClusterAutoscaler.DEPLOYMENT), "verbs", List.of("get", "patch"))))),
-                SortedJson.of(Map.of(
-                        "apiVersion", "rbac.authorization.k8s.io/v1", "kind", "RoleBinding",
-                        "metadata", Map.of("name", KUBERNETES_GROUP, "namespace", ClusterAutoscaler.NAMESPACE),
-                        "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "Role",
-                                "name", KUBERNETES_GROUP),
-                        "subjects", List.of(Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "Group",
-                                "name", KUBERNETES_GROUP)))),
-                // Before a destroy it waits for a Ready node, so it may read nodes, and nothing else.
-                SortedJson.of(Map.of(
-                        "apiVersion", "rbac.authorization.k8s.io/v1", "kind", "ClusterRole",
-                        "metadata", Map.of("name", KUBERNETES_GROUP),
-                        "rules", List.of(Map.of("apiGroups", List.of(""), "resources", List.of("nodes"),
-                                "verbs", List.of("get", "list"))))),
-                SortedJson.of(Map.of(
-                        "apiVersion", "rbac.authorization.k8s.io/v1", "kind", "ClusterRoleBinding",
-                        "metadata", Map.of("name", KUBERNETES_GROUP),
-                        "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole",
-                                "name", KUBERNETES_GROUP),
-                        "subjects", List.of(Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "Group",
-                                "name", KUBERNETES_GROUP)))));
+        final List<Map<String, Object>> manifests = new ArrayList<>(grant("Role",
+                Map.of("name", KUBERNETES_GROUP, "namespace", ClusterAutoscaler.NAMESPACE),
+                Map.of("apiGroups", List.of("apps"), "resources", List.of("deployments/scale"),
+                        "resourceNames", List.of(ClusterAutoscaler.DEPLOYMENT), "verbs", List.of("get", "patch"))));
+        // Before a destroy it waits for a Ready node, so it may read nodes, and nothing else.
+        manifests.addAll(grant("ClusterRole", Map.of("name", KUBERNETES_GROUP),
+                Map.of("apiGroups", List.of(""), "resources", List.of("nodes"), "verbs", List.of("get", "list"))));
+        @SuppressWarnings("unchecked")
+        final KubernetesManifest rbac = cluster.addManifest("OffHoursRbac", manifests.toArray(Map[]::new));
 
         // A destroy while the nodes are parked: the namespaces are deleted after this, and its delete
         // starts the nodes and waits for a Ready one, so the controllers that release the namespaces'
@@ -189,6 +174,21 @@ public final class OffHoursScaler extends Construct {
                         .maxEventAge(Duration.hours(1))
                         .build())
                 .build();
+    }
+
+    /**
+     * A {@code Role} or {@code ClusterRole} with one rule, and its binding to the function's Kubernetes group:
+     * the two manifests, in that order.
+     */
+    private static List<Map<String, Object>> grant(final String kind, final Map<String, String> metadata,
+                                                   final Map<String, List<String>> rule) {
+        final String rbac = "rbac.authorization.k8s.io";
+        return List.of(
+                SortedJson.of(Map.of("apiVersion", rbac + "/v1", "kind", kind, "metadata", metadata,
+                        "rules", List.of(rule))),
+                SortedJson.of(Map.of("apiVersion", rbac + "/v1", "kind", kind + "Binding", "metadata", metadata,
+                        "roleRef", Map.of("apiGroup", rbac, "kind", kind, "name", KUBERNETES_GROUP),
+                        "subjects", List.of(Map.of("apiGroup", rbac, "kind", "Group", "name", KUBERNETES_GROUP)))));
     }
 
     /** The configured sizes the function restores, as JSON with sorted keys so the template is stable. */
