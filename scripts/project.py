@@ -79,6 +79,12 @@ def stale(project):
     return any(source.stat().st_mtime > project.stat().st_mtime for source in sources if source.is_file())
 
 
+def stack_outputs(described):
+    """The outputs by key of the stack in a CloudFormation DescribeStacks answer; {} when it has none."""
+    return {output["OutputKey"]: output["OutputValue"]
+            for output in (described.get("Stacks") or [{}])[0].get("Outputs", [])}
+
+
 def stack_name(project, stack_id):
     """The deployed name of the stack with construct ID `stack_id`, e.g. Pipeline -> eks-pipeline-pipeline."""
     return next(stack["name"] for stack in project["stacks"] if stack["id"] == stack_id)
