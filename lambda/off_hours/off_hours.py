@@ -17,6 +17,10 @@ Environment (set by OffHoursScaler.java):
   NODE_GROUPS          JSON list of {"name", "minSize", "desiredSize", "maxSize"} as configured
   AUTOSCALER           "<namespace>/<deployment>" of the cluster autoscaler
   AUTOSCALER_REPLICAS  its replica count while the nodes run
+  ALARM_NAMES          optional JSON list of the CloudWatch alarms about the nodes: stop silences their
+                       actions before the nodes go; start sets them back to OK (still silent) and then
+                       turns their actions on again, so parked nodes alert nobody and nodes that fail to
+                       come back alert as usual once the alarms have evaluated them again.
 Only the standard library and the runtime's boto3 are used. The Kubernetes API is called with a token
 made from the function's own IAM role, which an access entry maps to a group allowed only to scale the
 autoscaler's Deployment.
@@ -65,6 +69,36 @@ def parse_node_groups(raw):
                 isinstance(group.get(k), int) and group[k] >= 0 for k in ("minSize", "desiredSize", "maxSize")):
             raise BadRequest(f"each node group needs a name and whole-number minSize, desiredSize, maxSize: {group!r}")
     return groups
+
+
+def parse_alarm_names(raw):
+    if raw is None or raw == "":
+        return []
+    try:
+        names = json.loads(raw)
+    except ValueError as error:
+        raise BadRequest(f"ALARM_NAMES is not JSON: {raw!r}") from error
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+        raise BadRequest(f"ALARM_NAMES must be a JSON list of alarm names, got {raw!r}")
+    return names
+
+
+def silence_alarms(cloudwatch, names):
+    """Stops the alarms' actions: they may go to ALARM while the nodes are parked, and tell nobody."""
+    if names:
+        cloudwatch.disable_alarm_actions(AlarmNames=names)
+        LOG.info("alarm actions off: %s", ", ".join(names))
+
+
+def wake_alarms(cloudwatch, names):
+    """OK while their actions are still off (so nobody is told), then their actions on again.
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html"""
+    for name in names:
+        cloudwatch.set_alarm_state(AlarmName=name, StateValue="OK",
+                                   StateReason="The nodes are starting after off-hours.")
+    if names:
+        cloudwatch.enable_alarm_actions(AlarmNames=names)
+        LOG.info("alarm actions on: %s", ", ".join(names))
 
 
 def target_scaling(group, action):
@@ -147,13 +181,20 @@ def wait_for_a_ready_node(ask, seconds, clock, sleep):
         sleep(POLL_SECONDS)
 
 
-def run(action, environment, eks, session, open_url):
-    return scale_cluster(action, environment, eks, session, open_url,
-                         eks.describe_cluster(name=environment["CLUSTER_NAME"])["cluster"])
+def run(action, environment, eks, session, open_url, cloudwatch=None):
+    alarms = parse_alarm_names(environment.get("ALARM_NAMES"))
+    cloudwatch = cloudwatch or (session.client("cloudwatch") if alarms else None)
+    if action == "stop":
+        silence_alarms(cloudwatch, alarms)
+    result = scale_cluster(action, environment, eks, session, open_url,
+                           eks.describe_cluster(name=environment["CLUSTER_NAME"])["cluster"])
+    if action == "start":
+        wake_alarms(cloudwatch, alarms)
+    return result
 
 
 def scale_cluster(action, environment, eks, session, open_url, info):
-    """`run` for a cluster already described (`info`, DescribeCluster's cluster)."""
+    """Scales the autoscaler and the node groups, for a cluster already described (`info`, DescribeCluster's cluster)."""
     cluster = environment["CLUSTER_NAME"]
     groups = parse_node_groups(environment.get("NODE_GROUPS"))
     deployment = environment["AUTOSCALER"]

@@ -54,6 +54,15 @@ class ParsingTest(unittest.TestCase):
                 off_hours.parse_node_groups(bad)
 
 
+    def test_alarm_names(self):
+        self.assertEqual([], off_hours.parse_alarm_names(None))
+        self.assertEqual([], off_hours.parse_alarm_names(""))
+        self.assertEqual(["a", "b"], off_hours.parse_alarm_names('["a", "b"]'))
+        for bad in ("a,b", '"a"', '[""]', "[1]"):
+            with self.assertRaises(off_hours.BadRequest, msg=bad):
+                off_hours.parse_alarm_names(bad)
+
+
 class ScalingTest(unittest.TestCase):
     def test_stop_sets_min_and_desired_to_zero_and_keeps_max(self):
         self.assertEqual({"minSize": 0, "desiredSize": 0, "maxSize": 5}, off_hours.target_scaling(GROUPS[0], "stop"))
@@ -272,6 +281,52 @@ class EndToEndTest(unittest.TestCase):
         self.assertEqual(("patch", path, 1), self.log[1][:3])
         scaling = client.describe_nodegroup(clusterName="eks-pipeline", nodegroupName="general")["nodegroup"]
         self.assertEqual({"minSize": 2, "desiredSize": 3, "maxSize": 5}, scaling["scalingConfig"])
+
+    def test_parked_nodes_silence_the_node_alarms_and_starting_wakes_them_without_a_message(self):
+        """moto has no DisableAlarmActions, so CloudWatch is a Stubber (which checks each call against the
+        API's model), logged beside the node-group updates to show the order."""
+        import boto3
+        from botocore.stub import Stubber
+
+        _, eks = self.cluster(lambda group: {k: group[k] for k in ("minSize", "desiredSize", "maxSize")})
+        session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                        region_name="us-east-2")
+        names = ["eks-pipeline-nodes-below-minimum", "eks-pipeline-nodes-not-ready"]
+        client = session.client("cloudwatch")
+        stubber = Stubber(client)
+        stubber.add_response("disable_alarm_actions", {}, {"AlarmNames": names})
+        for name in names:
+            stubber.add_response("set_alarm_state", {}, {"AlarmName": name, "StateValue": "OK",
+                                                         "StateReason": "The nodes are starting after off-hours."})
+        stubber.add_response("enable_alarm_actions", {}, {"AlarmNames": names})
+        log = self.log
+
+        class LoggedCloudWatch:
+            def __getattr__(self, operation):
+                def call(**kwargs):
+                    log.append(("cloudwatch", operation))
+                    return getattr(client, operation)(**kwargs)
+                return call
+
+        environment = {"CLUSTER_NAME": "eks-pipeline", "NODE_GROUPS": json.dumps(GROUPS),
+                       "AUTOSCALER": "kube-system/cluster-autoscaler", "AUTOSCALER_REPLICAS": "1",
+                       "ALARM_NAMES": json.dumps(names)}
+        with stubber:
+            off_hours.run("stop", environment, eks, session, urllib.request.urlopen, LoggedCloudWatch())
+            off_hours.run("start", environment, eks, session, urllib.request.urlopen, LoggedCloudWatch())
+            stubber.assert_no_pending_responses()
+
+        steps = [entry[0] if entry[0] != "cloudwatch" else entry[1] for entry in self.log]
+        self.assertEqual(["disable_alarm_actions", "patch", "update",  # silent before the nodes go
+                          "update", "patch", "set_alarm_state", "set_alarm_state", "enable_alarm_actions"], steps)
+
+    def test_without_alarm_names_cloudwatch_is_not_called(self):
+        class Refuses:
+            def __getattr__(self, operation):
+                raise AssertionError(f"called CloudWatch {operation}")
+
+        off_hours.silence_alarms(Refuses(), [])
+        off_hours.wake_alarms(Refuses(), [])
 
     def cluster(self, scaling):
         """moto's EKS with GROUPS at `scaling(group)`, and the stand-in's endpoint: (moto client, RecordingEks)."""

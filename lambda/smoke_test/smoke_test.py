@@ -5,6 +5,14 @@ User parameters (JSON, set by PipelineStack):
   url            the service URL the deploy action exported, http:// or https://
   expect         text the page must contain (default "Hello from")
   budgetSeconds  how long to keep trying before failing (default 300)
+
+The same module is the service probe (probe_handler): every five minutes an EventBridge schedule has it
+find the URL the last successful production deploy exported (ListActionExecutions), GET the page once,
+and publish 1 (answered 200 with the expected text) or 0 as the metric ServiceReachable, which the
+"service unreachable" alarm watches. Before the first release there is no such deploy and nothing is
+published, so the alarm, which treats missing data as not breaching, stays quiet.
+Environment of the probe: PIPELINE_NAME, APP_NAME, EXPECT.
+
 Only the standard library and the runtime's boto3 are used.
 """
 import json
@@ -107,3 +115,59 @@ def handler(event, context):
     import boto3  # the runtime's; imported here so the tests need no AWS SDK
 
     return run(event, context.get_remaining_time_in_millis() / 1000, boto3.client("codepipeline"))
+
+
+METRIC_NAMESPACE = "EksPipeline"
+METRIC_NAME = "ServiceReachable"
+# Action executions are listed newest first, 100 to a page; the search stops after this many pages.
+MAX_PAGES = 3
+
+
+def released_url(codepipeline, pipeline, stage="Production", action="Deploy", variable="SERVICE_URL"):
+    """The URL the newest successful `action` of `stage` exported, or None if there is none yet.
+    https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListActionExecutions.html"""
+    token = None
+    for _ in range(MAX_PAGES):
+        page = codepipeline.list_action_executions(pipelineName=pipeline, maxResults=100,
+                                                   **({"nextToken": token} if token else {}))
+        for detail in page.get("actionExecutionDetails", []):
+            if (detail.get("stageName"), detail.get("actionName"), detail.get("status")) == (stage, action, "Succeeded"):
+                return detail.get("output", {}).get("outputVariables", {}).get(variable)
+        token = page.get("nextToken")
+        if not token:
+            return None
+    return None
+
+
+def check_once(url, expect, get=fetch):
+    """One GET: (reachable, what happened)."""
+    try:
+        status, body = get(url)
+    except OSError as error:
+        return False, f"{url} unreachable ({error})"
+    if status == 200 and expect in body:
+        return True, f"{url} answered 200 with {expect!r}"
+    return False, f"{url} answered {status}" + ("" if status != 200 else f" without {expect!r} in the body")
+
+
+def run_probe(environment, codepipeline, cloudwatch, get=fetch):
+    url = released_url(codepipeline, environment["PIPELINE_NAME"])
+    if url is None:
+        LOG.info("nothing released to production yet: nothing to probe, nothing published")
+        return {"released": False}
+    reachable, summary = check_once(url, environment.get("EXPECT", "Hello from"), get)
+    LOG.info("%s", summary)
+    cloudwatch.put_metric_data(Namespace=METRIC_NAMESPACE, MetricData=[{
+        "MetricName": METRIC_NAME,
+        "Dimensions": [{"Name": "App", "Value": environment["APP_NAME"]}, {"Name": "Stage", "Value": "production"}],
+        "Value": 1 if reachable else 0,
+        "Unit": "Count"}])
+    return {"released": True, "reachable": reachable, "summary": summary}
+
+
+def probe_handler(event, context):
+    import os
+
+    import boto3
+
+    return run_probe(os.environ, boto3.client("codepipeline"), boto3.client("cloudwatch"))

@@ -187,3 +187,89 @@ class FetchTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ProbeTest(unittest.TestCase):
+    """The service probe, with CodePipeline and CloudWatch as botocore Stubbers (each call checked
+    against the API's model) and the page as a function."""
+
+    ENVIRONMENT = {"PIPELINE_NAME": "eks-pipeline", "APP_NAME": "eks-pipeline", "EXPECT": "Hello from"}
+
+    def clients(self):
+        import boto3
+        from botocore.stub import Stubber
+
+        session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                        region_name="us-east-2")
+        codepipeline, cloudwatch = session.client("codepipeline"), session.client("cloudwatch")
+        return codepipeline, Stubber(codepipeline), cloudwatch, Stubber(cloudwatch)
+
+    @staticmethod
+    def execution(stage, action, status, url=None):
+        detail = {"pipelineExecutionId": "e-" + stage + status, "stageName": stage, "actionName": action,
+                  "status": status}
+        if url:
+            detail["output"] = {"outputVariables": {"SERVICE_URL": url}}
+        return detail
+
+    def expect_published(self, stubber, value):
+        stubber.add_response("put_metric_data", {}, {"Namespace": "EksPipeline", "MetricData": [{
+            "MetricName": "ServiceReachable",
+            "Dimensions": [{"Name": "App", "Value": "eks-pipeline"}, {"Name": "Stage", "Value": "production"}],
+            "Value": value, "Unit": "Count"}]})
+
+    def test_before_the_first_release_nothing_is_published(self):
+        codepipeline, pipeline_stub, cloudwatch, cloudwatch_stub = self.clients()
+        pipeline_stub.add_response("list_action_executions", {"actionExecutionDetails": [
+            self.execution("Staging", "Deploy", "Succeeded", "http://staging.example"),
+            self.execution("Production", "Deploy", "Failed")]},
+            {"pipelineName": "eks-pipeline", "maxResults": 100})
+        with pipeline_stub, cloudwatch_stub:
+            result = smoke_test.run_probe(self.ENVIRONMENT, codepipeline, cloudwatch,
+                                          get=lambda url: self.fail("nothing may be fetched"))
+        self.assertEqual({"released": False}, result)
+
+    def test_the_newest_successful_production_deploy_is_probed_and_its_answer_published(self):
+        codepipeline, pipeline_stub, cloudwatch, cloudwatch_stub = self.clients()
+        pipeline_stub.add_response("list_action_executions", {"actionExecutionDetails": [
+            self.execution("Production", "Deploy", "InProgress"),
+            self.execution("Production", "SmokeTest", "Succeeded")], "nextToken": "page-2"},
+            {"pipelineName": "eks-pipeline", "maxResults": 100})
+        pipeline_stub.add_response("list_action_executions", {"actionExecutionDetails": [
+            self.execution("Production", "Deploy", "Succeeded", "http://new.example"),
+            self.execution("Production", "Deploy", "Succeeded", "http://old.example")]},
+            {"pipelineName": "eks-pipeline", "maxResults": 100, "nextToken": "page-2"})
+        self.expect_published(cloudwatch_stub, 1)
+        fetched = []
+        with pipeline_stub, cloudwatch_stub:
+            result = smoke_test.run_probe(self.ENVIRONMENT, codepipeline, cloudwatch,
+                                          get=lambda url: fetched.append(url) or (200, "<h1>Hello from hello</h1>"))
+            cloudwatch_stub.assert_no_pending_responses()
+        self.assertEqual(["http://new.example"], fetched)
+        self.assertTrue(result["reachable"])
+
+    def test_a_page_that_fails_or_cannot_be_reached_publishes_zero(self):
+        def refused(url):
+            raise ConnectionRefusedError("connection refused")
+
+        for get in (refused, lambda url: (503, "busy"), lambda url: (200, "It works")):
+            codepipeline, pipeline_stub, cloudwatch, cloudwatch_stub = self.clients()
+            pipeline_stub.add_response("list_action_executions", {"actionExecutionDetails": [
+                self.execution("Production", "Deploy", "Succeeded", "http://prod.example")]},
+                {"pipelineName": "eks-pipeline", "maxResults": 100})
+            self.expect_published(cloudwatch_stub, 0)
+            with pipeline_stub, cloudwatch_stub:
+                result = smoke_test.run_probe(self.ENVIRONMENT, codepipeline, cloudwatch, get=get)
+                cloudwatch_stub.assert_no_pending_responses()
+            self.assertFalse(result["reachable"], result["summary"])
+
+    def test_the_search_stops_after_a_few_pages(self):
+        codepipeline, pipeline_stub, _, _ = self.clients()
+        for page in range(smoke_test.MAX_PAGES):
+            pipeline_stub.add_response("list_action_executions", {
+                "actionExecutionDetails": [self.execution("Staging", "Deploy", "Succeeded", "http://s")],
+                "nextToken": f"page-{page + 2}"},
+                {"pipelineName": "eks-pipeline", "maxResults": 100, **({"nextToken": f"page-{page + 1}"} if page else {})})
+        with pipeline_stub:
+            self.assertIsNone(smoke_test.released_url(codepipeline, "eks-pipeline"))
+            pipeline_stub.assert_no_pending_responses()
