@@ -15,7 +15,8 @@ def project(app="eks-pipeline", cluster=None, region="us-east-2"):
         "tag": {"key": "app", "value": app},
         "stacks": [{"id": stack, "name": f"{app}-{stack.lower()}"} for stack in ("Network", "Cluster", "Pipeline")],
         "pipeline": {"name": app, "stack": f"{app}-pipeline", "sourceObjectKey": "source/eks-pipeline.zip"},
-        "logGroupPrefixes": [f"/aws/eks/{cluster}/", f"/aws/codebuild/{app}-", f"/aws/lambda/{app}-"],
+        "logGroupPrefixes": [f"/aws/eks/{cluster}/", f"/aws/containerinsights/{cluster}/", f"/aws/codebuild/{app}-",
+                             f"/aws/lambda/{app}-"],
         "context": {"appName": app, "region": region},
     }
 

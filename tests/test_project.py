@@ -31,6 +31,7 @@ class ProjectTest(unittest.TestCase):
         self.assertEqual("shop-pipeline", projects.stack_name(self.synthesized, "Pipeline"))
         self.assertEqual({"key": "app", "value": "shop"}, self.synthesized["tag"])
         self.assertIn("/aws/eks/shop-eks/", self.synthesized["logGroupPrefixes"])
+        self.assertIn("/aws/containerinsights/shop-eks/", self.synthesized["logGroupPrefixes"])
         self.assertEqual("shop", self.synthesized["context"]["appName"])
         self.assertFalse([key for key in self.synthesized["context"] if key.startswith("@")], "no CDK feature flags")
 

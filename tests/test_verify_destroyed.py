@@ -73,6 +73,8 @@ class VerifyDestroyedTest(unittest.TestCase):
             "ResourceType": "network-interface",
             "Tags": [{"Key": "cluster.k8s.amazonaws.com/name", "Value": "eks-pipeline"}]}])["NetworkInterface"]["NetworkInterfaceId"]
         self.moto.client("logs").create_log_group(logGroupName="/aws/eks/eks-pipeline/cluster")
+        # Fluent Bit recreates its group if it still runs when the stack's copy is deleted.
+        self.moto.client("logs").create_log_group(logGroupName="/aws/containerinsights/eks-pipeline/application")
         self.moto.client("cloudformation").create_stack(StackName="eks-pipeline-cluster", TemplateBody=json.dumps(
             {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}))
         # A key in its deletion window is fine: reported as such, not as a leftover.
@@ -91,7 +93,7 @@ class VerifyDestroyedTest(unittest.TestCase):
         self.assertEqual(len(ids), len(set(ids)), result.stdout)
         found = "\n".join(ids)
         for expected in ["eks-pipeline-cluster", "arn:aws:s3:::eks-pipeline-artifacts", volume, balancer, group,
-                         interface, "/aws/eks/eks-pipeline/cluster"]:
+                         interface, "/aws/eks/eks-pipeline/cluster", "/aws/containerinsights/eks-pipeline/application"]:
             self.assertEqual(1, sum(1 for i in ids if i.endswith(expected)), f"{expected} once in\n{result.stdout}")
         self.assertNotIn("unrelated", found)
         self.assertNotIn(key, found)
@@ -100,7 +102,7 @@ class VerifyDestroyedTest(unittest.TestCase):
         self.assertIn(f"LEFT  ec2 volume             arn:aws:ec2:us-east-2:123456789012:volume/{volume}  "
                       "(tagged app=eks-pipeline)", result.stdout)
         self.assertIn(f"{len(ids)} resource(s) left.", result.stdout)
-        self.assertEqual(7, len(ids), result.stdout)
+        self.assertEqual(8, len(ids), result.stdout)
 
     def test_a_configuration_override_names_the_app_and_cluster_it_looks_for(self):
         volume = self.ec2.create_volume(AvailabilityZone="us-east-2a", Size=8, TagSpecifications=[{

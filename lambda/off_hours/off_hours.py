@@ -17,7 +17,8 @@ Environment (set by OffHoursScaler.java):
   NODE_GROUPS          JSON list of {"name", "minSize", "desiredSize", "maxSize"} as configured
   AUTOSCALER           "<namespace>/<deployment>" of the cluster autoscaler
   AUTOSCALER_REPLICAS  its replica count while the nodes run
-  ALARM_NAMES          optional JSON list of the CloudWatch alarms about the nodes: stop silences their
+  ALARM_NAMES          optional JSON list of the CloudWatch alarms parked nodes would set off (the nodes',
+                       and the service probe's): stop silences their
                        actions before the nodes go; start sets them back to OK (still silent) and then
                        turns their actions on again, so parked nodes alert nobody and nodes that fail to
                        come back alert as usual once the alarms have evaluated them again.

@@ -47,7 +47,7 @@ public final class EksPipelineApp {
         ProjectFile.write(assembly, ProjectFile.json(config, deployment, context(app)));
         report(CostEstimate.of(config, app, PriceTable.load(), SampleWorkload.RELEASED), assembly);
         System.err.println(CapacityModel.headroom(CapacityRules.groups(config.cluster().nodeGroups()),
-                SampleWorkload.RELEASED));
+                SampleWorkload.RELEASED, config.observability().enabled()));
     }
 
     /** Prints the estimate where {@code cdk synth} and {@code cdk deploy} show it, and keeps it for review. */

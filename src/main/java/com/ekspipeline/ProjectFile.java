@@ -46,7 +46,9 @@ final class ProjectFile {
                 "stack", deployment.pipeline().getStackName(),
                 "sourceObjectKey", config.pipeline().sourceObjectKey())));
         // Where AWS would write logs of the app's functions and projects, and EKS its control plane's.
+        // Container Insights' groups are listed whether or not observability is on now: it may have been.
         project.put("logGroupPrefixes", List.of("/aws/eks/" + config.cluster().clusterName() + "/",
+                "/aws/containerinsights/" + config.cluster().clusterName() + "/",
                 "/aws/codebuild/" + config.appName() + "-", "/aws/lambda/" + config.appName() + "-"));
         final Map<String, Object> settings = new TreeMap<>();
         context.forEach((key, value) -> {

@@ -2,6 +2,7 @@ package com.ekspipeline.catalog;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Whether the node groups hold what runs on them: the DaemonSets on every node, the cluster's own pods
@@ -38,15 +39,17 @@ public final class CapacityModel {
         }
     }
 
-    private static final List<String[]> SYSTEM_PODS = load();
+    private static final List<String[]> SYSTEM_PODS = CsvResource.rows("system-pods.csv", "name", 6);
+    /** What the CloudWatch observability add-on adds when observability is on. */
+    private static final List<String[]> OBSERVABILITY_PODS = CsvResource.rows("observability-pods.csv", "name", 6);
 
     private CapacityModel() {
     }
 
-    /** The DaemonSets' pods on {@code nodes} nodes, and the cluster pods once. */
-    public static Load system(final int nodes) {
+    /** The DaemonSets' pods on {@code nodes} nodes, and the cluster pods once; the add-on's with {@code observability}. */
+    public static Load system(final int nodes, final boolean observability) {
         Load load = new Load(0, 0, 0);
-        for (final String[] pod : SYSTEM_PODS) {
+        for (final String[] pod : systemPods(observability)) {
             final int count = "node".equals(pod[1]) ? nodes : Integer.parseInt(pod[2]);
             load = load.plus(new Load(count, count * Integer.parseInt(pod[3]), count * Integer.parseInt(pod[4])));
         }
@@ -70,18 +73,19 @@ public final class CapacityModel {
     }
 
     /** The headroom line synth prints: what is left at desiredSize with the service at its minimum. */
-    public static String headroom(final List<Group> groups, final SampleWorkload workload) {
+    public static String headroom(final List<Group> groups, final SampleWorkload workload, final boolean observability) {
         final int nodes = nodes(groups, false);
-        final Room left = room(groups, false).minus(system(nodes).plus(workloadAtMin(workload)));
+        final Room left = room(groups, false).minus(system(nodes, observability).plus(workloadAtMin(workload)));
         return "Capacity at desiredSize (" + nodes + " node" + (nodes == 1 ? "" : "s") + "), with the cluster's own "
                 + "pods and the sample service at its minimum: room for " + left.pods() + " more pods, "
                 + left.cpuMillis() + "m CPU and " + left.memoryMiB() + " MiB of requests.";
     }
 
     /** A warning when the groups at maxSize cannot hold the sample service at its maximum besides the system. */
-    public static Optional<String> maxWarning(final List<Group> groups, final SampleWorkload workload) {
+    public static Optional<String> maxWarning(final List<Group> groups, final SampleWorkload workload,
+                                              final boolean observability) {
         final int nodes = nodes(groups, true);
-        final Load needed = system(nodes).plus(workloadAtMax(workload));
+        final Load needed = system(nodes, observability).plus(workloadAtMax(workload));
         final Room room = room(groups, true);
         if (room.holds(needed)) {
             return Optional.empty();
@@ -113,7 +117,14 @@ public final class CapacityModel {
         return groups.stream().mapToInt(g -> atMax ? g.maxSize() : g.desiredSize()).sum();
     }
 
-    private static List<String[]> load() {
-        return CsvResource.rows("system-pods.csv", "name", 6);
+    /** The DaemonSets and Deployments the cluster runs before any workload. */
+    public static int systemWorkloads(final boolean observability) {
+        return systemPods(observability).size();
+    }
+
+    private static List<String[]> systemPods(final boolean observability) {
+        return observability
+                ? Stream.concat(SYSTEM_PODS.stream(), OBSERVABILITY_PODS.stream()).toList()
+                : SYSTEM_PODS;
     }
 }

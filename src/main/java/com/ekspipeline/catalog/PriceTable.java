@@ -82,6 +82,9 @@ public final class PriceTable {
             case "nat-gateway-data", "logs-ingestion" -> "gib";
             case "ebs-gp3", "logs-storage" -> "gib-month";
             case "kms-key" -> "key-month";
+            case "cloudwatch-metric" -> "metric-month";
+            case "cloudwatch-alarm-metric" -> "alarm-month";
+            case "cloudwatch-dashboard" -> "dashboard-month";
             default -> throw new IllegalStateException(SOURCE + " prices " + item + ", which the estimate does not use");
         };
     }

@@ -10,6 +10,7 @@ import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.constructs.Construct;
 
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 
 /**
@@ -21,6 +22,9 @@ import java.util.Map;
  * <p>Order matters: nodes become Ready only with the VPC CNI and kube-proxy in place, while CoreDNS, the
  * EBS CSI driver and metrics-server need running nodes; and all of them must still run while the stage
  * namespaces are deleted. Each add-on declares that in the cluster's {@link ClusterOrder}.
+ *
+ * <p>With observability on, {@link ContainerInsights} adds the CloudWatch observability add-on, whose
+ * agent and Fluent Bit run on the nodes like CoreDNS.
  */
 public final class ClusterAddons extends Construct {
 
@@ -29,18 +33,21 @@ public final class ClusterAddons extends Construct {
             "aws-ebs-csi-driver", "metrics-server");
 
     private final AddonVersions versions;
+    private final Cluster cluster;
 
-    public ClusterAddons(final Construct scope, final String id, final ClusterInfo info) {
+    public ClusterAddons(final Construct scope, final String id, final ClusterInfo info, final boolean observability) {
         super(scope, id);
-        final Cluster cluster = info.cluster();
-        versions = new AddonVersions(this, "Versions", info, NAMES);
+        cluster = info.cluster();
+        versions = new AddonVersions(this, "Versions", info, observability
+                ? Stream.concat(NAMES.stream(), Stream.of(ContainerInsights.ADDON)).toList()
+                : NAMES);
         // Network policies are enforced by the VPC CNI itself (eBPF), no extra controller needed.
-        final Addon vpcCni = addon(cluster, "VpcCni", "vpc-cni", Map.of("enableNetworkPolicy", "true"));
-        final Addon kubeProxy = addon(cluster, "KubeProxy", "kube-proxy", Map.of());
+        final Addon vpcCni = addon("VpcCni", "vpc-cni", Map.of("enableNetworkPolicy", "true"));
+        final Addon kubeProxy = addon("KubeProxy", "kube-proxy", Map.of());
         // The cluster creates this add-on once, shared with every Pod Identity service account.
         final IAddon podIdentityAgent = cluster.getEksPodIdentityAgent();
         pin((CfnAddon) podIdentityAgent.getNode().getDefaultChild(), "eks-pod-identity-agent");
-        final Addon coreDns = addon(cluster, "CoreDns", "coredns", Map.of());
+        final Addon coreDns = addon("CoreDns", "coredns", Map.of());
 
         final PodIdentityRole ebsIdentity = new PodIdentityRole(this, "EbsCsiDriverIdentity", cluster,
                 "kube-system", "ebs-csi-controller-sa");
@@ -49,19 +56,25 @@ public final class ClusterAddons extends Construct {
         Nag.suppress(ebsIdentity, "AwsSolutions-IAM4", "The EBS CSI driver add-on's documented policy; it creates "
                 + "and attaches volumes only for the cluster's claims.",
                 Nag.managedPolicy("service-role/AmazonEBSCSIDriverPolicy"));
-        final Addon ebsCsiDriver = addon(cluster, "EbsCsiDriver", "aws-ebs-csi-driver", Map.of());
+        final Addon ebsCsiDriver = addon("EbsCsiDriver", "aws-ebs-csi-driver", Map.of());
         ebsCsiDriver.getNode().addDependency(ebsIdentity);
 
         // The Horizontal Pod Autoscaler reads pod CPU and memory from metrics-server.
-        final Addon metricsServer = addon(cluster, "MetricsServer", "metrics-server", Map.of());
+        final Addon metricsServer = addon("MetricsServer", "metrics-server", Map.of());
 
         List.of(vpcCni, kubeProxy, podIdentityAgent).forEach(info.order()::nodesNeed);
         List.of(coreDns, ebsCsiDriver, metricsServer).forEach(info.order()::runsOnNodes);
         List.of(vpcCni, kubeProxy, podIdentityAgent, coreDns, ebsCsiDriver, metricsServer)
                 .forEach(info.order()::outlivesNamespaces);
+        if (observability) {
+            final Addon containerInsights = ContainerInsights.create(this, info);
+            info.order().runsOnNodes(containerInsights);
+            info.order().outlivesNamespaces(containerInsights);
+        }
     }
 
-    private Addon addon(final Cluster cluster, final String id, final String name, final Map<String, Object> values) {
+    /** A managed add-on at the looked-up version; {@code values} is its configuration, if any. */
+    Addon addon(final String id, final String name, final Map<String, Object> values) {
         final Addon.Builder builder = Addon.Builder.create(this, id).cluster(cluster).addonName(name)
                 .addonVersion(versions.of(name));
         if (!values.isEmpty()) {

@@ -7,12 +7,15 @@ import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.CapacityRules;
 import com.ekspipeline.config.ClusterConfig;
+import com.ekspipeline.config.ObservabilityConfig;
 import com.ekspipeline.core.AppStack;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.eks_v2.Cluster;
 import software.constructs.Construct;
+
+import java.util.List;
 
 /**
  * The EKS cluster and everything that runs in it before the first workload: managed node groups, the
@@ -36,10 +39,12 @@ public final class ClusterStack extends AppStack {
         final ClusterInfo info = new ClusterInfo(cluster, settings.clusterName(), settings.kubernetesVersion(), order);
 
         final NodeGroups nodeGroups = new NodeGroups(this, "NodeGroups", info, settings.nodeGroups());
-        new ClusterAddons(this, "Addons", info);
+        new ClusterAddons(this, "Addons", info, config.observability().enabled());
         final ClusterAutoscaler autoscaler = new ClusterAutoscaler(this, "ClusterAutoscaler", info);
         config.billing().offHours().ifPresent(hours ->
-                new OffHoursScaler(this, "OffHours", info, autoscaler, vpc, settings.nodeGroups(), hours));
+                new OffHoursScaler(this, "OffHours", info, autoscaler, vpc, settings.nodeGroups(), hours,
+                        config.observability().enabled()
+                                ? ObservabilityConfig.offHoursAlarmNames(config.appName()) : List.of()));
         new DefaultStorageClass(this, "Storage", info, config.appName());
         new StageNamespaces(this, "Namespaces", info);
         // Last, and in this order: a suppression covers the children a construct has when it is added.
@@ -71,7 +76,8 @@ public final class ClusterStack extends AppStack {
                     + "still need IAM credentials an access entry admits). Narrow it to the networks you run kubectl "
                     + "from, e.g. -c endpointPublicCidrs=203.0.113.0/24 or a list in cdk.json.");
         }
-        CapacityModel.maxWarning(CapacityRules.groups(settings.nodeGroups()), SampleWorkload.RELEASED)
+        CapacityModel.maxWarning(CapacityRules.groups(settings.nodeGroups()), SampleWorkload.RELEASED,
+                        config.observability().enabled())
                 .ifPresent(warning -> Annotations.of(this).addWarningV2("eks-pipeline:capacity", warning));
         if (settings.adminPrincipalArns().isEmpty()) {
             Annotations.of(this).addWarningV2("eks-pipeline:noClusterAdmin", "adminPrincipalArns is empty, so no "

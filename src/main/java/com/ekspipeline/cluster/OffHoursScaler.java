@@ -63,10 +63,11 @@ public final class OffHoursScaler extends Construct {
      * @param vpc        the function runs in its private subnets, to reach the cluster's private endpoint
      * @param groups     the node groups whose configured sizes the function restores
      * @param hours      when the nodes stop and start
+     * @param alarmNames the alarms parked nodes would set off, silent while the nodes are parked; may be empty
      */
     public OffHoursScaler(final Construct scope, final String id, final ClusterInfo info,
                           final ClusterAutoscaler autoscaler, final IVpc vpc, final List<NodeGroupConfig> groups,
-                          final OffHoursConfig hours) {
+                          final OffHoursConfig hours, final List<String> alarmNames) {
         super(scope, id);
         final Cluster cluster = info.cluster();
         final String clusterName = info.name();
@@ -92,6 +93,23 @@ public final class OffHoursScaler extends Construct {
                 .resources(groups.stream().map(g -> eks + ":nodegroup/" + clusterName + "/" + g.name() + "/*").toList())
                 .build());
 
+        final Map<String, String> environment = new TreeMap<>(Map.of(
+                "CLUSTER_NAME", clusterName,
+                "NODE_GROUPS", nodeGroupsJson(groups),
+                "AUTOSCALER", ClusterAutoscaler.NAMESPACE + "/" + ClusterAutoscaler.DEPLOYMENT,
+                "AUTOSCALER_REPLICAS", "1"));
+        if (!alarmNames.isEmpty()) {
+            // The alarms live in the pipeline stack, deployed after this one: named, not referenced.
+            environment.put("ALARM_NAMES", "[" + alarmNames.stream().map(n -> "\"" + n + "\"")
+                    .collect(Collectors.joining(",")) + "]");
+            role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .sid("SilenceAlarmsWhileParked")
+                    .actions(List.of("cloudwatch:DisableAlarmActions", "cloudwatch:EnableAlarmActions",
+                            "cloudwatch:SetAlarmState"))
+                    .resources(alarmNames.stream().map(n -> "arn:" + stack.getPartition() + ":cloudwatch:"
+                            + stack.getRegion() + ":" + stack.getAccount() + ":alarm:" + n).toList())
+                    .build());
+        }
         final Function function = PythonFunction.builder(this, "Function", "off_hours", "off_hours.handler")
                 .role(role)
                 .description("Scales " + clusterName + "'s node groups to zero outside working hours and back")
@@ -101,11 +119,7 @@ public final class OffHoursScaler extends Construct {
                 .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
                 // As CDK's kubectl handler does: the cluster security group reaches the private endpoint.
                 .securityGroups(List.of(cluster.getClusterSecurityGroup()))
-                .environment(new TreeMap<>(Map.of(
-                        "CLUSTER_NAME", clusterName,
-                        "NODE_GROUPS", nodeGroupsJson(groups),
-                        "AUTOSCALER", ClusterAutoscaler.NAMESPACE + "/" + ClusterAutoscaler.DEPLOYMENT,
-                        "AUTOSCALER_REPLICAS", "1")))
+                .environment(environment)
                 .logGroup(logs)
                 .build();
 

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param cluster           the EKS cluster and its node groups
  * @param pipeline          the delivery pipeline
  * @param billing           the budget alarm, cost assumptions and off-hours scale-down
+ * @param observability     Container Insights, the alarms and the dashboard
  */
 public record AppConfig(
         String appName,
@@ -29,7 +30,8 @@ public record AppConfig(
         NetworkConfig network,
         ClusterConfig cluster,
         PipelineConfig pipeline,
-        BillingConfig billing) {
+        BillingConfig billing,
+        ObservabilityConfig observability) {
 
     public AppConfig {
         availabilityZones = List.copyOf(availabilityZones);

@@ -21,7 +21,7 @@ public final class CapacityRules {
                 g.maxSize())).toList();
     }
 
-    static void check(final ContextReader s, final List<NodeGroupConfig> groups) {
+    static void check(final ContextReader s, final List<NodeGroupConfig> groups, final boolean observability) {
         for (int i = 0; i < groups.size(); i++) {
             final String type = groups.get(i).instanceTypes().get(0);
             if (InstanceTypes.of(type).isEmpty()) {
@@ -33,12 +33,13 @@ public final class CapacityRules {
         final List<CapacityModel.Group> model = groups(groups);
         final int nodes = CapacityModel.nodes(model, true);
         final CapacityModel.Room room = CapacityModel.room(model, true);
-        final CapacityModel.Load system = CapacityModel.system(nodes);
+        final CapacityModel.Load system = CapacityModel.system(nodes, observability);
         if (!room.holds(system)) {
             s.error("nodeGroups at maxSize (" + nodes + " node" + (nodes == 1 ? "" : "s") + ": room for " + room.pods()
                     + " pods, " + room.cpuMillis() + "m CPU and " + room.memoryMiB() + " MiB) cannot hold the cluster's own "
                     + "pods (" + system.pods() + " pods, " + system.cpuMillis() + "m CPU, " + system.memoryMiB()
-                    + " MiB, see " + CapacityModel.SOURCE + "); raise maxSize or use a larger instance type.");
+                    + " MiB, see " + CapacityModel.SOURCE + (observability ? " and observability-pods.csv" : "")
+                    + "); raise maxSize or use a larger instance type.");
         }
     }
 }

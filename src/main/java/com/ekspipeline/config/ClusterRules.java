@@ -27,7 +27,7 @@ final class ClusterRules {
     }
 
     static ClusterConfig read(final ContextReader s, final String appName, final String region,
-                              final LocalDate today, final PriceTable prices) {
+                              final LocalDate today, final PriceTable prices, final boolean observability) {
         final String clusterName = s.has("clusterName")
                 ? s.string("clusterName", CLUSTER_NAME,
                         "1 to 100 letters, digits, hyphens or underscores, starting with a letter or digit")
@@ -43,7 +43,7 @@ final class ClusterRules {
                         "IAM role or user ARNs such as arn:aws:iam::123456789012:role/Admin"),
                 nodeGroups(s, region, prices, version));
         if (s.errors().size() == errorsBefore) {
-            CapacityRules.check(s, cluster.nodeGroups()); // only groups that are valid on their own
+            CapacityRules.check(s, cluster.nodeGroups(), observability); // only groups that are valid on their own
         }
         return cluster;
     }

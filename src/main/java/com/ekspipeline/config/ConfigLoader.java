@@ -31,13 +31,15 @@ public final class ConfigLoader {
         final List<String> zones = AppRules.availabilityZones(s, region);
         final int retention = AppRules.logRetentionDays(s);
         final NetworkConfig network = NetworkRules.read(s, zones.size());
-        final ClusterConfig cluster = ClusterRules.read(s, appName, region, today, prices);
+        final ObservabilityConfig observability = ObservabilityRules.read(s);
+        final ClusterConfig cluster = ClusterRules.read(s, appName, region, today, prices, observability.enabled());
         final PipelineConfig pipeline = PipelineRules.read(s);
         final BillingConfig billing = BillingRules.read(s);
         UnknownKeys.reject(s);
         if (!s.errors().isEmpty()) {
             throw new ConfigException(s.errors());
         }
-        return new AppConfig(appName, region, account, zones, retention, today, network, cluster, pipeline, billing);
+        return new AppConfig(appName, region, account, zones, retention, today, network, cluster, pipeline, billing,
+                observability);
     }
 }

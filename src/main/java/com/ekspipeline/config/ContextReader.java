@@ -108,6 +108,19 @@ final class ContextReader {
         return chosen;
     }
 
+    /** true or false: a JSON boolean in cdk.json, or the words true and false on the command line. */
+    boolean bool(final String key) {
+        final Object value = rawValue(key);
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        if ("true".equals(value) || "false".equals(value)) {
+            return Boolean.parseBoolean((String) value);
+        }
+        error(key, value, "true or false");
+        return false;
+    }
+
     int integer(final String key, final int min, final int max) {
         final Object value = rawValue(key);
         final Long parsed = ContextValues.toLong(value);

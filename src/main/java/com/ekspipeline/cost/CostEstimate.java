@@ -131,9 +131,10 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
                 + "-day retention", perHour(logsMonth)));
         assumptions.add("Logs: estimatedLogGiBPerDay (" + gibPerDay + ") of control-plane and VPC flow logs ingested into "
                 + "CloudWatch, kept for logRetentionDays uncompressed; a busy cluster's audit log alone can be more.");
+        ObservabilityCost.add(config, app, prices, workload, runningShare, lines, assumptions);
         assumptions.add("Not included: data processed by NAT gateways (" + money(prices.require(region, "nat-gateway-data"))
                 + " per GiB, image pulls included) and load balancers, data transfer out, CodeBuild and CodePipeline "
-                + "minutes, S3, ECR and Lambda usage, CloudWatch metrics.");
+                + "minutes, S3, ECR and Lambda usage, CloudWatch API requests.");
         return new CostEstimate(config.appName(), region, prices.pricedOn(), lines, atMax.multiply(HOURS), assumptions);
     }
 

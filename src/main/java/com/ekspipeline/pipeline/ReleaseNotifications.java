@@ -8,11 +8,14 @@ import software.amazon.awscdk.services.codepipeline.Pipeline;
 import software.amazon.awscdk.services.codepipeline.PipelineNotificationEvents;
 import software.amazon.awscdk.services.codepipeline.PipelineNotifyOnOptions;
 import software.amazon.awscdk.services.codestarnotifications.DetailType;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,9 +42,10 @@ final class ReleaseNotifications {
     }
 
     private final Topic topic;
+    private final Key key;
 
     ReleaseNotifications(final Stack scope, final Props props, final Pipeline pipeline) {
-        final Key key = Key.Builder.create(scope, "NotificationsKey")
+        key = Key.Builder.create(scope, "NotificationsKey")
                 .description("Encrypts " + props.appName() + "'s pipeline notifications")
                 .enableKeyRotation(true)
                 .pendingWindow(Duration.days(7))
@@ -66,5 +70,32 @@ final class ReleaseNotifications {
 
     String topicArn() {
         return topic.getTopicArn();
+    }
+
+    /**
+     * Lets the app's CloudWatch alarms publish here: the topic's policy admits CloudWatch for alarms of
+     * this account named {@code alarmNamePrefix*}, and the key's lets CloudWatch encrypt what it sends.
+     * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+     */
+    Topic admitAlarms(final String alarmNamePrefix) {
+        final Stack stack = Stack.of(topic);
+        final ServicePrincipal cloudwatch = new ServicePrincipal("cloudwatch.amazonaws.com");
+        key.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("CloudWatchAlarms")
+                .principals(List.of(cloudwatch))
+                .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
+                .resources(List.of("*"))
+                .build());
+        topic.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("CloudWatchAlarms")
+                .principals(List.of(cloudwatch))
+                .actions(List.of("sns:Publish"))
+                .resources(List.of(topic.getTopicArn()))
+                .conditions(Map.of(
+                        "ArnLike", Map.of("aws:SourceArn", "arn:" + stack.getPartition() + ":cloudwatch:"
+                                + stack.getRegion() + ":" + stack.getAccount() + ":alarm:" + alarmNamePrefix + "*"),
+                        "StringEquals", Map.of("aws:SourceAccount", stack.getAccount())))
+                .build());
+        return topic;
     }
 }

@@ -48,11 +48,21 @@ class CapacityModelTest {
 
     @Test
     void systemPodsCountTheDaemonSetsOnEveryNode() {
-        final CapacityModel.Load one = CapacityModel.system(1);
-        final CapacityModel.Load five = CapacityModel.system(5);
+        final CapacityModel.Load one = CapacityModel.system(1, false);
+        final CapacityModel.Load five = CapacityModel.system(5, false);
         assertEquals(13, one.pods(), "four DaemonSet pods and nine cluster pods");
         assertEquals(one.pods() + 4 * 4, five.pods());
         assertEquals(one.cpuMillis() + 4 * 180, five.cpuMillis(), "50m + 100m + 30m per extra node");
+    }
+
+    @Test
+    void observabilityAddsTheAgentAndFluentBitOnEveryNodeAndTheOperatorOnce() {
+        final CapacityModel.Load without = CapacityModel.system(2, false);
+        final CapacityModel.Load with = CapacityModel.system(2, true);
+        assertEquals(without.pods() + 2 * 2 + 1, with.pods());
+        assertEquals(without.cpuMillis() + 2 * (250 + 50) + 100, with.cpuMillis());
+        assertEquals(without.memoryMiB() + 2 * (128 + 25) + 64, with.memoryMiB());
+        assertEquals(CapacityModel.systemWorkloads(false) + 3, CapacityModel.systemWorkloads(true));
     }
 
     @Test
@@ -60,15 +70,19 @@ class CapacityModelTest {
         final var groups = TestContext.defaults().load().cluster().nodeGroups().stream()
                 .map(g -> new CapacityModel.Group(g.name(), g.instanceTypes().get(0), g.desiredSize(), g.maxSize()))
                 .toList();
-        assertEquals(Optional.empty(), CapacityModel.maxWarning(groups, SampleWorkload.RELEASED));
+        assertEquals(Optional.empty(), CapacityModel.maxWarning(groups, SampleWorkload.RELEASED, false));
         assertEquals("Capacity at desiredSize (2 nodes), with the cluster's own pods and the sample service at its "
                 + "minimum: room for 12 more pods, 980m CPU and 3800 MiB of requests.",
-                CapacityModel.headroom(groups, SampleWorkload.RELEASED));
+                CapacityModel.headroom(groups, SampleWorkload.RELEASED, false));
+        assertEquals(Optional.empty(), CapacityModel.maxWarning(groups, SampleWorkload.RELEASED, true));
+        assertEquals("Capacity at desiredSize (2 nodes), with the cluster's own pods and the sample service at its "
+                + "minimum: room for 7 more pods, 280m CPU and 3430 MiB of requests.",
+                CapacityModel.headroom(groups, SampleWorkload.RELEASED, true));
     }
 
     @Test
     void aGroupTooSmallForTheServicesMaximumIsWarnedAbout() {
         final List<CapacityModel.Group> one = List.of(new CapacityModel.Group("small", "t3.medium", 1, 1));
-        assertFalse(CapacityModel.maxWarning(one, SampleWorkload.RELEASED).isEmpty());
+        assertFalse(CapacityModel.maxWarning(one, SampleWorkload.RELEASED, false).isEmpty());
     }
 }

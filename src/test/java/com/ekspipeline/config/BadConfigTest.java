@@ -91,6 +91,14 @@ class BadConfigTest {
                 bad("budgetAlertPercents", List.of(10, 20, 30, 40, 50), "budgetAlertPercents is [10,20,30,40,50] but must "
                         + "be a list of at most 4 percentages"),
                 bad("estimatedLogGiBPerDay", -1, "estimatedLogGiBPerDay is -1"),
+                bad("observability", "yes", "observability is \"yes\" but must be true or false."),
+                bad("observability", 1, "observability is 1 but must be true or false."),
+                bad("alarmReservationPercent", 101, "alarmReservationPercent is 101 but must be a whole number from 50 "
+                        + "to 100."),
+                bad("alarmReservationPercent", "90%", "alarmReservationPercent is \"90%\""),
+                bad("alarmRestartsPer15Minutes", 0, "alarmRestartsPer15Minutes is 0 but must be a whole number from 1 "
+                        + "to 100."),
+                bad("estimatedContainerLogGiBPerDay", -1, "estimatedContainerLogGiBPerDay is -1"),
                 bad("offHours", "weekends", "offHours is \"weekends\" but must be an object with the keys scaleDownAt, "),
                 badOffHours("scaleDownAt", "25:00", "offHours.scaleDownAt is \"25:00\" but must be a 24-hour time"),
                 badOffHours("scaleUpAt", "7am", "offHours.scaleUpAt is \"7am\""),

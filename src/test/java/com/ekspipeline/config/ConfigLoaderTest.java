@@ -39,6 +39,26 @@ class ConfigLoaderTest {
         assertEquals("1.35", config.cluster().kubernetesVersion().version());
         assertEquals(new NodeGroupConfig("general", List.of("t4g.medium"), false, 2, 2, 5, 50,
                 Map.of("workload", "general"), Optional.empty()), config.cluster().nodeGroups().get(0));
+        assertEquals(new ObservabilityConfig(false, 90, 3, 1), config.observability());
+    }
+
+    @Test
+    void observabilityIsSwitchedWithTheWordsTrueAndFalseOnTheCommandLine() {
+        assertTrue(TestContext.defaults().with("observability", "true").load().observability().enabled());
+        assertFalse(TestContext.defaults().with("observability", "false").load().observability().enabled());
+        assertTrue(TestContext.defaults().with("observability", true).load().observability().enabled());
+    }
+
+    @Test
+    void theCapacityCheckCountsTheAgentAndFluentBitWithObservabilityOn() {
+        final TestContext oneSmall = TestContext.defaults().withNodeGroup(Map.of("instanceTypes", List.of("t3.small"),
+                "minSize", 1, "desiredSize", 1, "maxSize", 1));
+        final String without = assertThrows(ConfigException.class, oneSmall::load).errors().get(0);
+        final String with = assertThrows(ConfigException.class, () -> oneSmall.with("observability", true).load())
+                .errors().get(0);
+        assertTrue(without.contains("(13 pods, 700m CPU, 1140 MiB, see src/main/resources/system-pods.csv)"), without);
+        assertTrue(with.contains("(16 pods, 1100m CPU, 1357 MiB, see src/main/resources/system-pods.csv and "
+                + "observability-pods.csv)"), with);
     }
 
     @Test

@@ -39,6 +39,28 @@ class ReadmeCostTableTest {
                 "update the README's default cost table with CostEstimate.markdown() for the default configuration");
     }
 
+    @Test
+    void observabilityTableIsWhatSynthPrintsWithItOn() throws IOException {
+        assertEquals(TestContext.defaults().with("observability", true).estimate().markdown(), block("observability"),
+                "update the README's observability cost table with CostEstimate.markdown() for -c observability=true");
+    }
+
+    /** The README says what observability adds, from the two estimates, where it decides the default. */
+    @Test
+    void theObservabilityDefaultIsExplainedWithWhatItAdds() throws IOException {
+        final BigDecimal off = TestContext.defaults().estimate().per30DaysTotal().setScale(2, RoundingMode.HALF_UP);
+        final BigDecimal on = TestContext.defaults().with("observability", true).estimate().per30DaysTotal()
+                .setScale(2, RoundingMode.HALF_UP);
+        final String readme = Files.readString(Path.of("README.md"));
+        final String sentence = "**Against the default:** observability adds $" + on.subtract(off) + " per 30 days ($"
+                + on + " against $" + off + ").";
+        assertTrue(readme.contains(sentence), sentence);
+        assertTrue(readme.contains("adds $" + on.subtract(off) + " per 30 days ($" + on + " against $" + off + ", "
+                + on.subtract(off).multiply(BigDecimal.valueOf(100)).divide(off, 0, RoundingMode.HALF_UP) + "% more)"));
+        assertTrue(readme.contains("| `observability` | `false` |"), "the default the README explains is cdk.json's");
+        assertEquals(false, TestContext.defaults().load().observability().enabled());
+    }
+
     /**
      * {@code eksctl create cluster} with no flags: 2 m5.large nodes in public subnets with 80 GiB gp3 root
      * volumes, a new VPC with a single NAT gateway, no control-plane logs, no secrets key, no workload.

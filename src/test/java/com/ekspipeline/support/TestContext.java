@@ -54,6 +54,7 @@ public final class TestContext {
                 .with("approvalEmail", "releases@example.com")
                 .with("notificationEmail", "ops@example.com")
                 .with("budgetEmail", "billing@example.com")
+                .with("observability", true)
                 .with("offHours", Map.of("scaleDownAt", "20:00", "scaleUpAt", "07:00", "timeZone", "Europe/Berlin"));
     }
 

@@ -46,7 +46,8 @@ class TeardownTest {
                 "AWS::CodePipeline::Pipeline", "AWS::Events::Rule", "AWS::SNS::Topic", "AWS::SNS::TopicPolicy",
                 "AWS::SNS::Subscription", "AWS::Budgets::Budget", "AWS::Scheduler::Schedule",
                 "AWS::Scheduler::ScheduleGroup", "AWS::CDK::Metadata", "Custom::AWSCDKCfnJson",
-                "Custom::VpcRestrictDefaultSG", "Custom::S3BucketNotifications", "Custom::CDKBucketDeployment")) {
+                "Custom::VpcRestrictDefaultSG", "Custom::S3BucketNotifications", "Custom::CDKBucketDeployment",
+                "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard")) {
             TEARDOWN.put(plain, "deleted by CloudFormation with its stack, holding no data that outlives it");
         }
         TEARDOWN.put("AWS::S3::Bucket", "emptied by its Custom::S3AutoDeleteObjects, then deleted");
@@ -133,6 +134,31 @@ class TeardownTest {
         final Map<String, Map<String, Object>> groups = ofType("AWS::Logs::LogGroup");
         assertFalse(groups.isEmpty());
         groups.forEach((path, r) -> assertEquals(30, Resources.properties(r).get("RetentionInDays"), path));
+    }
+
+    /**
+     * The agent and Fluent Bit create the Container Insights groups they write to when none exists, outside
+     * any stack and without retention; the stack creates all four first and the add-on waits for them.
+     */
+    @Test
+    void theContainerInsightsLogGroupsAreTheStacksAndTheAddonWaitsForThem() {
+        final Map<String, Map<String, Object>> cluster = STACKS.get("Cluster");
+        final Map<String, String> groups = new java.util.TreeMap<>();
+        cluster.forEach((id, r) -> {
+            final Object name = Resources.properties(r).get("LogGroupName");
+            if ("AWS::Logs::LogGroup".equals(r.get("Type")) && name instanceof String n
+                    && n.startsWith("/aws/containerinsights/")) {
+                groups.put(n, id);
+                assertEquals("Delete", r.get("DeletionPolicy"), n);
+                assertEquals(30, Resources.properties(r).get("RetentionInDays"), n);
+            }
+        });
+        assertEquals(List.of("application", "dataplane", "host", "performance").stream()
+                .map(kind -> "/aws/containerinsights/eks-pipeline/" + kind).toList(), List.copyOf(groups.keySet()));
+        final Map<String, Object> addon = cluster.values().stream().filter(r -> "AWS::EKS::Addon".equals(r.get("Type"))
+                && "amazon-cloudwatch-observability".equals(Resources.properties(r).get("AddonName"))).findFirst()
+                .orElseThrow();
+        assertTrue(Resources.dependsOn(addon).containsAll(groups.values()), Resources.dependsOn(addon).toString());
     }
 
     /** A function without a group in the template logs to one Lambda creates, which no stack deletes. */

@@ -1,0 +1,144 @@
+package com.ekspipeline.pipeline;
+
+import com.ekspipeline.cluster.Stage;
+import com.ekspipeline.config.ObservabilityConfig;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.constructs.Construct;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The alarms that reach a person: each sends ALARM and OK to the notification topic. The Container
+ * Insights metrics they watch are AWS's (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-EKS.html);
+ * the README's "Seeing what runs" says what each alarm means and what to do.
+ */
+final class OpsAlarms {
+
+    static final String CONTAINER_INSIGHTS = "ContainerInsights";
+
+    /**
+     * @param appName     names the alarms ({@code <app>-...})
+     * @param clusterName the cluster whose metrics they watch
+     * @param minNodes    the node groups' minSize together
+     * @param maxNodes    the node groups' maxSize together
+     * @param sampleApp   the sample service's StatefulSet in each stage
+     * @param maxReplicas its autoscaler's maximum in each stage
+     */
+    record Props(String appName, String clusterName, int minNodes, int maxNodes, String sampleApp,
+                 Map<Stage, Integer> maxReplicas, ObservabilityConfig settings, ITopic topic, Metric reachable) {
+    }
+
+    private OpsAlarms() {
+    }
+
+    static List<Alarm> create(final Construct scope, final Props props) {
+        final List<String> quietOffHours = ObservabilityConfig.offHoursAlarmNames(props.appName());
+        final List<Alarm> alarms = new ArrayList<>();
+        final String cluster = props.clusterName();
+        // Missing data breaches here: with no node, no agent runs to publish anything.
+        alarms.add(alarm(scope, "NodesBelowMinimum", quietOffHours.get(0), props,
+                "Fewer nodes than the node groups' minimum (" + props.minNodes() + ") for 15 minutes.",
+                clusterMetric(cluster, "cluster_node_count", "Minimum"), props.minNodes(),
+                ComparisonOperator.LESS_THAN_THRESHOLD, 3, TreatMissingData.BREACHING));
+        alarms.add(alarm(scope, "NodesNotReady", quietOffHours.get(1), props,
+                "A node has been failing a node condition (not Ready, memory, disk or PID pressure) for 15 minutes.",
+                clusterMetric(cluster, "cluster_failed_node_count", "Maximum"), 1,
+                ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 3, TreatMissingData.NOT_BREACHING));
+        // Only once every group is at maxSize: below it, the cluster autoscaler adds nodes for pending pods.
+        final MathExpression reservation = MathExpression.Builder.create()
+                .expression("IF(nodes >= " + props.maxNodes() + ", MAX([cpu, memory]), 0)")
+                .usingMetrics(new TreeMap<String, IMetric>(Map.of(
+                        "nodes", clusterMetric(cluster, "cluster_node_count", "Minimum"),
+                        "cpu", clusterMetric(cluster, "node_cpu_reserved_capacity", "Average"),
+                        "memory", clusterMetric(cluster, "node_memory_reserved_capacity", "Average"))))
+                .label("CPU or memory reserved, % (0 below maxSize)")
+                .period(Duration.minutes(5))
+                .build();
+        alarms.add(alarm(scope, "ReservationAtMax", quietOffHours.get(2), props,
+                "Every node group is at maxSize (" + props.maxNodes() + " nodes) and pods reserve "
+                        + props.settings().reservationAlarmPercent() + "% or more of their CPU or memory, "
+                        + "which the cluster autoscaler cannot relieve.",
+                reservation, props.settings().reservationAlarmPercent(),
+                ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 3, TreatMissingData.NOT_BREACHING));
+        for (final Stage stage : Stage.values()) {
+            alarms.add(alarm(scope, stage.title() + "PodRestarts", props.appName() + "-restarts-" + stage.namespace(),
+                    props, "Containers of " + props.sampleApp() + " in " + stage.namespace() + " restarted "
+                            + props.settings().restartAlarmCount() + " times or more within 15 minutes: they crash "
+                            + "or fail their liveness probe.",
+                    restarts(cluster, stage, props.sampleApp(), props.maxReplicas().get(stage)),
+                    props.settings().restartAlarmCount(), ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1,
+                    TreatMissingData.NOT_BREACHING));
+        }
+        // 15 minutes: after off-hours, nodes, pods and load balancer targets take some minutes to be back.
+        alarms.add(alarm(scope, "ServiceUnreachable", quietOffHours.get(3), props,
+                "Production's page has not answered 200 with the expected text for 15 minutes (service probe).",
+                props.reachable(), 1, ComparisonOperator.LESS_THAN_THRESHOLD, 3, TreatMissingData.NOT_BREACHING));
+        return alarms;
+    }
+
+    /**
+     * Container restarts of the stage's pods within 15 minutes. Container Insights publishes
+     * {@code pod_number_of_container_restarts} as the restarts since its previous measurement, under the
+     * pod's own name for a StatefulSet's pods ({@code hello-0}, {@code hello-1}, ...), so the alarm adds up
+     * every pod the autoscaler may run (amazon-cloudwatch-agent, plugins/processors/k8sdecorator,
+     * podstore.go: addStatus and addPodOwnersAndPodName).
+     */
+    static MathExpression restarts(final String cluster, final Stage stage, final String app, final int maxReplicas) {
+        final Map<String, IMetric> pods = new TreeMap<>();
+        for (int i = 0; i < maxReplicas; i++) {
+            pods.put("pod" + i, Metric.Builder.create()
+                    .namespace(CONTAINER_INSIGHTS)
+                    .metricName("pod_number_of_container_restarts")
+                    .dimensionsMap(new TreeMap<>(Map.of("ClusterName", cluster, "Namespace", stage.namespace(),
+                            "PodName", app + "-" + i)))
+                    .statistic("Sum")
+                    .period(Duration.minutes(15))
+                    .build());
+        }
+        return MathExpression.Builder.create()
+                .expression("SUM([" + String.join(", ", pods.keySet()) + "])")
+                .usingMetrics(pods)
+                .label(stage.namespace() + ": container restarts in 15 minutes")
+                .period(Duration.minutes(15))
+                .build();
+    }
+
+    static Metric clusterMetric(final String cluster, final String name, final String statistic) {
+        return Metric.Builder.create()
+                .namespace(CONTAINER_INSIGHTS)
+                .metricName(name)
+                .dimensionsMap(Map.of("ClusterName", cluster))
+                .statistic(statistic)
+                .period(Duration.minutes(5))
+                .build();
+    }
+
+    private static Alarm alarm(final Construct scope, final String id, final String name, final Props props,
+                               final String description, final IMetric metric, final double threshold,
+                               final ComparisonOperator operator, final int periods, final TreatMissingData missing) {
+        final Alarm alarm = Alarm.Builder.create(scope, id)
+                .alarmName(name)
+                .alarmDescription(description + " See \"Seeing what runs\" in the README.")
+                .metric(metric)
+                .threshold(threshold)
+                .comparisonOperator(operator)
+                .evaluationPeriods(periods)
+                .treatMissingData(missing)
+                .build();
+        final SnsAction action = new SnsAction(props.topic());
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+        return alarm;
+    }
+}

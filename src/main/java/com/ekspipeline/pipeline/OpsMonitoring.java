@@ -1,0 +1,50 @@
+package com.ekspipeline.pipeline;
+
+import com.ekspipeline.catalog.SampleWorkload;
+import com.ekspipeline.cluster.Stage;
+import com.ekspipeline.config.AppConfig;
+import com.ekspipeline.config.NodeGroupConfig;
+import com.ekspipeline.config.ObservabilityConfig;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.codebuild.IProject;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.constructs.Construct;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What watches the running app, with observability on: the service probe, the alarms on the
+ * notification topic and the dashboard. Container Insights itself runs in the cluster stack; this stack
+ * comes after it and holds the topic, so the alarms are here and reach the metrics by the cluster's name.
+ */
+final class OpsMonitoring extends Construct {
+
+    /** The sample service's StatefulSet and Service, in k8s/base. */
+    static final String SAMPLE_APP = "hello";
+
+    /**
+     * @param build     the build project
+     * @param deploys   the deploy project of each stage
+     * @param smokeTest the smoke-test function
+     */
+    OpsMonitoring(final Construct scope, final String id, final AppConfig config, final ReleaseNotifications topic,
+                  final IProject build, final Map<Stage, IProject> deploys, final IFunction smokeTest) {
+        super(scope, id);
+        final ObservabilityConfig settings = config.observability();
+        final List<NodeGroupConfig> groups = config.cluster().nodeGroups();
+        final ServiceProbe probe = new ServiceProbe(this, "ServiceProbe", config.appName(), config.appName());
+        final Map<Stage, Integer> maxReplicas = new EnumMap<>(Map.of(
+                Stage.STAGING, SampleWorkload.RELEASED.stagingMaxReplicas(),
+                Stage.PRODUCTION, SampleWorkload.RELEASED.productionMaxReplicas()));
+        final List<Alarm> alarms = OpsAlarms.create(this, new OpsAlarms.Props(config.appName(),
+                config.cluster().clusterName(),
+                groups.stream().mapToInt(NodeGroupConfig::minSize).sum(),
+                groups.stream().mapToInt(NodeGroupConfig::maxSize).sum(),
+                SAMPLE_APP, maxReplicas, settings,
+                topic.admitAlarms(ObservabilityConfig.alarmNamePrefix(config.appName())), probe.reachable()));
+        OpsDashboard.create(this, new OpsDashboard.Props(config.appName(), config.cluster().clusterName(),
+                groups, SAMPLE_APP, build, deploys, smokeTest, probe.reachable(), alarms));
+    }
+}
