@@ -1,15 +1,13 @@
 package com.ekspipeline.cluster;
 
+import com.ekspipeline.core.FunctionIdentity;
 import com.ekspipeline.core.Nag;
-import com.ekspipeline.core.OwnedLogGroup;
 import com.ekspipeline.core.PythonFunction;
 import software.amazon.awscdk.CustomResource;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
 
 import java.util.List;
@@ -30,12 +28,9 @@ final class AddonVersions extends Construct {
     /** @param addonNames the add-ons whose versions are looked up, as EKS names them */
     AddonVersions(final Construct scope, final String id, final ClusterInfo info, final List<String> addonNames) {
         super(scope, id);
-        final LogGroup logs = OwnedLogGroup.create(this, "Logs");
-        final Role role = Role.Builder.create(this, "Role")
-                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Looks up the default EKS add-on versions for " + info.name())
-                .build();
-        logs.grantWrite(role);
+        final FunctionIdentity identity = FunctionIdentity.create(this, "Logs", "Role",
+                "Looks up the default EKS add-on versions for " + info.name());
+        final Role role = identity.role();
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("eks:DescribeAddonVersions"))
                 // DescribeAddonVersions defines no resource type: it takes "*" only.
@@ -48,7 +43,7 @@ final class AddonVersions extends Construct {
                 .role(role)
                 .description("Looks up the EKS add-on versions AWS marks default for " + info.name() + "'s version")
                 .timeout(Duration.minutes(1))
-                .logGroup(logs)
+                .logGroup(identity.logs())
                 .build();
         lookup = CustomResource.Builder.create(this, "Lookup")
                 .serviceToken(function.getFunctionArn())

@@ -1,7 +1,7 @@
 package com.ekspipeline.pipeline;
 
+import com.ekspipeline.core.FunctionIdentity;
 import com.ekspipeline.core.Nag;
-import com.ekspipeline.core.OwnedLogGroup;
 import com.ekspipeline.core.PythonFunction;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
@@ -11,9 +11,7 @@ import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
 
 import java.util.List;
@@ -37,12 +35,9 @@ final class ServiceProbe extends Construct {
     ServiceProbe(final Construct scope, final String id, final String appName, final String pipelineName) {
         super(scope, id);
         final Stack stack = Stack.of(this);
-        final LogGroup logs = OwnedLogGroup.create(this, "Logs");
-        final Role role = Role.Builder.create(this, "Role")
-                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("The service probe: reads the pipeline's deploys and publishes one metric")
-                .build();
-        logs.grantWrite(role);
+        final FunctionIdentity identity = FunctionIdentity.create(this, "Logs", "Role",
+                "The service probe: reads the pipeline's deploys and publishes one metric");
+        final Role role = identity.role();
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("codepipeline:ListActionExecutions"))
                 .resources(List.of("arn:" + stack.getPartition() + ":codepipeline:" + stack.getRegion() + ":"
@@ -61,7 +56,7 @@ final class ServiceProbe extends Construct {
                 .timeout(Duration.seconds(30))
                 .environment(new TreeMap<>(Map.of("PIPELINE_NAME", pipelineName, "APP_NAME", appName,
                         "EXPECT", SmokeTestFunction.EXPECTS)))
-                .logGroup(logs)
+                .logGroup(identity.logs())
                 .build();
         Rule.Builder.create(this, "Schedule")
                 .description("Runs the service probe of " + appName)

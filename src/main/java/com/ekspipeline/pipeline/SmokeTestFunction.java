@@ -1,14 +1,12 @@
 package com.ekspipeline.pipeline;
 
+import com.ekspipeline.core.FunctionIdentity;
 import com.ekspipeline.core.Nag;
-import com.ekspipeline.core.OwnedLogGroup;
 import com.ekspipeline.core.PythonFunction;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.logs.LogGroup;
 
 /**
  * {@code lambda/smoke_test}: after each deploy, the pipeline invokes it with the stage's URL; it retries
@@ -25,20 +23,17 @@ final class SmokeTestFunction {
 
     /** @param budgetSeconds how long it keeps retrying; Lambda's timeout leaves a minute beyond that */
     static Function create(final Stack scope, final int budgetSeconds) {
-        final LogGroup logs = OwnedLogGroup.create(scope, "SmokeTestLogs");
         // Its own role instead of AWSLambdaBasicExecutionRole: it writes only to its own log group.
-        final Role role = Role.Builder.create(scope, "SmokeTestRole")
-                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("The smoke-test Lambda: its own logs, and reporting to CodePipeline")
-                .build();
-        logs.grantWrite(role);
+        final FunctionIdentity identity = FunctionIdentity.create(scope, "SmokeTestLogs", "SmokeTestRole",
+                "The smoke-test Lambda: its own logs, and reporting to CodePipeline");
+        final Role role = identity.role();
         Nag.suppress(role, "AwsSolutions-IAM5", "codepipeline:PutJobSuccessResult and PutJobFailureResult "
                 + "take no resource (CodePipeline has no job ARNs).", "Resource::*");
         return PythonFunction.builder(scope, "SmokeTest", "smoke_test", "smoke_test.handler")
                 .role(role)
                 .description("Smoke-tests a stage's service for the pipeline")
                 .timeout(Duration.seconds(budgetSeconds + 60L))
-                .logGroup(logs)
+                .logGroup(identity.logs())
                 .build();
     }
 }
