@@ -55,7 +55,8 @@ public final class PipelineStack extends AppStack {
         output("RepositoryUri", build.images().getRepositoryUri(), "Where the build pushes the service's images");
         output("ApprovalTopicArn", pipeline.approvalTopicArn(), "Subscribe to be asked for production approvals");
         final ReleaseNotifications notifications = new ReleaseNotifications(this,
-                new ReleaseNotifications.Props(config.appName(), settings.notificationEmail()), pipeline.pipeline());
+                new ReleaseNotifications.Props(config.appName(), settings.notificationEmail(),
+                        config.observability().enabled()), pipeline.pipeline());
         output("NotificationTopicArn", notifications.topicArn(), config.observability().enabled()
                 ? "Failed, succeeded and rolled-back releases, approvals waiting, and the app's alarms"
                 : "Failed, succeeded and rolled-back releases, and approvals waiting");

@@ -37,8 +37,9 @@ final class ReleaseNotifications {
     /**
      * @param appName names the topic
      * @param email   who is emailed; empty: nobody, and synth warns
+     * @param alarms  whether the app's alarms publish here too (observability on)
      */
-    record Props(String appName, Optional<String> email) {
+    record Props(String appName, Optional<String> email, boolean alarms) {
     }
 
     private final Topic topic;
@@ -58,8 +59,9 @@ final class ReleaseNotifications {
                 .build();
         props.email().ifPresentOrElse(email -> topic.addSubscription(new EmailSubscription(email)),
                 () -> Annotations.of(scope).addWarningV2("eks-pipeline:noNotificationEmail", "No one is told when "
-                        + "a release fails, rolls back or waits for approval: set notificationEmail to subscribe an "
-                        + "address to the pipeline's notification topic."));
+                        + "a release fails, rolls back or waits for approval" + (props.alarms() ? ", or when an alarm "
+                        + "fires" : "") + ": set notificationEmail to subscribe an address to the pipeline's "
+                        + "notification topic."));
         // Making the topic the rule's target lets the notifications service publish to it (topic policy)
         // and use its key (key policy).
         pipeline.notifyOn("ReleaseEvents", topic, PipelineNotifyOnOptions.builder()

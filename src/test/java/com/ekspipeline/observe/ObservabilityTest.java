@@ -7,6 +7,7 @@ import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -31,12 +32,13 @@ class ObservabilityTest {
             .with("alarmReservationPercent", 85)
             .with("offHours", Map.of("scaleDownAt", "20:00", "scaleUpAt", "07:00", "timeZone", "UTC"));
 
+    private static Deployment deployment;
     private static Template cluster;
     private static Template pipeline;
 
     @BeforeAll
     static void synth() {
-        final Deployment deployment = ON.deploy();
+        deployment = ON.deploy();
         cluster = Template.fromStack(deployment.cluster());
         pipeline = Template.fromStack(deployment.pipeline());
     }
@@ -153,6 +155,12 @@ class ObservabilityTest {
         final String statements = cluster.findResources("AWS::IAM::Policy").values().toString();
         assertTrue(statements.contains("cloudwatch:DisableAlarmActions") && statements.contains(":alarm:eks-pipeline-nodes-"
                 + "below-minimum"), statements);
+    }
+
+    @Test
+    void withoutAnEmailSynthWarnsThatNobodyHearsOfTheAlarms() {
+        Annotations.fromStack(deployment.pipeline()).hasWarning("*", Match.stringLikeRegexp(
+                "No one is told when a release fails, rolls back or waits for approval, or when an alarm fires: .*"));
     }
 
     @Test
