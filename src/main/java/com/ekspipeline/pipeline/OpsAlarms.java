@@ -26,6 +26,7 @@ import java.util.TreeMap;
 final class OpsAlarms {
 
     static final String CONTAINER_INSIGHTS = "ContainerInsights";
+    static final int MAX_ALARM_METRICS = 10;
 
     /**
      * @param appName     names the alarms ({@code <app>-...})
@@ -92,9 +93,18 @@ final class OpsAlarms {
      * {@code pod_number_of_container_restarts} as the restarts since its previous measurement, under the
      * pod's own name for a StatefulSet's pods ({@code hello-0}, {@code hello-1}, ...), so the alarm adds up
      * every pod the autoscaler may run (amazon-cloudwatch-agent, plugins/processors/k8sdecorator,
-     * podstore.go: addStatus and addPodOwnersAndPodName).
+     * podstore.go: addStatus and addPodOwnersAndPodName). SUM over an array of time series is one time
+     * series, the point-by-point sum (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html),
+     * and an alarm's metric math may read at most {@value #MAX_ALARM_METRICS} metrics, a hard limit
+     * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html).
      */
     static MathExpression restarts(final String cluster, final Stage stage, final String app, final int maxReplicas) {
+        if (maxReplicas > MAX_ALARM_METRICS) {
+            throw new IllegalArgumentException("The restart alarm of " + stage.namespace() + " would read " + maxReplicas
+                    + " pods' metrics, more than the " + MAX_ALARM_METRICS + " a CloudWatch alarm's metric math may "
+                    + "read; lower the autoscaler's maxReplicas in k8s/overlays/" + stage.namespace()
+                    + " or alarm on a Metrics Insights query instead.");
+        }
         final Map<String, IMetric> pods = new TreeMap<>();
         for (int i = 0; i < maxReplicas; i++) {
             pods.put("pod" + i, Metric.Builder.create()
