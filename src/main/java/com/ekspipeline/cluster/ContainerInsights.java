@@ -56,7 +56,7 @@ final class ContainerInsights {
         Nag.suppress(identity, "AwsSolutions-IAM4", "The CloudWatch observability add-on's documented policy: it "
                 + "puts metrics and log events and reads the tags and volumes of the nodes it runs on.",
                 Nag.managedPolicy("CloudWatchAgentServerPolicy"));
-        final Addon addon = addons.addon("Addon", ADDON, CONFIGURATION);
+        final Addon addon = addons.addon("CloudWatchObservability", ADDON, CONFIGURATION);
         addon.getNode().addDependency(identity);
         for (final String kind : LOG_GROUPS) {
             final LogGroup group = LogGroup.Builder.create(scope, capitalized(kind) + "Logs")
