@@ -124,11 +124,8 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
                 perHour(prices.require(region, "kms-key")).multiply(BigDecimal.valueOf(keys))));
 
         final int gibPerDay = config.billing().estimatedLogGiBPerDay();
-        final BigDecimal logsMonth = prices.require(region, "logs-ingestion").multiply(BigDecimal.valueOf(gibPerDay * 30L))
-                .add(prices.require(region, "logs-storage")
-                        .multiply(BigDecimal.valueOf((long) gibPerDay * config.logRetentionDays())));
         lines.add(new Line("Logs: control plane and VPC flow logs", gibPerDay + " GiB/day, " + config.logRetentionDays()
-                + "-day retention", perHour(logsMonth)));
+                + "-day retention", logsPerHour(prices, region, gibPerDay, config.logRetentionDays())));
         assumptions.add("Logs: estimatedLogGiBPerDay (" + gibPerDay + ") of control-plane and VPC flow logs ingested into "
                 + "CloudWatch, kept for logRetentionDays uncompressed; a busy cluster's audit log alone can be more.");
         ObservabilityCost.add(config, app, prices, workload, runningShare, lines, assumptions);
@@ -159,7 +156,14 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
         return hours == Math.rint(hours) ? String.valueOf((long) hours) : String.format("%.1f", hours);
     }
 
-    private static BigDecimal perHour(final BigDecimal monthly) {
+    /** {@code gibPerDay} ingested for 30 days and kept for {@code retentionDays}, per hour. */
+    static BigDecimal logsPerHour(final PriceTable prices, final String region, final int gibPerDay,
+                                  final int retentionDays) {
+        return perHour(prices.require(region, "logs-ingestion").multiply(BigDecimal.valueOf(gibPerDay * 30L))
+                .add(prices.require(region, "logs-storage").multiply(BigDecimal.valueOf((long) gibPerDay * retentionDays))));
+    }
+
+    static BigDecimal perHour(final BigDecimal monthly) {
         return monthly.divide(HOURS, 10, RoundingMode.HALF_UP);
     }
 

@@ -11,7 +11,6 @@ import software.amazon.awscdk.services.cloudwatch.CfnDashboard;
 import software.constructs.IConstruct;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 
@@ -39,7 +38,7 @@ final class ObservabilityCost {
         final int insights = ContainerInsightsMetrics.count(nodes, workload);
         final BigDecimal metricMonth = prices.require(region, "cloudwatch-metric");
         lines.add(new CostEstimate.Line("CloudWatch metrics: Container Insights, service probe",
-                insights + " + " + PROBE_METRICS + " metrics", perHour(metricMonth.multiply(
+                insights + " + " + PROBE_METRICS + " metrics", CostEstimate.perHour(metricMonth.multiply(
                         BigDecimal.valueOf(insights).multiply(runningShare).add(BigDecimal.valueOf(PROBE_METRICS))))));
         final Map<String, Integer> level = ContainerInsightsMetrics.perLevel();
         assumptions.add("Container Insights (without enhanced observability) publishes custom metrics: "
@@ -51,21 +50,19 @@ final class ObservabilityCost {
                 + "; only while nodes run. More workloads or replicas publish more.");
 
         final int gibPerDay = config.observability().containerLogGiBPerDay();
-        final BigDecimal logsMonth = prices.require(region, "logs-ingestion").multiply(BigDecimal.valueOf(gibPerDay * 30L))
-                .add(prices.require(region, "logs-storage")
-                        .multiply(BigDecimal.valueOf((long) gibPerDay * config.logRetentionDays())));
         lines.add(new CostEstimate.Line("Logs: containers, nodes, Container Insights", gibPerDay + " GiB/day, "
-                + config.logRetentionDays() + "-day retention", perHour(logsMonth).multiply(runningShare)));
+                + config.logRetentionDays() + "-day retention",
+                CostEstimate.logsPerHour(prices, region, gibPerDay, config.logRetentionDays()).multiply(runningShare)));
         assumptions.add("Container logs: estimatedContainerLogGiBPerDay (" + gibPerDay + ") of container output, node "
                 + "logs and Container Insights performance events while nodes run.");
 
         final int alarmMetrics = app.getNode().findAll().stream().filter(CfnAlarm.class::isInstance)
                 .mapToInt(alarm -> metricsOf((CfnAlarm) alarm)).sum();
         lines.add(new CostEstimate.Line("CloudWatch alarms", alarmMetrics + " alarm metrics",
-                perHour(prices.require(region, "cloudwatch-alarm-metric").multiply(BigDecimal.valueOf(alarmMetrics)))));
+                CostEstimate.perHour(prices.require(region, "cloudwatch-alarm-metric").multiply(BigDecimal.valueOf(alarmMetrics)))));
         final int dashboards = (int) app.getNode().findAll().stream().filter(CfnDashboard.class::isInstance).count();
         lines.add(new CostEstimate.Line("CloudWatch dashboard", String.valueOf(dashboards),
-                perHour(prices.require(region, "cloudwatch-dashboard").multiply(BigDecimal.valueOf(dashboards)))));
+                CostEstimate.perHour(prices.require(region, "cloudwatch-dashboard").multiply(BigDecimal.valueOf(dashboards)))));
         assumptions.add("Alarms are priced per metric they evaluate (a metric-math alarm per metric in it) and the "
                 + "dashboard per month, before CloudWatch's free tier (10 alarm metrics, 3 dashboards).");
     }
@@ -77,9 +74,5 @@ final class ObservabilityCost {
             return 1;
         }
         return (int) queries.stream().filter(q -> q instanceof Map<?, ?> m && m.get("metricStat") != null).count();
-    }
-
-    private static BigDecimal perHour(final BigDecimal monthly) {
-        return monthly.divide(BigDecimal.valueOf(CostEstimate.HOURS_PER_30_DAYS), 10, RoundingMode.HALF_UP);
     }
 }
