@@ -10,8 +10,8 @@ import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.constructs.Construct;
 
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The EKS managed add-ons. The cluster is created without the self-managed defaults, so every one of

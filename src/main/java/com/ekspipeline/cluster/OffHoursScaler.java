@@ -100,8 +100,7 @@ public final class OffHoursScaler extends Construct {
                 "AUTOSCALER_REPLICAS", "1"));
         if (!alarmNames.isEmpty()) {
             // The alarms live in the pipeline stack, deployed after this one: named, not referenced.
-            environment.put("ALARM_NAMES", "[" + alarmNames.stream().map(n -> "\"" + n + "\"")
-                    .collect(Collectors.joining(",")) + "]");
+            environment.put("ALARM_NAMES", json(alarmNames));
             role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                     .sid("SilenceAlarmsWhileParked")
                     .actions(List.of("cloudwatch:DisableAlarmActions", "cloudwatch:EnableAlarmActions",
@@ -207,9 +206,14 @@ public final class OffHoursScaler extends Construct {
 
     /** The configured sizes the function restores, as JSON with sorted keys so the template is stable. */
     static String nodeGroupsJson(final List<NodeGroupConfig> groups) {
+        return json(groups.stream().map(g -> new TreeMap<>(Map.of("name", g.name(),
+                "minSize", g.minSize(), "desiredSize", g.desiredSize(), "maxSize", g.maxSize()))).toList());
+    }
+
+    /** An environment variable's value as compact JSON. */
+    private static String json(final Object value) {
         try {
-            return new ObjectMapper().writeValueAsString(groups.stream().map(g -> new TreeMap<>(Map.of("name", g.name(),
-                    "minSize", g.minSize(), "desiredSize", g.desiredSize(), "maxSize", g.maxSize()))).toList());
+            return new ObjectMapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
