@@ -43,7 +43,7 @@ final class OpsDashboard {
      * @param smokeTest   the smoke-test function
      */
     record Props(String appName, String clusterName, List<NodeGroupConfig> groups, String sampleApp,
-                 IProject build, Map<Stage, IProject> deploys, IFunction smokeTest, Metric reachable,
+                 IProject build, StageDeploys deploys, IFunction smokeTest, Metric reachable,
                  List<Alarm> alarms) {
     }
 
@@ -83,8 +83,8 @@ final class OpsDashboard {
         builds.add(props.build().metricSucceededBuilds(sum("build succeeded")));
         builds.add(props.build().metricFailedBuilds(sum("build failed")));
         for (final Stage stage : Stage.values()) {
-            builds.add(props.deploys().get(stage).metricSucceededBuilds(sum(stage.namespace() + " deploy succeeded")));
-            builds.add(props.deploys().get(stage).metricFailedBuilds(sum(stage.namespace() + " deploy failed")));
+            builds.add(props.deploys().project(stage).metricSucceededBuilds(sum(stage.namespace() + " deploy succeeded")));
+            builds.add(props.deploys().project(stage).metricFailedBuilds(sum(stage.namespace() + " deploy failed")));
         }
         rows.add(List.of(
                 graph("Pipeline: builds and deploys per hour", builds, HALF),

@@ -1,21 +1,17 @@
 package com.ekspipeline.pipeline;
 
-import com.ekspipeline.cluster.Stage;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.NodeGroupConfig;
 import com.ekspipeline.config.PipelineConfig;
 import com.ekspipeline.core.AppStack;
 import software.amazon.awscdk.CfnOutput;
-import software.amazon.awscdk.services.codebuild.IProject;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.eks_v2.ICluster;
 import software.amazon.awscdk.services.kms.IAlias;
 import software.amazon.awscdk.services.lambda.Function;
 import software.constructs.Construct;
 
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The delivery pipeline: a new source zip in S3 → tests, image build and push to ECR → deploy to the
@@ -61,9 +57,7 @@ public final class PipelineStack extends AppStack {
                 ? "Failed, succeeded and rolled-back releases, approvals waiting, and the app's alarms"
                 : "Failed, succeeded and rolled-back releases, and approvals waiting");
         if (config.observability().enabled()) {
-            final Map<Stage, IProject> deployProjects = new EnumMap<>(Stage.class);
-            List.of(Stage.values()).forEach(stage -> deployProjects.put(stage, deploys.project(stage)));
-            new OpsMonitoring(this, "Observability", config, notifications, build.project(), deployProjects, smokeTest);
+            new OpsMonitoring(this, "Observability", config, notifications, build.project(), deploys, smokeTest);
             output("DashboardUrl", OpsDashboard.url(config.region(), config.appName()),
                     "Nodes, pods, the service, releases and alarms on one CloudWatch dashboard");
         }
