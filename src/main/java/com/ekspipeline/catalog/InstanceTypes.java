@@ -25,9 +25,10 @@ public final class InstanceTypes {
      * @param vcpu       vCPUs
      * @param memoryMiB  memory
      * @param enis       network interfaces it can attach
-     * @param ipv4PerEni IPv4 addresses per interface
+     * @param ipv4PerEni   IPv4 addresses per interface
+     * @param architecture {@code x86_64} or {@code arm64}, as EC2 names it
      */
-    public record Spec(String type, int vcpu, int memoryMiB, int enis, int ipv4PerEni) {
+    public record Spec(String type, int vcpu, int memoryMiB, int enis, int ipv4PerEni, String architecture) {
 
         /** ENIs × (addresses per ENI − 1) + 2: each ENI's primary address is the node's, not a pod's. */
         public int maxPods() {
@@ -52,6 +53,11 @@ public final class InstanceTypes {
         }
     }
 
+    /** Every instance type in the table, by name. */
+    public static Map<String, Spec> all() {
+        return SPECS;
+    }
+
     public static Optional<Spec> of(final String type) {
         return Optional.ofNullable(SPECS.get(type));
     }
@@ -60,7 +66,7 @@ public final class InstanceTypes {
         final Map<String, Spec> specs = new TreeMap<>();
         CsvResource.rows("instance-types.csv", "type", 0)
                 .forEach(c -> specs.put(c[0], new Spec(c[0], Integer.parseInt(c[1]), Integer.parseInt(c[2]),
-                        Integer.parseInt(c[3]), Integer.parseInt(c[4]))));
+                        Integer.parseInt(c[3]), Integer.parseInt(c[4]), c[5])));
         return Collections.unmodifiableMap(specs);
     }
 }

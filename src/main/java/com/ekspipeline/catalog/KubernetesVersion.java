@@ -8,8 +8,9 @@ import java.time.LocalDate;
  *
  * @param version              the version as EKS names it, e.g. {@code 1.35}
  * @param released             the day EKS released it
- * @param endOfStandardSupport the last day of standard support
- * @param endOfExtendedSupport the last day of extended support, after which EKS upgrades the cluster itself
+ * @param endOfStandardSupport the day standard support ends: extended-support billing starts at its beginning (UTC)
+ * @param endOfExtendedSupport the day extended support ends: from then on EKS creates no cluster on the version
+ *                             and upgrades the control planes still on it
  */
 public record KubernetesVersion(String version, LocalDate released, LocalDate endOfStandardSupport,
                                 LocalDate endOfExtendedSupport) {
@@ -19,12 +20,20 @@ public record KubernetesVersion(String version, LocalDate released, LocalDate en
         return Integer.parseInt(version.substring(version.indexOf('.') + 1));
     }
 
+    /**
+     * AWS: "Billing for extended support starts at the beginning of the day that the version reaches end of
+     * standard support, in the UTC+0 timezone" (the EKS release calendar, kubernetes-versions.html).
+     */
     public boolean inStandardSupport(final LocalDate day) {
-        return !day.isAfter(endOfStandardSupport);
+        return day.isBefore(endOfStandardSupport);
     }
 
+    /**
+     * AWS: "On the end of extended support date, you can no longer create new Amazon EKS clusters with the
+     * unsupported version" (kubernetes-versions.html, extended support FAQs).
+     */
     public boolean creatable(final LocalDate day) {
-        return !day.isAfter(endOfExtendedSupport);
+        return day.isBefore(endOfExtendedSupport);
     }
 
     @Override

@@ -49,7 +49,8 @@ public final class KubernetesVersions {
         final long daysLeft = ChronoUnit.DAYS.between(day, lifecycle.endOfStandardSupport());
         if (daysLeft <= WARN_DAYS_AHEAD) {
             return Optional.of("Kubernetes " + lifecycle.version() + " leaves EKS standard support on "
-                    + lifecycle.endOfStandardSupport() + ", in " + daysLeft + " days; from then on the control plane "
+                    + lifecycle.endOfStandardSupport() + ", in " + daysLeft + (daysLeft == 1 ? " day" : " days")
+                    + "; from then on the control plane "
                     + "costs " + extendedHourly + " an hour instead of " + standardHourly + "." + upgrade);
         }
         return Optional.empty();

@@ -1,6 +1,7 @@
 package com.ekspipeline.cluster;
 
 import com.ekspipeline.catalog.CapacityModel;
+import com.ekspipeline.catalog.DatedTables;
 import com.ekspipeline.catalog.KubernetesVersions;
 import com.ekspipeline.catalog.PriceTable;
 import com.ekspipeline.catalog.SampleWorkload;
@@ -70,6 +71,8 @@ public final class ClusterStack extends AppStack {
                         "$" + prices.price(config.region(), "eks-control-plane-standard").orElseThrow(),
                         "$" + prices.price(config.region(), "eks-control-plane-extended").orElseThrow())
                 .ifPresent(warning -> Annotations.of(this).addWarningV2("eks-pipeline:kubernetesSupport", warning));
+        DatedTables.staleWarning(config.synthDay())
+                .ifPresent(warning -> Annotations.of(this).addWarningV2("eks-pipeline:staleCatalog", warning));
         if (settings.endpointPublicCidrs().contains(OPEN_TO_ALL)) {
             Annotations.of(this).addWarningV2("eks-pipeline:publicEndpointOpen", "endpointPublicCidrs contains "
                     + OPEN_TO_ALL + ", so the cluster's API endpoint accepts connections from any address (callers "

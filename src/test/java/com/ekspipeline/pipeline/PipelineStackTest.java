@@ -259,7 +259,7 @@ class PipelineStackTest {
                     .get("EnvironmentVariables")).stream().map(v -> (Map<?, ?>) v)
                     .collect(Collectors.toMap(v -> (String) v.get("Name"), v -> v.get("Value")));
             assertEquals(stage.namespace(), variables.get("STAGE"));
-            assertEquals("1.35", variables.get("KUBERNETES_VERSION"));
+            assertEquals("1.36", variables.get("KUBERNETES_VERSION"));
             assertEquals("300", variables.get("ROLLOUT_TIMEOUT_SECONDS"));
         }
         template.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Map.of(

@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * An upgrade rehearsed offline: the app synthesized at the previous minor (1.34) and at the default
- * (1.35), compared resource by resource with the create-only properties of CloudFormation's own resource
+ * An upgrade rehearsed offline: the app synthesized at the previous minor (1.35) and at the default
+ * (1.36), compared resource by resource with the create-only properties of CloudFormation's own resource
  * schemas (scripts/template_changes.py, through cfn-lint). Raising kubernetesVersion must update the
  * cluster, its add-ons and node groups in place and replace nothing that holds state.
  */
@@ -37,7 +37,7 @@ class UpgradeRehearsalTest {
 
     @BeforeAll
     static void rehearse() throws IOException, InterruptedException {
-        write(TestContext.defaults().with("kubernetesVersion", "1.34").deploy(), WORK.resolve("before"));
+        write(TestContext.defaults().with("kubernetesVersion", "1.35").deploy(), WORK.resolve("before"));
         write(TestContext.defaults().deploy(), WORK.resolve("after"));
         upgrade = changes(WORK.resolve("before"), WORK.resolve("after"));
     }
@@ -94,7 +94,7 @@ class UpgradeRehearsalTest {
     void everyAddonRollsInTheSameDeploy() throws IOException {
         final Map<String, Object> lookup = upgrade.get("Cluster.json").stream()
                 .filter(c -> "Custom::AddonVersions".equals(c.get("type"))).findFirst().orElseThrow();
-        assertEquals(List.of("KubernetesVersion"), lookup.get("properties"), "looked up again for 1.35");
+        assertEquals(List.of("KubernetesVersion"), lookup.get("properties"), "looked up again for 1.36");
         final Map<String, Map<String, Object>> resources = (Map<String, Map<String, Object>>) JSON.readValue(
                 WORK.resolve("after/Cluster.json").toFile(), Map.class).get("Resources");
         final List<Object> versions = resources.values().stream().filter(r -> "AWS::EKS::Addon".equals(r.get("Type")))

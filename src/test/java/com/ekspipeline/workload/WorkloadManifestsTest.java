@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WorkloadManifestsTest {
 
     /** Kubernetes Java client major version → the Kubernetes version its models were generated from. */
-    private static final Map<String, String> SCHEMA_CLIENT_FOR_KUBERNETES = Map.of("1.35", "26");
+    private static final Map<String, String> SCHEMA_CLIENT_FOR_KUBERNETES = Map.of("1.36", "27");
 
     @Test
     void theCostEstimateAndTheCapacityModelCountWhatTheOverlaysCreate() {
