@@ -9,6 +9,7 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.eks.CfnCluster;
 import software.amazon.awscdk.services.eks_v2.AlbControllerOptions;
 import software.amazon.awscdk.services.eks_v2.AlbControllerVersion;
 import software.amazon.awscdk.services.eks_v2.Cluster;
@@ -88,6 +89,12 @@ final class ControlPlane {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
         cluster.getNode().addDependency(controlPlaneLogs);
+        // eks_v2's Cluster has no upgrade policy option, so it is set on the CfnCluster the construct wraps.
+        // Without it EKS applies EXTENDED: a version past standard support is billed the extended price.
+        // STANDARD makes EKS upgrade the control plane instead (AWS::EKS::Cluster UpgradePolicy, "Update
+        // requires: No interruption": docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-cluster-upgradepolicy.html).
+        ((CfnCluster) cluster.getNode().getDefaultChild()).setUpgradePolicy(
+                CfnCluster.UpgradePolicyProperty.builder().supportType(settings.supportType()).build());
 
         final List<String> admins = settings.adminPrincipalArns();
         for (int i = 0; i < admins.size(); i++) {

@@ -26,13 +26,16 @@ final class ClusterRules {
     private ClusterRules() {
     }
 
+    /** @param projectRoot where {@code node_modules} is, for the kubectl layers installed from npm */
     static ClusterConfig read(final ContextReader s, final String appName, final String region,
-                              final LocalDate today, final PriceTable prices, final boolean observability) {
+                              final LocalDate today, final PriceTable prices, final boolean observability,
+                              final Path projectRoot) {
         final String clusterName = s.has("clusterName")
                 ? s.string("clusterName", CLUSTER_NAME,
                         "1 to 100 letters, digits, hyphens or underscores, starting with a letter or digit")
                 : appName;
-        final KubernetesVersion version = kubernetesVersion(s, today);
+        final KubernetesVersion version = kubernetesVersion(s, today, projectRoot);
+        final boolean extendedSupport = extendedSupport(s, version, today);
         final int errorsBefore = s.errors().size();
         final ClusterConfig cluster = new ClusterConfig(
                 clusterName,
@@ -41,7 +44,8 @@ final class ClusterRules {
                         "IPv4 networks in CIDR form such as 203.0.113.0/24"),
                 s.stringList("adminPrincipalArns", 0, a -> IAM_PRINCIPAL_ARN.matcher(a).matches(),
                         "IAM role or user ARNs such as arn:aws:iam::123456789012:role/Admin"),
-                nodeGroups(s, region, prices, version));
+                nodeGroups(s, region, prices, version),
+                extendedSupport);
         if (s.errors().size() == errorsBefore) {
             CapacityRules.check(s, cluster.nodeGroups(), observability); // only groups that are valid on their own
         }
@@ -49,7 +53,8 @@ final class ClusterRules {
     }
 
     /** A version from the calendar that EKS still creates clusters with; null when there is none. */
-    private static KubernetesVersion kubernetesVersion(final ContextReader s, final LocalDate today) {
+    private static KubernetesVersion kubernetesVersion(final ContextReader s, final LocalDate today,
+                                                       final Path projectRoot) {
         final Object value = s.rawValue("kubernetesVersion");
         final String creatable = KubernetesVersions.all().values().stream()
                 .filter(v -> v.creatable(today)).map(KubernetesVersion::version)
@@ -64,8 +69,29 @@ final class ClusterRules {
             s.error("kubernetesVersion", value, "a version EKS still creates clusters with (its extended support ended "
                     + known.get().endOfExtendedSupport() + "): " + creatable);
         }
-        KubectlLayers.missing(known.get(), Path.of("")).ifPresent(allowed -> s.error("kubernetesVersion", value, allowed));
+        KubectlLayers.missing(known.get(), projectRoot).ifPresent(allowed -> s.error("kubernetesVersion", value, allowed));
         return known.get();
+    }
+
+    /**
+     * The upgrade policy. EKS changes it only while the cluster's version is in standard support ("You can
+     * only set the version support policy for your clusters while its running on Kubernetes version in
+     * standard support", EKS user guide, view-upgrade-policy.html), so STANDARD on a version already past
+     * it would fail the deploy: refused here instead.
+     */
+    private static boolean extendedSupport(final ContextReader s, final KubernetesVersion version,
+                                           final LocalDate today) {
+        final boolean extended = s.bool("extendedSupport");
+        final Object value = s.rawValue("extendedSupport");
+        if (!extended && (Boolean.FALSE.equals(value) || "false".equals(value)) && version != null
+                && !version.inStandardSupport(today)) {
+            s.error("extendedSupport", value, "true while kubernetesVersion " + version + " is past EKS standard "
+                    + "support (it ended " + version.endOfStandardSupport() + "), because EKS sets the STANDARD "
+                    + "upgrade policy only on a version in standard support; raise kubernetesVersion"
+                    + KubernetesVersions.newestInStandardSupport(today).map(v -> " (" + v + " is)").orElse("")
+                    + " or set extendedSupport to true");
+        }
+        return extended;
     }
 
     private static List<NodeGroupConfig> nodeGroups(final ContextReader s, final String region,

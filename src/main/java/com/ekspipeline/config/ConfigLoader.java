@@ -2,6 +2,7 @@ package com.ekspipeline.config;
 
 import com.ekspipeline.catalog.PriceTable;
 
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,12 @@ public final class ConfigLoader {
      */
     public static AppConfig load(final Map<String, ?> context, final Optional<String> defaultAccount,
                                  final LocalDate today) {
+        return load(context, defaultAccount, today, Path.of(""));
+    }
+
+    /** As {@link #load(Map, Optional, LocalDate)}, with the kubectl layers looked up under {@code projectRoot}. */
+    public static AppConfig load(final Map<String, ?> context, final Optional<String> defaultAccount,
+                                 final LocalDate today, final Path projectRoot) {
         final ContextReader s = new ContextReader(context);
         final PriceTable prices = PriceTable.load();
         final String appName = AppRules.appName(s);
@@ -32,7 +39,8 @@ public final class ConfigLoader {
         final int retention = AppRules.logRetentionDays(s);
         final NetworkConfig network = NetworkRules.read(s, zones.size());
         final ObservabilityConfig observability = ObservabilityRules.read(s);
-        final ClusterConfig cluster = ClusterRules.read(s, appName, region, today, prices, observability.enabled());
+        final ClusterConfig cluster = ClusterRules.read(s, appName, region, today, prices, observability.enabled(),
+                projectRoot);
         final PipelineConfig pipeline = PipelineRules.read(s);
         final BillingConfig billing = BillingRules.read(s);
         UnknownKeys.reject(s);

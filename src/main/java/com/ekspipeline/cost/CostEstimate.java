@@ -1,6 +1,5 @@
 package com.ekspipeline.cost;
 
-import com.ekspipeline.catalog.KubernetesVersion;
 import com.ekspipeline.catalog.PriceTable;
 import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.config.AppConfig;
@@ -65,11 +64,7 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
                 + PriceTable.SOURCE + ", in USD before tax, credits, Savings Plans and free tiers; 30 days = "
                 + HOURS_PER_30_DAYS + " hours.");
 
-        final KubernetesVersion lifecycle = config.cluster().kubernetesVersion();
-        final boolean standard = lifecycle.inStandardSupport(config.synthDay());
-        lines.add(new Line("EKS control plane (Kubernetes " + lifecycle.version() + ", "
-                + (standard ? "standard" : "extended") + " support)", "1 cluster",
-                prices.require(region, standard ? "eks-control-plane-standard" : "eks-control-plane-extended")));
+        ControlPlaneCost.add(config, prices, lines, assumptions);
 
         final BigDecimal runningShare = config.billing().offHours()
                 .map(h -> BigDecimal.valueOf(h.runningHoursPerWeek()).divide(HOURS_PER_WEEK, 6, RoundingMode.HALF_UP))

@@ -34,7 +34,7 @@ class ClusterStackTest {
     void clusterRunsTheConfiguredVersionWithAccessEntriesOnly() {
         template.hasResourceProperties("AWS::EKS::Cluster", Map.of(
                 "Name", "eks-pipeline",
-                "Version", "1.35",
+                "Version", "1.36",
                 "AccessConfig", Map.of("AuthenticationMode", "API", "BootstrapClusterCreatorAdminPermissions", false),
                 "BootstrapSelfManagedAddons", false,
                 "ComputeConfig", Map.of("Enabled", false)));
@@ -159,7 +159,7 @@ class ClusterStackTest {
         assertEquals(1, lookups.size());
         final String lookup = lookups.keySet().iterator().next();
         final Map<String, Object> properties = Resources.properties(lookups.get(lookup));
-        assertEquals("1.35", properties.get("KubernetesVersion"));
+        assertEquals("1.36", properties.get("KubernetesVersion"));
         final Map<String, Map<String, Object>> addons = Resources.ofType(template, "AWS::EKS::Addon");
         assertEquals(addons.values().stream().map(a -> Resources.properties(a).get("AddonName")).sorted().toList(),
                 ((List<?>) properties.get("AddonNames")).stream().sorted().toList(), "one lookup for every add-on");
@@ -176,7 +176,7 @@ class ClusterStackTest {
         assertEquals(1, groups.size());
         groups.values().forEach(group -> {
             final Map<String, Object> props = Resources.properties(group);
-            assertEquals("1.35", props.get("Version"));
+            assertEquals("1.36", props.get("Version"));
             assertEquals(false, props.get("ForceUpdateEnabled"), "an update waits for PodDisruptionBudgets");
             assertEquals(null, props.get("ReleaseVersion"), "unpinned: the newest AMI of the version");
             // Referencing the cluster makes CloudFormation update the group after the control plane.
@@ -187,9 +187,9 @@ class ClusterStackTest {
     @Test
     void aPinnedAmiReleaseReachesItsNodeGroup() {
         final Template pinned = Template.fromStack(TestContext.defaults()
-                .withNodeGroup(Map.of("amiReleaseVersion", "1.35.0-20251120")).deploy().cluster());
-        pinned.hasResourceProperties("AWS::EKS::Nodegroup", Map.of("ReleaseVersion", "1.35.0-20251120",
-                "Version", "1.35"));
+                .withNodeGroup(Map.of("amiReleaseVersion", "1.36.0-20260610")).deploy().cluster());
+        pinned.hasResourceProperties("AWS::EKS::Nodegroup", Map.of("ReleaseVersion", "1.36.0-20260610",
+                "Version", "1.36"));
     }
 
     @Test
@@ -200,7 +200,7 @@ class ClusterStackTest {
         assertEquals("kube-system", chart.get("Namespace"));
         final String values = (String) chart.get("Values");
         assertTrue(values.contains("\"autoDiscovery\":{\"clusterName\":\"eks-pipeline\"}"), values);
-        assertTrue(values.contains("\"image\":{\"tag\":\"v1.35.0\"}"), values);
+        assertTrue(values.contains("\"image\":{\"tag\":\"v1.36.0\"}"), values);
         assertTrue(values.contains("\"name\":\"cluster-autoscaler\""), values);
         template.hasResourceProperties("AWS::EKS::PodIdentityAssociation", Map.of(
                 "Namespace", "kube-system", "ServiceAccount", "cluster-autoscaler"));
@@ -287,7 +287,8 @@ class ClusterStackTest {
 
     @Test
     void warnsAtSynthWhenTheVersionIsPastStandardSupport() {
-        final ClusterStack old = TestContext.defaults().with("kubernetesVersion", "1.31").deploy().cluster();
+        final ClusterStack old = TestContext.defaults().with("kubernetesVersion", "1.31")
+                .with("extendedSupport", true).deploy().cluster();
         Annotations.fromStack(old).hasWarning("/Cluster", Match.stringLikeRegexp(
                 "Kubernetes 1\\.31 left EKS standard support on 2025-11-26: the control plane is billed at the "
                         + "extended-support price, \\$0\\.60 an hour instead of \\$0\\.10.*"));
@@ -338,6 +339,7 @@ class ClusterStackTest {
         void synth() {
             variant = TestContext.defaults()
                     .with("kubernetesVersion", "1.33")
+                    .with("extendedSupport", true)
                     .with("endpointPublicCidrs", "203.0.113.0/24")
                     .with("adminPrincipalArns", "arn:aws:iam::123456789012:role/PlatformAdmin")
                     .with("nodeGroups", "[{\"name\":\"arm\",\"instanceTypes\":[\"m7g.large\",\"m6g.large\"],"

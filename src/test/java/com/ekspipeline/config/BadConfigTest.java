@@ -1,13 +1,18 @@
 package com.ekspipeline.config;
 
 import com.ekspipeline.support.TestContext;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,7 +78,7 @@ class BadConfigTest {
                 badGroup("amiReleaseVersion", "latest", "nodeGroups[0].amiReleaseVersion is \"latest\" but must be an "
                         + "EKS-optimized AMI release version such as 1.35.0-20251120"),
                 badGroup("amiReleaseVersion", "1.34.2-20251120", "nodeGroups[0].amiReleaseVersion is \"1.34.2-20251120\" "
-                        + "but must be a release built for the cluster's Kubernetes 1.35, such as 1.35.0-20251120."),
+                        + "but must be a release built for the cluster's Kubernetes 1.36, such as 1.36.0-20251120."),
                 Arguments.of("one t3.small node", TestContext.defaults().withNodeGroup(Map.of("instanceTypes", List.of("t3.small"),
                         "minSize", 1, "desiredSize", 1, "maxSize", 1)), "nodeGroups at maxSize (1 node: room for 11 pods, 1930m "
                         + "CPU and 1572 MiB) cannot hold the cluster's own pods (13 pods, 700m CPU, 1140 MiB"),
@@ -93,6 +98,13 @@ class BadConfigTest {
                 bad("estimatedLogGiBPerDay", -1, "estimatedLogGiBPerDay is -1"),
                 bad("observability", "yes", "observability is \"yes\" but must be true or false."),
                 bad("observability", 1, "observability is 1 but must be true or false."),
+                bad("extendedSupport", "yes", "extendedSupport is \"yes\" but must be true or false."),
+                bad("extendedSupport", 0, "extendedSupport is 0 but must be true or false."),
+                Arguments.of("extendedSupport = false on 1.33, past standard support", TestContext.defaults()
+                        .with("kubernetesVersion", "1.33"), "extendedSupport is false but must be true while "
+                        + "kubernetesVersion 1.33 is past EKS standard support (it ended 2026-07-29), because EKS sets "
+                        + "the STANDARD upgrade policy only on a version in standard support; raise kubernetesVersion "
+                        + "(1.36 is) or set extendedSupport to true."),
                 bad("alarmReservationPercent", 101, "alarmReservationPercent is 101 but must be a whole number from 50 "
                         + "to 100."),
                 bad("alarmReservationPercent", "90%", "alarmReservationPercent is \"90%\""),
@@ -113,6 +125,16 @@ class BadConfigTest {
                         + "allowed; did you mean vpcCidr?"),
                 bad("kubernetesVerison", "1.35", "Unknown configuration key kubernetesVerison (value \"1.35\") is "
                         + "not allowed; did you mean kubernetesVersion?"));
+    }
+
+    /** A version in the calendar whose npm kubectl layer is not installed, as after a refresh adds a new minor. */
+    @Test
+    void aVersionWithoutItsKubectlLayerIsRefusedNamingThePackage() throws IOException {
+        final Path withoutNodeModules = Files.createTempDirectory("project");
+        final List<String> errors = assertThrows(ConfigException.class, () -> ConfigLoader.load(
+                TestContext.defaults().asMap(), Optional.empty(), TestContext.TODAY, withoutNodeModules)).errors();
+        assertEquals(List.of("kubernetesVersion is \"1.36\" but must be a version whose kubectl layer is installed: "
+                + "add @aws-cdk/lambda-layer-kubectl-v36 to package.json's devDependencies and run npm ci."), errors);
     }
 
     @ParameterizedTest(name = "{0}")

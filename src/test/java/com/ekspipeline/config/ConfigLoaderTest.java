@@ -36,7 +36,7 @@ class ConfigLoaderTest {
         assertEquals(1, config.network().natGateways());
         assertEquals(30, config.logRetentionDays());
         assertEquals("eks-pipeline", config.cluster().clusterName());
-        assertEquals("1.35", config.cluster().kubernetesVersion().version());
+        assertEquals("1.36", config.cluster().kubernetesVersion().version());
         assertEquals(new NodeGroupConfig("general", List.of("t4g.medium"), false, 2, 2, 5, 50,
                 Map.of("workload", "general"), Optional.empty()), config.cluster().nodeGroups().get(0));
         assertEquals(new ObservabilityConfig(false, 90, 3, 1), config.observability());
@@ -63,8 +63,8 @@ class ConfigLoaderTest {
 
     @Test
     void aNodeGroupMayPinTheAmiReleaseOfTheClustersVersion() {
-        assertEquals(Optional.of("1.35.0-20251120"), TestContext.defaults()
-                .withNodeGroup(Map.of("amiReleaseVersion", "1.35.0-20251120")).load().cluster().nodeGroups().get(0)
+        assertEquals(Optional.of("1.36.0-20260610"), TestContext.defaults()
+                .withNodeGroup(Map.of("amiReleaseVersion", "1.36.0-20260610")).load().cluster().nodeGroups().get(0)
                 .amiReleaseVersion());
     }
 
@@ -200,10 +200,11 @@ class ConfigLoaderTest {
 
     @Test
     void kubernetesVersionPastExtendedSupportIsRefused() {
-        final Map<String, Object> context = TestContext.defaults().with("kubernetesVersion", "1.31").asMap();
-        ConfigLoader.load(context, Optional.empty(), LocalDate.of(2026, 11, 26));
+        final Map<String, Object> context = TestContext.defaults().with("kubernetesVersion", "1.31")
+                .with("extendedSupport", true).asMap();
+        ConfigLoader.load(context, Optional.empty(), LocalDate.of(2026, 11, 25));
         final List<String> errors = assertThrows(ConfigException.class,
-                () -> ConfigLoader.load(context, Optional.empty(), LocalDate.of(2026, 11, 27))).errors();
+                () -> ConfigLoader.load(context, Optional.empty(), LocalDate.of(2026, 11, 26))).errors();
         assertTrue(errors.get(0).contains("extended support ended 2026-11-26"), errors::toString);
     }
 

@@ -36,7 +36,7 @@ class CostEstimateTest {
         // 0.10 control plane + 2 × 0.0336 t4g.medium + 100 GiB × 0.08 / 720 + 0.045 NAT + 7 × 0.005 IPv4
         // + 2 × 0.0225 NLB + 5 GiB × 0.08 / 720 + 2 × 1.00 / 720 KMS (secrets, notifications)
         // + (30 × 0.50 + 30 × 0.03) / 720 logs
-        assertAmount("0.1000", hourly(estimate, "EKS control plane (Kubernetes 1.35, standard support)"), 4);
+        assertAmount("0.1000", hourly(estimate, "EKS control plane (Kubernetes 1.36, standard support, upgrade policy STANDARD)"), 4);
         assertAmount("0.0672", hourly(estimate, "Nodes of group general: t4g.medium on-demand"), 4);
         assertAmount("8.00", estimate.line("Node root volumes").orElseThrow().per30Days(), 2);
         assertAmount("32.40", estimate.line("NAT gateways").orElseThrow().per30Days(), 2);
@@ -62,8 +62,31 @@ class CostEstimateTest {
 
     @Test
     void aVersionPastStandardSupportIsPricedAtTheExtendedRate() {
-        final CostEstimate estimate = estimate(TestContext.defaults().with("kubernetesVersion", "1.31"));
-        assertAmount("0.6000", hourly(estimate, "EKS control plane (Kubernetes 1.31, extended support)"), 4);
+        final CostEstimate estimate = estimate(TestContext.defaults().with("kubernetesVersion", "1.31")
+                .with("extendedSupport", true));
+        assertAmount("0.6000", hourly(estimate,
+                "EKS control plane (Kubernetes 1.31, extended support, upgrade policy EXTENDED)"), 4);
+        assertTrue(estimate.assumptions().contains("Upgrade policy EXTENDED (extendedSupport true): Kubernetes 1.31 "
+                + "left standard support on 2025-11-26, so the control plane costs $0.60 an hour ($432.00 per 30 days) "
+                + "instead of $0.10 ($72.00), until 2026-11-26, when EKS upgrades it."), estimate.assumptions()::toString);
+    }
+
+    @Test
+    void theStandardPolicySaysEksUpgradesTheControlPlaneWhenStandardSupportEnds() {
+        assertTrue(estimate(TestContext.defaults()).assumptions().contains("Upgrade policy STANDARD (extendedSupport "
+                + "false): when Kubernetes 1.36 leaves standard support on 2027-08-02, EKS upgrades the control plane to "
+                + "the next version instead of billing extended support; the node groups and add-ons stay on 1.36 until "
+                + "a deploy raises kubernetesVersion."));
+    }
+
+    @Test
+    void theExtendedPolicySaysWhatTheVersionWillCostAndFromWhen() {
+        final CostEstimate estimate = estimate(TestContext.defaults().with("extendedSupport", true));
+        assertAmount("0.1000", hourly(estimate,
+                "EKS control plane (Kubernetes 1.36, standard support, upgrade policy EXTENDED)"), 4);
+        assertTrue(estimate.assumptions().contains("Upgrade policy EXTENDED (extendedSupport true): from 2027-08-02, "
+                + "when Kubernetes 1.36 leaves standard support, the control plane costs $0.60 an hour ($432.00 per 30 "
+                + "days) instead of $0.10 ($72.00), until 2028-08-02, when EKS upgrades it."), estimate.assumptions()::toString);
     }
 
     @Test

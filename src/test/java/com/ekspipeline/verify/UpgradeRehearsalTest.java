@@ -122,6 +122,33 @@ class UpgradeRehearsalTest {
         assertEquals(List.of("/properties/Name"), cluster.get("replacedBy"));
     }
 
+    /**
+     * A deployment made before the cluster carried an upgrade policy moves to one in place: UpgradePolicy
+     * is not create-only (CloudFormation: "Update requires: No interruption").
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aClusterWithoutAnUpgradePolicyGetsOneInPlace() throws IOException, InterruptedException {
+        final Path before = WORK.resolve("no-policy");
+        Files.createDirectories(before);
+        final Map<String, Object> template = JSON.readValue(WORK.resolve("after/Cluster.json").toFile(), Map.class);
+        final Map<String, Map<String, Object>> resources = (Map<String, Map<String, Object>>) template.get("Resources");
+        resources.values().stream().filter(r -> "AWS::EKS::Cluster".equals(r.get("Type")))
+                .forEach(r -> assertEquals(Map.of("SupportType", "STANDARD"),
+                        ((Map<String, Object>) r.get("Properties")).remove("UpgradePolicy")));
+        JSON.writeValue(before.resolve("Cluster.json").toFile(), template);
+        final Path after = WORK.resolve("with-policy");
+        Files.createDirectories(after);
+        Files.copy(WORK.resolve("after/Cluster.json"), after.resolve("Cluster.json"), StandardCopyOption.REPLACE_EXISTING);
+
+        final List<Map<String, Object>> changes = changes(before, after).get("Cluster.json");
+
+        assertEquals(1, changes.size(), changes.toString());
+        assertEquals("AWS::EKS::Cluster", changes.get(0).get("type"));
+        assertEquals("updated", changes.get(0).get("change"));
+        assertEquals(List.of("UpgradePolicy"), changes.get(0).get("properties"));
+    }
+
     /** The second rehearsal: new instance types cannot be set on a node group, so it is replaced. */
     @Test
     void newInstanceTypesReplaceTheNodeGroupAndTheReviewCanSaySo() throws IOException, InterruptedException {
