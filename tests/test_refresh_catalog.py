@@ -106,15 +106,17 @@ class RefreshCatalogTest(unittest.TestCase):
             else:
                 service, attributes, _ = refresh_catalog.ITEMS[item]
                 usage, other = USAGE[item], USAGE[item] + "Provisioned"
-            filters = [{"Type": "TERM_MATCH", "Field": f, "Value": v}
-                       for f, v in sorted(dict(attributes, regionCode=region).items())]
+            if item not in refresh_catalog.GLOBAL:
+                attributes = dict(attributes, regionCode=region)
+            filters = [{"Type": "TERM_MATCH", "Field": f, "Value": v} for f, v in sorted(attributes.items())]
             params = {"ServiceCode": service, "Filters": filters, "FormatVersion": "aws_v1"}
             unit_name = unit_of.get((region, item), PRICE_LIST_UNIT[unit])
             tiers = [("0", usd), ("10000", "0.1")] if item == "cloudwatch-metric" else None
             # The Price List spells prices with ten decimals.
             usd = format(decimal.Decimal(usd).quantize(decimal.Decimal("1E-10")), "f")
-            asked = product(region, PREFIXES[region] + usage, unit_name, usd, tiers)
-            distractor = product(region, PREFIXES[region] + other, unit_name, "9.99")
+            prefix = "" if item in refresh_catalog.GLOBAL else PREFIXES[region]
+            asked = product(region, prefix + usage, unit_name, usd, tiers)
+            distractor = product(region, prefix + other, unit_name, "9.99")
             if i == 0:
                 self.stubs["pricing"].add_response("get_products", {"FormatVersion": "aws_v1", "PriceList": [distractor],
                                                                     "NextToken": "next"}, params)
