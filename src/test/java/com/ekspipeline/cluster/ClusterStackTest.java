@@ -83,7 +83,7 @@ class ClusterStackTest {
     @Test
     void kubectlProviderUsesTheKubectlLayerAndRunsInThePrivateSubnets() {
         template.hasResourceProperties("AWS::Lambda::LayerVersion", Map.of(
-                "Description", Match.stringLikeRegexp("/opt/kubectl/kubectl 1\\.35 .*")));
+                "Description", Match.stringLikeRegexp("/opt/kubectl/kubectl 1\\.36 .*")));
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Layers", Match.arrayWith(List.of(Map.of("Ref", Match.stringLikeRegexp("KubectlLayer.*")))),
                 "VpcConfig", Match.objectLike(Map.of("SubnetIds", Match.arrayWith(List.of(Match.objectLike(Map.of(
