@@ -115,28 +115,28 @@ class ReviewTest(unittest.TestCase):
         self.assertEqual(by_directory.stdout.split("\n", 1)[1], by_base.stdout.split("\n", 1)[1])
 
     def test_an_upgrade_opens_the_review_with_the_versions_and_what_rolls(self):
-        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", at_version("1.34"))))
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", at_version("1.35"))))
 
         self.assertEqual(0, result.returncode, result.stderr)
         opening = result.stdout.split("\n== ")[0]
-        self.assertIn("\nKubernetes 1.34 → 1.35\n", opening)
+        self.assertIn("\nKubernetes 1.35 → 1.36\n", opening)
         self.assertIn("- node groups that roll: general", opening)
-        self.assertIn("- add-ons updated to AWS's default versions for 1.35: ", opening)
+        self.assertIn("- add-ons updated to AWS's default versions for 1.36: ", opening)
         for addon in ("vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent", "aws-ebs-csi-driver", "metrics-server"):
             self.assertIn(addon, opening)
 
     def test_a_jump_of_two_minors_is_refused_in_one_line(self):
-        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", at_version("1.33"))))
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", at_version("1.34"))))
 
         self.assertEqual(1, result.returncode, result.stdout)
-        self.assertEqual(["kubernetesVersion goes from 1.33 to 1.35, but EKS upgrades one minor version at a time: "
-                          "deploy 1.34 first."], result.stderr.strip().splitlines())
+        self.assertEqual(["kubernetesVersion goes from 1.34 to 1.36, but EKS upgrades one minor version at a time: "
+                          "deploy 1.35 first."], result.stderr.strip().splitlines())
 
     def test_a_downgrade_is_called_out(self):
-        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", at_version("1.36"))))
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", at_version("1.37"))))
 
         self.assertEqual(0, result.returncode, result.stderr)
-        self.assertIn("Kubernetes 1.36 → 1.35\n- a downgrade: EKS cannot move a cluster to an older version", result.stdout)
+        self.assertIn("Kubernetes 1.37 → 1.36\n- a downgrade: EKS cannot move a cluster to an older version", result.stdout)
 
     def test_an_unknown_base_is_an_error(self):
         result = review("--no-synth", "--base", "no-such-branch")
