@@ -11,7 +11,7 @@ def project(app="eks-pipeline", cluster=None, region="us-east-2"):
         "appName": app,
         "region": region,
         "clusterName": cluster,
-        "kubernetesVersion": "1.35",
+        "kubernetesVersion": "1.36",
         "tag": {"key": "app", "value": app},
         "stacks": [{"id": stack, "name": f"{app}-{stack.lower()}"} for stack in ("Network", "Cluster", "Pipeline")],
         "pipeline": {"name": app, "stack": f"{app}-pipeline", "sourceObjectKey": "source/eks-pipeline.zip"},
