@@ -88,7 +88,7 @@ final class ClusterRules {
             s.error("extendedSupport", value, "true while kubernetesVersion " + version + " is past EKS standard "
                     + "support (it ended " + version.endOfStandardSupport() + "), because EKS sets the STANDARD "
                     + "upgrade policy only on a version in standard support; raise kubernetesVersion"
-                    + KubernetesVersions.newestInStandardSupport(today).map(v -> " (" + v + " is)").orElse("")
+                    + KubernetesVersions.newestInStandardSupport(today).map(v -> " (" + v + " is in standard support)").orElse("")
                     + " or set extendedSupport to true");
         }
         return extended;

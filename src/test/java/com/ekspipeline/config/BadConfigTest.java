@@ -104,7 +104,7 @@ class BadConfigTest {
                         .with("kubernetesVersion", "1.33"), "extendedSupport is false but must be true while "
                         + "kubernetesVersion 1.33 is past EKS standard support (it ended 2026-07-29), because EKS sets "
                         + "the STANDARD upgrade policy only on a version in standard support; raise kubernetesVersion "
-                        + "(1.36 is) or set extendedSupport to true."),
+                        + "(1.36 is in standard support) or set extendedSupport to true."),
                 bad("alarmReservationPercent", 101, "alarmReservationPercent is 101 but must be a whole number from 50 "
                         + "to 100."),
                 bad("alarmReservationPercent", "90%", "alarmReservationPercent is \"90%\""),
