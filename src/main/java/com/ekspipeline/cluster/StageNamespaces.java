@@ -28,7 +28,7 @@ public final class StageNamespaces extends Construct {
 
     public StageNamespaces(final Construct scope, final String id, final ClusterInfo info) {
         super(scope, id);
-        QUOTAS.forEach((stage, quota) -> info.order().namespace(info.cluster().addManifest(
+        QUOTAS.forEach((stage, quota) -> info.order().namespace(info.addManifest(
                 stage.title() + "Namespace", SortedJson.of(namespace(stage)), SortedJson.of(resourceQuota(stage, quota)),
                 SortedJson.of(limitRange(stage)))));
     }

@@ -22,12 +22,12 @@ class OffHoursScalerTest {
     @BeforeAll
     static void synth() {
         template = Template.fromStack(TestContext.defaults().with("offHours", Map.of("scaleDownAt", "19:45",
-                "scaleUpAt", "07:30", "timeZone", "Europe/Berlin", "scaleUpDays", List.of("mon", "WED"))).deploy().cluster());
+                "scaleUpAt", "07:30", "timeZone", "Europe/Berlin", "scaleUpDays", List.of("mon", "WED"))).deploy().nodes());
     }
 
     @Test
     void isOffByDefault() {
-        final Template plain = Template.fromStack(Synths.defaults().cluster());
+        final Template plain = Template.fromStack(Synths.defaults().nodes());
         plain.resourceCountIs("AWS::Scheduler::Schedule", 0);
         plain.resourceCountIs(OffHoursScaler.RESTORE_TYPE, 0);
         assertTrue(Resources.ofType(plain, "AWS::Lambda::Function").values().stream()
@@ -58,10 +58,10 @@ class OffHoursScalerTest {
                         "NODE_GROUPS", "[{\"desiredSize\":2,\"maxSize\":5,\"minSize\":2,\"name\":\"general\"}]",
                         "AUTOSCALER", "kube-system/cluster-autoscaler",
                         "AUTOSCALER_REPLICAS", "1")),
-                // Inside the VPC, in the cluster security group, to reach the private endpoint.
+                // Inside the VPC, in the cluster security group (from the cluster stack), to reach the private endpoint.
                 "VpcConfig", Match.objectLike(Map.of("SecurityGroupIds", List.of(
-                        Map.of("Fn::GetAtt", List.of(Resources.logicalIds(template, "AWS::EKS::Cluster").get(0),
-                                "ClusterSecurityGroupId")))))));
+                        Map.of("Fn::GetStackOutput", Match.objectLike(Map.of("StackName", "eks-pipeline-cluster",
+                                "OutputName", Match.stringLikeRegexp(".*ClusterSecurityGroupId.*")))))))));
     }
 
     @Test
