@@ -3,9 +3,14 @@ package com.ekspipeline.pipeline;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -64,7 +69,11 @@ public final class SourceBundle {
             final Path target = directory.resolve(Path.of(objectKey).getFileName().toString());
             final byte[] zip = zip(projectRoot);
             if (!Files.exists(target) || !Arrays.equals(Files.readAllBytes(target), zip)) {
-                Files.write(target, zip);
+                // Written beside it and moved into place, so a synth running alongside (the test command
+                // runs several) reads the old zip or the new one, never half of one.
+                final Path partial = Files.createTempFile(directory, target.getFileName().toString(), ".partial");
+                Files.write(partial, zip);
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
             return directory;
         } catch (IOException e) {
@@ -76,11 +85,28 @@ public final class SourceBundle {
         if (!Files.isDirectory(root)) {
             throw new IllegalStateException("The pipeline source needs " + root + "; run from the project root.");
         }
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile).toList().stream();
+        final List<Path> found = new ArrayList<>();
+        try {
+            // Build output is left out without being entered: a build may be writing it at the same time.
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(final Path dir, final BasicFileAttributes attributes) {
+                    return dir.getFileName().toString().equals("target") && !dir.equals(root)
+                            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(final Path file, final BasicFileAttributes attributes) {
+                    if (Files.isRegularFile(file)) {
+                        found.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return found.stream();
     }
 
     /** {@code scripts/release}: writes the zip to the path given. */
