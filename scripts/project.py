@@ -2,15 +2,18 @@
 configuration and the names of stacks, cluster, pipeline, tag and log groups).
 
 Every script reads the project here instead of cdk.json, so that defaults and `-c key=value` overrides
-apply to the scripts exactly as to the stacks. Without overrides it reads cdk.out/; with overrides, a
-folder of its own under target/ for those overrides, leaving cdk.out/ as it was. Either is synthesized
-first when its project.json is missing or older than cdk.json or the app's code.
+apply to the scripts exactly as to the stacks. Without overrides it reads cdk.out/, synthesized first
+when its project.json is missing or older than cdk.json or the app's code; with overrides, the synth of
+those overrides and the current sources that every script and test shares (scripts/synths.py), leaving
+cdk.out/ as it was.
 """
-import hashlib
 import json
 import pathlib
 import subprocess
 import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import synths  # noqa: E402  (one synth per configuration and source, shared)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FILE = "project.json"
@@ -54,13 +57,20 @@ def assembly(arguments):
     if arguments.assembly:
         return pathlib.Path(arguments.assembly)
     if arguments.context:
-        key = hashlib.sha256("\n".join(arguments.context).encode()).hexdigest()[:12]
-        folder = ROOT / "target" / "project" / key
-    else:
-        folder = ROOT / "cdk.out"
+        return shared(arguments.context)
+    folder = ROOT / "cdk.out"
     if stale(folder / FILE):
         synthesize(folder, arguments.context)
     return folder
+
+
+def shared(context):
+    """The shared synth of `context` (scripts/synths.py); exits with synth's own message when it is refused."""
+    try:
+        return synths.assembly(context)
+    except synths.SynthFailed as failure:
+        sys.stderr.write(failure.output)
+        fail(f"cdk synth failed, so the project's names are unknown (exit {failure.returncode}).")
 
 
 def load(arguments):
