@@ -1,12 +1,15 @@
 """scripts/e2e offline: the dry run's plan, every refusal before anything is created, and the teardown that
 runs whatever happens (a failed step, Ctrl-C). AWS calls go to moto_server on 127.0.0.1 or nowhere.
 Run: python3 -m unittest discover --start-directory tests"""
+import contextlib
 import importlib.machinery
 import importlib.util
+import io
 import json
 import os
 import pathlib
 import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -19,8 +22,12 @@ _loader = importlib.machinery.SourceFileLoader("e2e", str(SCRIPT))
 _spec = importlib.util.spec_from_loader("e2e", _loader)
 e2e = importlib.util.module_from_spec(_spec)
 _loader.exec_module(e2e)
-# One app name for every test that synthesizes, so they share one synth.
-APP = "e2e-offline"
+sys.path.insert(0, str(ROOT / "scripts"))
+import synths  # noqa: E402
+# The scripts' tests' configuration (src/test/resources/configurations.json), so that every test that
+# synthesizes shares its one synth with the release, verify-destroyed and project tests.
+APP = synths.configurations()["shop"]["appName"]
+SHOP = [part for override in synths.overrides("shop") if not override.startswith("appName=") for part in ("-c", override)]
 
 
 def without_credentials():
@@ -32,7 +39,7 @@ def without_credentials():
 
 
 def e2e_run(*args, env=None):
-    return subprocess.run([str(SCRIPT), "--app-name", APP, *args], cwd=ROOT, env=env or without_credentials(),
+    return subprocess.run([str(SCRIPT), "--app-name", APP, *SHOP, *args], cwd=ROOT, env=env or without_credentials(),
                           capture_output=True, text=True, timeout=600, check=False)
 
 
@@ -171,7 +178,9 @@ class TeardownTest(unittest.TestCase):
 
     def test_whatever_is_left_fails_the_run_and_is_reported(self):
         left = "LEFT  ebs volume             vol-0abc  (1 GiB, available, tagged for cluster e2e-offline)"
-        status, _, report = self.run_plan(failing_at(99, None), verify_output="Looking in ...\n" + left + "\n")
+        with contextlib.redirect_stderr(io.StringIO()) as stderr:
+            status, _, report = self.run_plan(failing_at(99, None), verify_output="Looking in ...\n" + left + "\n")
+        self.assertEqual("could not remove: " + left + "\n", stderr.getvalue())
         self.assertEqual(1, status)
         self.assertEqual([left], report["leftovers"], "listed although verify-destroyed exits 1")
         self.assertEqual("failed", report["steps"][-1]["result"])
@@ -179,8 +188,9 @@ class TeardownTest(unittest.TestCase):
     def test_a_failing_command_keeps_what_it_printed(self):
         runner = e2e.Runner("us-east-2")
         runner.say = lambda message: None
-        with self.assertRaises(e2e.StepFailed) as failure:
+        with self.assertRaises(e2e.StepFailed) as failure, contextlib.redirect_stdout(io.StringIO()) as stdout:
             runner.command(["bash", "-c", "echo 'LEFT  stack  x'; echo gone >&2; exit 1"], 30, capture=True)
+        self.assertEqual("LEFT  stack  x\n", stdout.getvalue(), "shown as it ran")
         self.assertEqual("LEFT  stack  x\n", failure.exception.output)
         self.assertIn("exited 1: gone", str(failure.exception))
 
