@@ -84,8 +84,11 @@ class AddonVersionsTest(unittest.TestCase):
     def test_no_default_fails_the_change_with_the_add_on_named(self):
         self.expect("vpc-cni", listed("vpc-cni", ("v1.21.1-eksbuild.3", {"1.35": False})))
 
-        addon_versions.run(self.event("Create"), self.eks, urllib.request.urlopen)
+        with self.assertLogs(level="ERROR") as logged:  # the function's log has the failure, with its traceback
+            addon_versions.run(self.event("Create"), self.eks, urllib.request.urlopen)
 
+        self.assertEqual(["looking up add-on versions failed"], [r.getMessage() for r in logged.records])
+        self.assertIn("NoDefault", logged.output[0])
         self.assertEqual("FAILED", self.received[0]["Status"])
         self.assertIn("AWS lists no default version of vpc-cni for Kubernetes 1.35", self.received[0]["Reason"])
 

@@ -390,8 +390,11 @@ class EndToEndTest(unittest.TestCase):
             def describe_cluster(self, name):
                 raise RuntimeError("AccessDenied")
 
-        answer = self.delete(BrokenEks())
+        with self.assertLogs(level="ERROR") as logged:  # the function's log has the failure, with its traceback
+            answer = self.delete(BrokenEks())
 
+        self.assertEqual(["restoring the nodes before the delete failed"], [r.getMessage() for r in logged.records])
+        self.assertIn("AccessDenied", logged.output[0])
         self.assertEqual("SUCCESS", answer["Status"])
         self.assertIn("Restoring the nodes failed (AccessDenied)", answer["Reason"])
 
