@@ -44,8 +44,8 @@ CHECKS = [
           'for workflow in .github/workflows/*.yml; do action-validator "$workflow"; done  # one file at a time'),
     Check("synth", "cdk synth of every configuration in src/test/resources/configurations.json (offline, no "
                    "credentials), once, for every check after it",
-          "mapfile -t names < <(python3 scripts/synths.py --names)\n"
-          'mapfile -t assemblies < <(python3 scripts/synths.py "${names[@]}")\n'
+          'names="$(python3 scripts/synths.py --names)"; mapfile -t names <<< "$names"\n'
+          'assemblies="$(python3 scripts/synths.py "${names[@]}")"; mapfile -t assemblies <<< "$assemblies"\n'
           'for i in "${!names[@]}"; do\n'
           '  printf "%s: %s\\n" "${names[$i]}" "${assemblies[$i]}"\n'
           '  (cd "${assemblies[$i]}" && ls ./*.template.json)\n'
@@ -62,7 +62,8 @@ CHECKS = [
           "scripts/check-bad-config", needs=["compile"]),
     Check("cfn-lint", "cfn-lint over every template of every configuration (allow-list and reasons in "
                       ".cfnlintrc.yaml)",
-          "mapfile -t assemblies < <(python3 scripts/synths.py $(python3 scripts/synths.py --names))\n"
+          'names="$(python3 scripts/synths.py --names)"; mapfile -t names <<< "$names"\n'
+          'assemblies="$(python3 scripts/synths.py "${names[@]}")"; mapfile -t assemblies <<< "$assemblies"\n'
           'templates=(); for assembly in "${assemblies[@]}"; do templates+=("$assembly"/*.template.json); done\n'
           'cfn-lint -- "${templates[@]}"\n'
           'echo "${#templates[@]} templates of ${#assemblies[@]} configurations lint clean."', needs=["synth"]),
