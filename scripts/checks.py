@@ -53,8 +53,9 @@ CHECKS = [
           'print("  cost-estimate.json:", len(e["lines"]), "lines,", e["total"]["per30Days"], "USD per 30 days in",'
           " e[\"region\"])' \"${assemblies[$i]}/cost-estimate.json\"\n"
           "done", needs=["compile"]),
-    Check("scripts", "scripts: release and verify-destroyed against moto_server on 127.0.0.1, the project reader, "
-                     "review against the snapshots, prerequisites on a bare PATH, e2e offline",
+    Check("scripts", "scripts: release and verify-destroyed against moto_server on 127.0.0.1, preflight against the "
+                     "API models (botocore Stubbers), the project reader, review against the snapshots, "
+                     "prerequisites on a bare PATH, e2e offline",
           "python3 -m unittest discover --start-directory tests", needs=["synth"]),
     Check("off-hours", "off-hours Lambda: unit tests, and stop/start against moto_server's EKS and a TLS stand-in "
                        "on 127.0.0.1", "python3 -m unittest discover --start-directory lambda/off_hours"),
