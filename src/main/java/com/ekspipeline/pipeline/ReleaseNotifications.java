@@ -35,7 +35,7 @@ final class ReleaseNotifications {
             PipelineNotificationEvents.MANUAL_APPROVAL_NEEDED);
 
     /**
-     * @param appName names the topic
+     * @param appName names the topic and the notification rule
      * @param email   who is emailed; empty: nobody, and synth warns
      * @param alarms  whether the app's alarms publish here too (observability on)
      */
@@ -63,11 +63,19 @@ final class ReleaseNotifications {
                         + "fires" : "") + ": set notificationEmail to subscribe an address to the pipeline's "
                         + "notification topic."));
         // Making the topic the rule's target lets the notifications service publish to it (topic policy)
-        // and use its key (key policy).
+        // and use its key (key policy). Rule names are unique in the account, so it is named for the app:
+        // CDK's default, from the construct path, is the same in every app.
+        // https://docs.aws.amazon.com/codestar-notifications/latest/APIReference/API_CreateNotificationRule.html
         pipeline.notifyOn("ReleaseEvents", topic, PipelineNotifyOnOptions.builder()
+                .notificationRuleName(ruleName(props.appName()))
                 .events(EVENTS)
                 .detailType(DetailType.FULL)
                 .build());
+    }
+
+    /** The notification rule's name, unique in the account as long as the app's name is. */
+    static String ruleName(final String appName) {
+        return appName + "-releases";
     }
 
     String topicArn() {
