@@ -44,7 +44,8 @@ public final class ClusterStack extends AppStack {
         config.billing().offHours().ifPresent(hours ->
                 new OffHoursScaler(this, "OffHours", info, autoscaler, vpc, settings.nodeGroups(), hours,
                         config.observability().enabled()
-                                ? ObservabilityConfig.offHoursAlarmNames(config.appName()) : List.of()));
+                                ? ObservabilityConfig.offHoursAlarmNames(config.appName()) : List.of(),
+                        config.appName()));
         new DefaultStorageClass(this, "Storage", info, config.appName());
         new StageNamespaces(this, "Namespaces", info);
         // Last, and in this order: a suppression covers the children a construct has when it is added.

@@ -44,6 +44,7 @@ final class ReleaseNotifications {
 
     private final Topic topic;
     private final Key key;
+    private boolean alarmsAdmitted;
 
     ReleaseNotifications(final Stack scope, final Props props, final Pipeline pipeline) {
         key = Key.Builder.create(scope, "NotificationsKey")
@@ -86,8 +87,13 @@ final class ReleaseNotifications {
      * Lets the app's CloudWatch alarms publish here: the topic's policy admits CloudWatch for alarms of
      * this account named {@code alarmNamePrefix*}, and the key's lets CloudWatch encrypt what it sends.
      * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+     * Called by each part that alarms here; the statements are added once.
      */
     Topic admitAlarms(final String alarmNamePrefix) {
+        if (alarmsAdmitted) {
+            return topic;
+        }
+        alarmsAdmitted = true;
         final Stack stack = Stack.of(topic);
         final ServicePrincipal cloudwatch = new ServicePrincipal("cloudwatch.amazonaws.com");
         key.addToResourcePolicy(PolicyStatement.Builder.create()
