@@ -48,7 +48,11 @@ final class OffHoursWatch {
                 alarm(scope, "OffHoursDroppedAlarm", names.get(2), sum("AWS/Scheduler", "InvocationDroppedCount",
                                 Map.of("ScheduleGroup", OffHoursConfig.scheduleGroupName(appName))),
                         "EventBridge Scheduler gave up invoking the off-hours function: a stop or start did not run."));
-        alarms.forEach(a -> a.addAlarmAction(new SnsAction(topic)));
+        // Told when it fails and when it works again, as the app's other alarms.
+        alarms.forEach(a -> {
+            a.addAlarmAction(new SnsAction(topic));
+            a.addOkAction(new SnsAction(topic));
+        });
         return alarms;
     }
 
@@ -62,7 +66,7 @@ final class OffHoursWatch {
                                final String description) {
         return Alarm.Builder.create(scope, id)
                 .alarmName(name)
-                .alarmDescription(description)
+                .alarmDescription(description + " See \"Seeing what runs\" in the README.")
                 .metric(metric)
                 .threshold(1)
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)

@@ -66,7 +66,8 @@ class OffHoursScalerTest {
                 "Statistic", "Sum",
                 "Threshold", 1,
                 "TreatMissingData", "notBreaching",
-                "AlarmActions", List.of(topic))));
+                "AlarmActions", List.of(topic),
+                "OKActions", List.of(topic))));
         // CloudWatch may publish to the encrypted topic: its policy admits the app's alarms.
         pipeline.hasResourceProperties("AWS::SNS::TopicPolicy", Match.objectLike(Map.of("PolicyDocument",
                 Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
