@@ -18,6 +18,7 @@ public final class Synths {
 
     private static Deployment defaults;
     private static Map<String, Map<String, Map<String, Object>>> everythingOn;
+    private static Map<String, Map<String, Object>> everythingOnTemplates;
 
     private Synths() {
     }
@@ -39,13 +40,22 @@ public final class Synths {
     @SuppressWarnings("unchecked")
     public static synchronized Map<String, Map<String, Map<String, Object>>> everythingOn() {
         if (everythingOn == null) {
+            final Map<String, Map<String, Object>> templates = new LinkedHashMap<>();
             final Map<String, Map<String, Map<String, Object>>> stacks = new LinkedHashMap<>();
             for (final Stack stack : TestContext.everythingOn().deploy().stacks()) {
-                stacks.put(stack.getNode().getId(),
-                        (Map<String, Map<String, Object>>) Template.fromStack(stack).toJSON().get("Resources"));
+                final Map<String, Object> template = Template.fromStack(stack).toJSON();
+                templates.put(stack.getStackName(), template);
+                stacks.put(stack.getNode().getId(), (Map<String, Map<String, Object>>) template.get("Resources"));
             }
+            everythingOnTemplates = Collections.unmodifiableMap(templates);
             everythingOn = Collections.unmodifiableMap(stacks);
         }
         return everythingOn;
+    }
+
+    /** Each stack's whole template (outputs too), by stack name, of the app with every optional part on. */
+    public static synchronized Map<String, Map<String, Object>> everythingOnTemplates() {
+        everythingOn();
+        return everythingOnTemplates;
     }
 }
