@@ -1,8 +1,10 @@
 """scripts/e2e offline: the dry run's plan, every refusal before anything is created, and the teardown that
 runs whatever happens (a failed step, Ctrl-C). AWS calls go to moto_server on 127.0.0.1 or nowhere.
 Run: python3 -m unittest discover --start-directory tests"""
+import contextlib
 import importlib.machinery
 import importlib.util
+import io
 import json
 import os
 import pathlib
@@ -37,22 +39,42 @@ def e2e_run(*args, env=None):
 
 
 class Recorder(e2e.DryRunner):
-    """A dry runner that remembers what it would have run, and can fail or be interrupted at a step."""
+    """A dry runner that remembers what it would have run, and can fail or be interrupted at a step;
+    verify-destroyed prints each of `verify_outputs` in turn (the last one again and again)."""
 
-    def __init__(self, verify_output=""):
+    def __init__(self, *verify_outputs):
         super().__init__("us-east-2")
         self.commands = []
-        self.verify_output = verify_output
+        self.verify_outputs = list(verify_outputs or [""])
+        self.now = 0
 
     def say(self, message):
         pass
 
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+    def start(self, args):
+        self.commands.append(" ".join([pathlib.Path(args[0]).name, *args[1:]]))
+        return e2e.Finished()
+
     def command(self, args, timeout, capture=False):
         self.commands.append(" ".join([pathlib.Path(args[0]).name, *args[1:]]))
-        if "verify-destroyed" in args[0] and "LEFT" in self.verify_output:
+        if "verify-destroyed" not in args[0]:
+            return ""
+        out = self.verify_outputs.pop(0) if len(self.verify_outputs) > 1 else self.verify_outputs[0]
+        if "LEFT" in out:
             # As the script does: exit 1 when something is left, its list on stdout.
-            raise e2e.StepFailed("verify-destroyed exited 1", self.verify_output)
-        return self.verify_output if "verify-destroyed" in args[0] else ""
+            raise e2e.StepFailed("verify-destroyed exited 1", out)
+        return out
+
+
+OUTPUT = f"--output {e2e.ROOT}/target/e2e/{APP}/cdk.out"
+DESTROYS = [f"cdk destroy {stack} --exclusively --force --no-notices {OUTPUT} -c appName={APP}"
+            for stack in ("Pipeline", "Cluster", "Network")]
 
 
 def failing_at(position, error):
@@ -74,15 +96,23 @@ class PlanTest(unittest.TestCase):
         expected = ["the app costs $", "cdk deploy Network", "cdk deploy Cluster", "cdk deploy Pipeline",
                     "for the seeded release to reach the production approval", "would GET http://staging",
                     "put_approval_result", "for Production to succeed", "would GET http://production",
-                    "aws s3 put_object", "to fail its smoke test and roll back", "cdk destroy --all --force",
+                    "aws s3 put_object", "to fail its smoke test and roll back", "cdk destroy Pipeline --exclusively",
+                    "cdk destroy Cluster --exclusively", "cdk destroy Network --exclusively",
                     "verify-destroyed -c appName=" + APP]
         positions = [out.find(line) for line in expected]
         self.assertNotIn(-1, positions, out)
         self.assertEqual(sorted(positions), positions, "in this order:\n" + out)
+        # Every cdk call writes to the run's own folder: the project's cdk.out/project.json stays as it was.
+        cdk_calls = [line for line in out.splitlines() if "would run: " in line and "/cdk " in line]
+        self.assertEqual(6, len(cdk_calls), out)
+        for line in cdk_calls:
+            self.assertIn(OUTPUT, line)
+        self.assertIn("this run takes about 2.0 to 2.5 hours (from its phases)", out)
         written = json.loads(report.read_text())
         self.assertTrue(written["dryRun"])
         self.assertEqual(["synth and price", "deploy", "staging", "approve and production", "broken release rolls back",
-                          "destroy", "verify destroyed"], [step["name"] for step in written["steps"]])
+                          "destroy Pipeline", "destroy Cluster", "destroy Network", "verify destroyed"],
+                         [step["name"] for step in written["steps"]])
         self.assertEqual({"python", "cdk", "java"}, set(written["tools"]))
 
 
@@ -149,32 +179,63 @@ class RefusalTest(unittest.TestCase):
 
 
 class TeardownTest(unittest.TestCase):
-    def run_plan(self, plan, verify_output=""):
-        runner = Recorder(verify_output)
+    def run_plan(self, plan, *verify_outputs):
+        runner = Recorder(*verify_outputs)
         report = {"steps": [], "leftovers": [], "urls": {}, "images": {}, "stackSeconds": {}}
-        status = e2e.run(runner, project(app=APP), [], report, plan=plan)
+        with contextlib.redirect_stderr(io.StringIO()):  # "could not remove: ..." for each leftover
+            status = e2e.run(runner, project(app=APP), [], report, plan=plan)
         return status, runner, report
 
     def test_ctrl_c_still_destroys_and_verifies(self):
         status, runner, report = self.run_plan(failing_at(1, KeyboardInterrupt()))
         self.assertEqual(1, status)
-        self.assertEqual(["cdk destroy --all --force --no-notices -c appName=" + APP,
-                          "verify-destroyed -c appName=" + APP], runner.commands)
-        self.assertEqual(["step 0", "interrupted", "destroy", "verify destroyed"], [s["name"] for s in report["steps"]])
+        self.assertEqual([*DESTROYS, "verify-destroyed -c appName=" + APP], runner.commands)
+        self.assertEqual(["step 0", "interrupted", "destroy Pipeline", "destroy Cluster", "destroy Network",
+                          "verify destroyed"], [s["name"] for s in report["steps"]])
 
     def test_a_failed_step_stops_the_run_and_still_destroys(self):
         status, runner, report = self.run_plan(failing_at(2, e2e.StepFailed("staging answered 503")))
         self.assertEqual(1, status)
-        self.assertEqual(["passed", "passed", "failed", "passed", "passed"], [s["result"] for s in report["steps"]])
+        self.assertEqual(["passed", "passed", "failed", "passed", "passed", "passed", "passed"],
+                         [s["result"] for s in report["steps"]])
         self.assertEqual("staging answered 503", report["steps"][2]["detail"])
-        self.assertEqual(2, len(runner.commands))
+        self.assertEqual(4, len(runner.commands))
+
+    def test_an_aws_or_network_error_in_a_step_is_that_steps_failure_and_the_teardown_runs(self):
+        import urllib.error
+
+        import botocore.exceptions
+
+        expired = botocore.exceptions.ClientError(
+            {"Error": {"Code": "ExpiredToken", "Message": "The security token included in the request is expired"}},
+            "GetPipelineState")
+        for error, detail in ((urllib.error.URLError("[Errno 111] Connection refused"),
+                               "URLError: <urlopen error [Errno 111] Connection refused>"),
+                              (expired, "ClientError: An error occurred (ExpiredToken) when calling the "
+                                        "GetPipelineState operation: The security token included in the request is "
+                                        "expired")):
+            with self.subTest(type(error).__name__):
+                status, runner, report = self.run_plan(failing_at(1, error))
+                self.assertEqual(1, status)
+                self.assertEqual(("step 1", "failed", detail),
+                                 tuple(report["steps"][1].get(k) for k in ("name", "result", "detail")))
+                self.assertEqual([*DESTROYS, "verify-destroyed -c appName=" + APP], runner.commands)
 
     def test_whatever_is_left_fails_the_run_and_is_reported(self):
         left = "LEFT  ebs volume             vol-0abc  (1 GiB, available, tagged for cluster e2e-offline)"
-        status, _, report = self.run_plan(failing_at(99, None), verify_output="Looking in ...\n" + left + "\n")
+        status, runner, report = self.run_plan(failing_at(99, None), "Looking in ...\n" + left + "\n")
         self.assertEqual(1, status)
         self.assertEqual([left], report["leftovers"], "listed although verify-destroyed exits 1")
         self.assertEqual("failed", report["steps"][-1]["result"])
+        # Asked again every minute over the verify window before it counts.
+        self.assertEqual(1 + e2e.TIMEOUTS["verify"] // 60, runner.commands.count("verify-destroyed -c appName=" + APP))
+
+    def test_what_goes_away_within_the_verify_window_is_not_a_leftover(self):
+        ghost = "LEFT  network interface      eni-0abc  (in vpc-0abc, lambda, available)"
+        status, runner, report = self.run_plan(failing_at(99, None), ghost, ghost, "Nothing left: ...\n")
+        self.assertEqual(0, status, report)
+        self.assertEqual([], report["leftovers"])
+        self.assertEqual(3, runner.commands.count("verify-destroyed -c appName=" + APP))
 
     def test_a_failing_command_keeps_what_it_printed(self):
         runner = e2e.Runner("us-east-2")
@@ -185,7 +246,7 @@ class TeardownTest(unittest.TestCase):
         self.assertIn("exited 1: gone", str(failure.exception))
 
     def test_a_clean_run_passes(self):
-        status, _, report = self.run_plan(failing_at(99, None), verify_output="Nothing left: ...\n")
+        status, _, report = self.run_plan(failing_at(99, None), "Nothing left: ...\n")
         self.assertEqual(0, status)
         self.assertEqual([], report["leftovers"])
 
@@ -236,14 +297,83 @@ class PipelineCallsTest(unittest.TestCase):
         self.assertEqual("http://k8s-staging-hello.elb.us-east-2.amazonaws.com",
                          e2e.output_variable(self.runner, APP, "Staging", "Deploy", "SERVICE_URL"))
 
-    def test_a_rollback_counts_once_a_rollback_execution_has_succeeded(self):
-        running = {"pipelineExecutionSummaries": [
-            {"pipelineExecutionId": "33333333-3333-3333-3333-333333333333", "status": "InProgress",
-             "executionType": "ROLLBACK"},
-            {"pipelineExecutionId": "22222222-2222-2222-2222-222222222222", "status": "Failed",
-             "executionType": "STANDARD"}]}
-        done = {"pipelineExecutionSummaries": [dict(running["pipelineExecutionSummaries"][0], status="Succeeded")]}
-        self.stub.add_response("list_pipeline_executions", running, {"pipelineName": APP, "maxResults": 5})
-        self.stub.add_response("list_pipeline_executions", done, {"pipelineName": APP, "maxResults": 5})
-        self.assertFalse(e2e.rolled_back(self.runner, APP))
-        self.assertTrue(e2e.rolled_back(self.runner, APP))
+    def runs(self, *summaries):
+        self.stub.add_response("list_pipeline_executions", {"pipelineExecutionSummaries": list(summaries)},
+                               {"pipelineName": APP, "maxResults": 5})
+
+    def actions(self, execution, *failed):
+        """ListActionExecutions for `execution`: each (stage, action, message) of `failed` failed."""
+        details = [{"pipelineExecutionId": execution, "stageName": stage, "actionName": action, "status": "Failed",
+                    "output": {"executionResult": {"externalExecutionId": "build:1", "externalExecutionSummary": "",
+                                                   "errorDetails": {"code": "JobFailed", "message": message}}}}
+                   for stage, action, message in failed]
+        self.stub.add_response("list_action_executions", {"actionExecutionDetails": details},
+                               {"pipelineName": APP, "filter": {"pipelineExecutionId": execution}})
+
+    def test_a_rollback_counts_once_the_broken_release_failed_in_staging_and_the_rollback_to_the_good_one_succeeded(self):
+        good, broken, back = GOOD, BROKEN, BACK
+        rollback = {"pipelineExecutionId": back, "status": "InProgress", "executionType": "ROLLBACK",
+                    "rollbackMetadata": {"rollbackTargetPipelineExecutionId": good}}
+        failed = {"pipelineExecutionId": broken, "status": "Failed", "executionType": "STANDARD",
+                  "statusSummary": "Stage Staging failed"}
+        first = {"pipelineExecutionId": good, "status": "Succeeded", "executionType": "STANDARD"}
+        self.runs(dict(failed, status="InProgress"), first)
+        self.runs(rollback, failed, first)
+        self.actions(broken, ("Staging", "SmokeTest", "the page lacks 'Hello from'"))
+        self.runs(dict(rollback, status="Succeeded"), failed, first)
+        self.actions(broken, ("Staging", "SmokeTest", "the page lacks 'Hello from'"))
+        executions = {"good": good}
+        self.assertIsNone(e2e.rolled_back(self.runner, APP, executions))
+        self.assertIsNone(e2e.rolled_back(self.runner, APP, executions))
+        self.assertTrue(e2e.rolled_back(self.runner, APP, executions))
+        self.assertEqual({"good": good, "broken": broken, "rollback": back}, executions)
+        self.stub.assert_no_pending_responses()
+
+    def test_a_broken_release_that_fails_in_build_fails_the_step_at_once_with_the_reason(self):
+        failed = {"pipelineExecutionId": BROKEN, "status": "Failed", "executionType": "STANDARD",
+                  "statusSummary": "Stage Build failed"}
+        self.runs(failed, {"pipelineExecutionId": GOOD, "status": "Succeeded", "executionType": "STANDARD"})
+        self.actions(BROKEN, ("Build", "TestBuildPush", "Error while executing command: mvn verify. Reason: exit 1"))
+        self.actions(BROKEN, ("Build", "TestBuildPush", "Error while executing command: mvn verify. Reason: exit 1"))
+        with self.assertRaises(e2e.StepFailed) as failure:
+            e2e.rolled_back(self.runner, APP, {"good": GOOD})
+        self.assertEqual(f"the broken release did not fail in Staging's smoke test: pipeline execution {BROKEN} "
+                         "Failed: Stage Build failed (Build/TestBuildPush: Error while executing command: mvn verify. "
+                         "Reason: exit 1)", str(failure.exception))
+
+    def test_a_rollback_to_another_execution_than_the_good_one_fails_the_step(self):
+        other = "44444444-4444-4444-4444-444444444444"
+        self.runs({"pipelineExecutionId": BACK, "status": "Succeeded", "executionType": "ROLLBACK",
+                   "rollbackMetadata": {"rollbackTargetPipelineExecutionId": other}},
+                  {"pipelineExecutionId": BROKEN, "status": "Failed", "executionType": "STANDARD"})
+        self.actions(BROKEN, ("Staging", "SmokeTest", "the page lacks 'Hello from'"))
+        with self.assertRaises(e2e.StepFailed) as failure:
+            e2e.rolled_back(self.runner, APP, {"good": GOOD})
+        self.assertIn(f"went back to {other}, not to the good release {GOOD}", str(failure.exception))
+
+    def test_a_first_release_that_fails_in_build_fails_the_staging_wait_at_once_with_codepipelines_reason(self):
+        self.runner.sleep = lambda seconds: self.fail("waited although the execution had failed")
+        self.stub.add_response("list_pipeline_executions", {"pipelineExecutionSummaries": [
+            {"pipelineExecutionId": GOOD, "status": "Failed", "statusSummary": "Stage Build failed",
+             "executionType": "STANDARD"}]}, {"pipelineName": APP, "maxResults": 1})
+        self.actions(GOOD, ("Build", "TestBuildPush", "Error while executing command: mvn verify. Reason: exit 1"))
+        report = {"urls": {}, "images": {}, "stackSeconds": {}, "steps": [], "leftovers": []}
+        staging = dict(e2e.steps(self.runner, project(app=APP), [], report))["staging"]
+        with self.assertRaises(e2e.StepFailed) as failure:
+            staging()
+        self.assertEqual(f"pipeline execution {GOOD} Failed: Stage Build failed (Build/TestBuildPush: Error while "
+                         "executing command: mvn verify. Reason: exit 1)", str(failure.exception))
+        self.stub.assert_no_pending_responses()
+
+    def test_production_fails_at_once_when_the_execution_stops(self):
+        self.stub.add_response("get_pipeline_execution", {"pipelineExecution": {
+            "pipelineExecutionId": GOOD, "status": "Stopped", "statusSummary": "Stopped by someone"}},
+            {"pipelineName": APP, "pipelineExecutionId": GOOD})
+        self.actions(GOOD)
+        with self.assertRaises(e2e.StepFailed) as failure:
+            e2e.succeeded(self.runner, APP, GOOD)
+        self.assertEqual(f"pipeline execution {GOOD} Stopped: Stopped by someone", str(failure.exception))
+
+
+GOOD, BROKEN, BACK = ("11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222",
+                      "33333333-3333-3333-3333-333333333333")
