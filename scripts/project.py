@@ -137,6 +137,14 @@ def session(region):
     return made
 
 
+def missing_stack(error):
+    """True for CloudFormation's answer to a stack name it does not know: a ValidationError saying so.
+    Anything else (AccessDenied, throttling, an expired token) says nothing about whether it exists.
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html"""
+    failure = error.response.get("Error", {})
+    return failure.get("Code") == "ValidationError" and "does not exist" in failure.get("Message", "")
+
+
 def stack_outputs(described):
     """The outputs by key of the stack in a CloudFormation DescribeStacks answer; {} when it has none."""
     return {output["OutputKey"]: output["OutputValue"]

@@ -2,6 +2,7 @@
 runs whatever happens (a failed step, Ctrl-C). AWS calls go to moto_server on 127.0.0.1 or nowhere.
 Run: python3 -m unittest discover --start-directory tests"""
 import contextlib
+import datetime
 import importlib.machinery
 import importlib.util
 import io
@@ -377,3 +378,288 @@ class PipelineCallsTest(unittest.TestCase):
 
 GOOD, BROKEN, BACK = ("11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222",
                       "33333333-3333-3333-3333-333333333333")
+
+
+class Process:
+    """A `cdk destroy` as Popen shows it: running until `runs_for` polls have passed."""
+
+    def __init__(self, runs_for=0, returncode=0):
+        self.polls, self.runs_for, self.returncode, self.killed = 0, runs_for, returncode, False
+
+    def poll(self):
+        self.polls += 1
+        return self.returncode if self.polls > self.runs_for else None
+
+    def wait(self, timeout=None):
+        return self.returncode
+
+    def kill(self):
+        self.killed = True
+
+    terminate = kill
+
+
+class Account(e2e.Runner):
+    """A real runner whose CloudFormation is a Stubber, whose commands are recorded, and whose clock moves
+    only when it sleeps."""
+
+    def __init__(self, test):
+        import boto3
+        from botocore.stub import Stubber
+
+        super().__init__("us-east-2")
+        self.now, self.lines, self.started_commands, self.processes = 0, [], [], []
+        self.verify_output = "Nothing left: ...\n"
+        for service in ("cloudformation", "codepipeline", "sts"):
+            client = boto3.client(service, region_name="us-east-2", aws_access_key_id="testing",
+                                  aws_secret_access_key="testing")
+            stub = Stubber(client)
+            stub.activate()
+            test.addCleanup(stub.deactivate)
+            self._clients[service] = client
+            setattr(self, service, stub)
+
+    def say(self, message):
+        self.lines.append(message)
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+    def start(self, args):
+        self.started_commands.append(" ".join([pathlib.Path(args[0]).name, *args[1:]]))
+        return self.processes.pop(0)
+
+    def command(self, args, timeout, capture=False):
+        self.started_commands.append(" ".join([pathlib.Path(args[0]).name, *args[1:]]))
+        return self.verify_output
+
+    def status(self, name, *statuses):
+        for status in statuses:
+            if status == "gone":
+                self.cloudformation.add_client_error(
+                    "describe_stacks", "ValidationError", f"Stack with id {name} does not exist", 400,
+                    expected_params={"StackName": name})
+            else:
+                self.cloudformation.add_response("describe_stacks", {"Stacks": [
+                    {"StackName": name, "StackStatus": status, "CreationTime": datetime.datetime(2026, 12, 1)}]},
+                    {"StackName": name})
+
+
+def teardown_report():
+    return {"steps": [], "leftovers": [], "urls": {}, "images": {}, "stackSeconds": {}}
+
+
+class StackByStackTeardownTest(unittest.TestCase):
+    def test_each_stack_is_destroyed_on_its_own_watched_in_cloudformation_and_a_failed_network_stack_retried_once(self):
+        runner = Account(self)
+        runner.processes = [Process(runs_for=2), Process(), Process(runs_for=1), Process()]
+        runner.status(f"{APP}-pipeline", "DELETE_IN_PROGRESS", "DELETE_IN_PROGRESS", "gone")
+        runner.status(f"{APP}-cluster", "gone")
+        runner.status(f"{APP}-network", "DELETE_IN_PROGRESS", "DELETE_FAILED")
+        runner.cloudformation.add_response("describe_stack_events", {"StackEvents": [
+            {"StackId": "arn:aws:cloudformation:us-east-2:123456789012:stack/x/1", "EventId": "1",
+             "StackName": f"{APP}-network", "LogicalResourceId": "VpcPrivateSubnet1Subnet536B997A",
+             "ResourceStatus": "DELETE_FAILED", "Timestamp": datetime.datetime(2026, 12, 1),
+             "ResourceStatusReason": "The subnet 'subnet-0abc' has dependencies and cannot be deleted."}]},
+            {"StackName": f"{APP}-network"})
+        runner.status(f"{APP}-network", "DELETE_IN_PROGRESS", "gone")
+        report = teardown_report()
+
+        e2e.teardown(runner, project(app=APP), [], report, output="/out")
+
+        runner.cloudformation.assert_no_pending_responses()
+        destroy = "cdk destroy {} --exclusively --force --no-notices --output /out -c appName=" + APP
+        self.assertEqual([destroy.format("Pipeline"), destroy.format("Cluster"), destroy.format("Network"),
+                          destroy.format("Network"), "verify-destroyed -c appName=" + APP], runner.started_commands)
+        self.assertEqual(["passed"] * 4, [step["result"] for step in report["steps"]], report)
+        said = "\n".join(runner.lines)
+        self.assertIn(f"{APP}-network: DELETE_IN_PROGRESS after 0 min (up to 60); a VPC function's network "
+                      "interfaces take 20 to 40 minutes to be released", said)
+        self.assertIn(f"{APP}-network ended DELETE_FAILED (VpcPrivateSubnet1Subnet536B997A: The subnet 'subnet-0abc' "
+                      f"has dependencies and cannot be deleted.); retrying the destroy of {APP}-network once. The "
+                      "Network stack usually fails because Lambda had not yet released its network interfaces", said)
+
+    def test_a_stack_still_deleting_at_its_deadline_is_left_to_cloudformation_and_the_cli_is_not_killed(self):
+        runner = Account(self)
+        stuck = Process(runs_for=10 ** 6)
+        runner.processes = [stuck]
+        deadline_polls = 1 + e2e.DESTROY_MINUTES["Pipeline"] * 2
+        runner.status(f"{APP}-pipeline", *["DELETE_IN_PROGRESS"] * deadline_polls)
+        report = teardown_report()
+
+        e2e.teardown(runner, project(app=APP), [], report, output="/out")
+
+        runner.cloudformation.assert_no_pending_responses()
+        self.assertFalse(stuck.killed)
+        self.assertEqual(["destroy Pipeline", "verify destroyed"], [step["name"] for step in report["steps"]])
+        self.assertEqual(f"{APP}-pipeline is still DELETE_IN_PROGRESS after 30 minutes; CloudFormation carries on "
+                         "deleting it: run scripts/verify-destroyed later", report["steps"][0]["detail"])
+        self.assertIn(f"stopping the destroy: the stacks before {APP}-pipeline are needed by it", runner.lines)
+
+    def test_a_second_ctrl_c_or_sigterm_during_the_teardown_does_not_stop_it(self):
+        import signal
+
+        runner = Account(self)
+        runner.processes = [Process(runs_for=1), Process(), Process()]
+        runner.status(f"{APP}-pipeline", "DELETE_IN_PROGRESS", "gone")
+        runner.status(f"{APP}-cluster", "gone")
+        runner.status(f"{APP}-network", "gone")
+        sleep = runner.sleep
+
+        def interrupted_sleep(seconds):
+            signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(signal.SIGTERM)
+            sleep(seconds)
+        runner.sleep = interrupted_sleep
+        before = signal.getsignal(signal.SIGINT)
+        report = teardown_report()
+
+        e2e.teardown(runner, project(app=APP), [], report, output="/out")
+
+        self.assertEqual(["passed"] * 4, [step["result"] for step in report["steps"]])
+        self.assertIn("the teardown goes on: stopping it would leave stacks that bill. It ends by itself.", runner.lines)
+        self.assertIs(before, signal.getsignal(signal.SIGINT), "the handlers are put back afterwards")
+
+    def test_the_destroy_runs_in_a_session_of_its_own_so_the_terminals_ctrl_c_does_not_reach_it(self):
+        import os
+
+        runner = e2e.Runner("us-east-2")
+        runner.say = lambda message: None
+        process = runner.start(["sleep", "2"])
+        try:
+            self.assertEqual(process.pid, os.getsid(process.pid))
+        finally:
+            process.wait()
+
+
+class RefusalInTheAccountTest(unittest.TestCase):
+    arguments = type("Arguments", (), {"dry_run": False, "confirm": True})()
+
+    def test_only_a_stack_that_does_not_exist_counts_as_not_deployed(self):
+        for code, message, status in (("AccessDenied", "User is not authorized to perform: cloudformation:DescribeStacks",
+                                       403),
+                                      ("Throttling", "Rate exceeded", 400),
+                                      ("ExpiredToken", "The security token included in the request is expired", 400)):
+            with self.subTest(code):
+                runner = Account(self)
+                runner.sts.add_response("get_caller_identity", {"Account": "123456789012", "UserId": "AIDAEXAMPLE",
+                                                                "Arn": "arn:aws:iam::123456789012:user/ci"}, {})
+                runner.cloudformation.add_client_error("describe_stacks", code, message, status,
+                                                       expected_params={"StackName": f"{APP}-network"})
+                refused = e2e.refusal(self.arguments, project(app=APP), runner)
+                self.assertEqual(f"Cannot tell whether appName {APP} is deployed (stack {APP}-network: {code}); "
+                                 "nothing was created.", refused)
+
+    def test_stacks_that_do_not_exist_let_the_run_go_on(self):
+        runner = Account(self)
+        runner.sts.add_response("get_caller_identity", {"Account": "123456789012", "UserId": "AIDAEXAMPLE",
+                                                        "Arn": "arn:aws:iam::123456789012:user/ci"}, {})
+        for stack in ("network", "cluster", "pipeline"):
+            runner.status(f"{APP}-{stack}", "gone")
+        self.assertIsNone(e2e.refusal(self.arguments, project(app=APP), runner))
+        runner.cloudformation.assert_no_pending_responses()
+
+
+class PageTest(unittest.TestCase):
+    def runner(self, *answers):
+        runner = Account(self)
+        answers = list(answers)
+
+        def get(url):
+            answer = answers.pop(0) if len(answers) > 1 else answers[0]
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+        runner.get = get
+        return runner
+
+    def test_a_page_that_answers_within_a_minute_passes(self):
+        import urllib.error
+
+        runner = self.runner(urllib.error.URLError("[Errno 111] Connection refused"), (503, "Service Unavailable"),
+                             (200, "Hello from hello-0"))
+        report = {"urls": {}}
+        self.assertEqual("Hello from hello-0", e2e.check_page(runner, "http://staging", report, "staging"))
+        self.assertEqual(20, runner.now)
+
+    def test_a_page_that_never_answers_fails_after_a_minute_with_the_last_answer(self):
+        import urllib.error
+
+        runner = self.runner(urllib.error.URLError("[Errno 111] Connection refused"))
+        with self.assertRaises(e2e.StepFailed) as failure:
+            e2e.check_page(runner, "http://staging", {"urls": {}}, "staging")
+        self.assertEqual("http://staging failed: <urlopen error [Errno 111] Connection refused>, for 60 s",
+                         str(failure.exception))
+        self.assertEqual(60, runner.now)
+
+
+class SessionTest(unittest.TestCase):
+    def test_every_client_of_a_run_comes_from_one_session_that_shares_the_clis_credential_cache(self):
+        from botocore.utils import JSONFileCache
+
+        runner = e2e.Runner("us-east-2")
+        sts, cloudformation = runner.client("sts"), runner.client("cloudformation")
+        self.assertIsNot(sts, cloudformation)
+        self.assertIs(sts, runner.client("sts"))
+        provider = runner._session._session.get_component("credential_provider").get_provider("assume-role")
+        self.assertIsInstance(provider.cache, JSONFileCache)
+        self.assertEqual(str(pathlib.Path.home() / ".aws" / "cli" / "cache"), provider.cache._working_dir)
+        self.assertEqual("standard", cloudformation.meta.config.retries["mode"])
+
+
+class CostTest(unittest.TestCase):
+    def test_the_run_is_priced_from_its_phases(self):
+        self.assertEqual(sum(low for low, _ in e2e.PHASE_MINUTES.values()) / 60, e2e.EXPECTED_HOURS[0])
+        self.assertEqual(sum(high for _, high in e2e.PHASE_MINUTES.values()) / 60, e2e.EXPECTED_HOURS[1])
+        self.assertEqual((2.0, 2.5), e2e.EXPECTED_HOURS)
+
+    def test_or_from_a_measured_report(self):
+        path = pathlib.Path(tempfile.mkdtemp()) / "report.json"
+        path.write_text(json.dumps({"dryRun": False, "steps": [{"seconds": 5400}, {"seconds": 3600}]}))
+        self.assertEqual((2.5, 2.5), e2e.hours_measured(path))
+        path.write_text(json.dumps({"dryRun": True, "steps": [{"seconds": 1}]}))
+        with self.assertRaises(ValueError):
+            e2e.hours_measured(path)
+
+
+class StoredContextTest(unittest.TestCase):
+    """scripts/project.py synthesizes again when the project file was written with other settings than
+    those asked for: `cdk synth -c appName=x` into cdk.out/ must not make the scripts act on x."""
+
+    def setUp(self):
+        import argparse
+        import sys
+
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import project as projects
+
+        self.projects, self.argparse = projects, argparse
+        self.synthesized = []
+        original = projects.synthesize
+        projects.synthesize = lambda output, context=(), extra=(): self.synthesized.append(list(context))
+        self.addCleanup(setattr, projects, "synthesize", original)
+
+    def folder_for(self, overrides, stored_context):
+        import hashlib
+
+        key = hashlib.sha256("\n".join(overrides).encode()).hexdigest()[:12]
+        folder = ROOT / "target" / "project" / key
+        folder.mkdir(parents=True, exist_ok=True)
+        self.addCleanup(lambda: (folder / "project.json").unlink(missing_ok=True))
+        (folder / "project.json").write_text(json.dumps({"context": stored_context}))
+        return folder
+
+    def test_a_project_file_of_other_settings_is_synthesized_again(self):
+        overrides = ["appName=stored-context-test"]
+        self.folder_for(overrides, dict(self.projects.asked([]), appName="someone-else"))
+        self.projects.assembly(self.argparse.Namespace(context=overrides, assembly=None))
+        self.assertEqual([overrides], self.synthesized)
+
+    def test_a_project_file_of_the_same_settings_is_read_as_it_is(self):
+        overrides = ["appName=stored-context-test", "natGateways=3"]
+        self.folder_for(overrides, self.projects.asked(overrides))
+        self.projects.assembly(self.argparse.Namespace(context=overrides, assembly=None))
+        self.assertEqual([], self.synthesized)

@@ -370,5 +370,109 @@ class RealAnswersTest(unittest.TestCase):
         self.assertNotIn("Nothing left", out.getvalue())
 
 
+class NothingThere:
+    """An account where the tagging API lists `arns` and every other call answers that the resource does
+    not exist; remembers every operation called, as (service, operation name)."""
+
+    def __init__(self, arns):
+        self.arns, self.called, self.clients = arns, set(), {}
+
+    def __call__(self, service):
+        if service not in self.clients:
+            made = client(service)
+            made.meta.events.register("before-call", lambda model, **_: self.answer(service, model))
+            self.clients[service] = made
+        return self.clients[service]
+
+    def answer(self, service, model):
+        from botocore.awsrequest import AWSResponse
+
+        self.called.add((service, model.name))
+        if model.name == "GetResources":
+            return AWSResponse(None, 200, {}, None), {"ResourceTagMappingList": [{"ResourceARN": a} for a in self.arns]}
+        return AWSResponse(None, 404, {}, None), {"Error": {"Code": "ResourceNotFoundException", "Message": "gone"},
+                                                  "ResponseMetadata": {"HTTPStatusCode": 404}}
+
+
+# One resource of every kind the app's stacks and controllers tag, as the tagging API spells its ARN.
+EVERY_KIND = [arn("ec2", f"{kind}/{prefix}-0a1b2c3d4e5f60001") for kind, prefix in (
+    ("instance", "i"), ("volume", "vol"), ("vpc", "vpc"), ("subnet", "subnet"), ("security-group", "sg"),
+    ("network-interface", "eni"), ("natgateway", "nat"), ("elastic-ip", "eipalloc"), ("internet-gateway", "igw"),
+    ("route-table", "rtb"), ("launch-template", "lt"), ("vpc-endpoint", "vpce"), ("vpc-flow-log", "fl"))] + [
+    "arn:aws:s3:::eks-pipeline-pipeline-sourcebucket-0a1b2c3d4e5f",
+    arn("elasticloadbalancing", "loadbalancer/net/k8s-staging-hello-0a1b2c3d4e/0a1b2c3d4e5f6007"),
+    arn("elasticloadbalancing", "targetgroup/k8s-staging-hello-0a1b2c3d4e/0a1b2c3d4e5f6008"),
+    arn("eks", "cluster/eks-pipeline"), arn("eks", "nodegroup/eks-pipeline/general/0a1b2c3d-4e5f"),
+    arn("eks", "addon/eks-pipeline/vpc-cni/0a1b2c3d-4e5f"),
+    arn("eks", "podidentityassociation/eks-pipeline/a-0a1b2c3d4e5f60001"),
+    arn("logs", "log-group:/aws/eks/eks-pipeline/cluster:*"),
+    arn("lambda", "function:eks-pipeline-cluster-ClusterKubectlProviderHandl-Ab12Cd34Ef56"),
+    arn("sns", "eks-pipeline-pipeline-ReleaseEvents0A1B2C3D-Ab12Cd34Ef56"), arn("ecr", "repository/eks-pipeline/hello"),
+    arn("codebuild", "project/eks-pipeline-build"), arn("codebuild", "report-group/eks-pipeline-build-unit-tests"),
+    arn("codepipeline", "eks-pipeline"), arn("events", "rule/eks-pipeline-pipeline-SourceChanged-Ab12Cd34Ef56"),
+    arn("ssm", "parameter/eks-pipeline/addon-versions"),
+    arn("codestar-notifications", "notificationrule/0a1b2c3d4e5f60a1b2c3d4e5f60a1b2c3d4e5f6"),
+    arn("cloudwatch", "alarm:eks-pipeline-production-unhealthy"), arn("scheduler", "schedule/default/eks-pipeline-stop"),
+    arn("secretsmanager", "secret:eks-pipeline-token-Ab12Cd"), "arn:aws:iam::123456789012:role/eks-pipeline-deploy",
+    arn("kms", "key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d")]
+
+ROLE = json.loads((ROOT / "docs" / "e2e-role.json").read_text())
+# The IAM service prefix where it differs from boto3's name for the service, and the IAM action where it
+# differs from the operation's name (Service Authorization Reference: HeadBucket needs s3:ListBucket).
+IAM_PREFIX = {"resourcegroupstaggingapi": "tag", "elbv2": "elasticloadbalancing"}
+IAM_ACTION = {("s3", "HeadBucket"): "s3:ListBucket"}
+
+
+def iam_actions(calls):
+    return {IAM_ACTION.get((service, name), f"{IAM_PREFIX.get(service, service)}:{name}") for service, name in calls}
+
+
+def allowed(action):
+    import fnmatch
+
+    for statement in ROLE["permissionsPolicy"]["Statement"]:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        if statement["Effect"] == "Allow" and any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions):
+            return True
+    return False
+
+
+class RoleDocumentTest(unittest.TestCase):
+    """docs/e2e-role.json allows every call scripts/e2e and scripts/verify-destroyed make: the calls are
+    recorded while the checks run (verify-destroyed) or read from the code (e2e), never listed by hand."""
+
+    def test_every_call_verify_destroyed_makes_is_allowed_by_the_role(self):
+        account = Account()
+        RealAnswersTest.scenario(None, account)
+        run_checks(account)
+        calls = account.called | {("sts", "GetCallerIdentity")}
+        for resource in EVERY_KIND:
+            sweep = NothingThere([resource])
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                left = verify_destroyed.Leftovers()
+                verify_destroyed.check_tagged(sweep, left, project()["tag"])
+            self.assertEqual(0, left.count, f"{resource} was asked of its own service: {out.getvalue()}")
+            self.assertGreater(len(sweep.called), 1, resource)
+            calls |= sweep.called
+        self.assertEqual([], sorted(a for a in iam_actions(calls) if not allowed(a)))
+
+    def test_the_sweep_has_a_resource_of_every_service_verify_destroyed_confirms_with(self):
+        source = (ROOT / "scripts" / "verify-destroyed").read_text()
+        services = set(re.findall(r'service == "([a-z0-9-]+)"', source))
+        self.assertLessEqual(services, {a.split(":")[2] for a in EVERY_KIND})
+        kinds = set(re.findall(r'^    "([a-z-]+)": \("describe_', source, re.M))
+        self.assertEqual(kinds, {a.split(":")[5].split("/")[0] for a in EVERY_KIND if ":ec2:" in a})
+
+    def test_every_call_e2e_makes_is_allowed_by_the_role(self):
+        e2e_source = (ROOT / "scripts" / "e2e").read_text()
+        calls = re.findall(r'\.call\(\s*"([a-z0-9-]+)",\s*"([a-z_]+)"', e2e_source)
+        # Every AWS call of e2e goes through Runner.call with its service and operation spelled out.
+        self.assertEqual(len(calls), e2e_source.count(".call("), "an AWS call whose service or operation is a variable")
+        self.assertGreaterEqual(len(calls), 10)
+        named = {(service, client(service).meta.method_to_api_mapping[operation]) for service, operation in calls}
+        self.assertEqual([], sorted(a for a in iam_actions(named) if not allowed(a)))
+
+
 if __name__ == "__main__":
     unittest.main()
