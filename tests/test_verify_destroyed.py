@@ -289,7 +289,6 @@ class RealAnswersTest(unittest.TestCase):
                          {"VolumeIds": [volume]})
         ec2.add_response("describe_vpcs", {"Vpcs": [{"VpcId": vpc, "State": "available"}]}, {"VpcIds": [vpc]})
         shutting = {"InstanceId": "i-0a1b2c3d4e5f60008", "State": {"Code": 32, "Name": "shutting-down"}}
-        nothing_else_for_the_cluster(account, instances=[shutting])
         ec2.add_response("describe_vpcs", {"Vpcs": [{"VpcId": vpc, "State": "available"}]},
                          {"Filters": [{"Name": "tag:app", "Values": ["eks-pipeline"]}]})
         ec2.add_response("describe_network_interfaces", {"NetworkInterfaces": [
@@ -301,6 +300,7 @@ class RealAnswersTest(unittest.TestCase):
              "Status": "in-use", "Description": "ELB net/k8s-staging-hello-0a1b2c3d4e/0a1b2c3d4e5f6007",
              "RequesterId": "amazon-elb", "RequesterManaged": True, "VpcId": vpc}]},
             {"Filters": [{"Name": "vpc-id", "Values": [vpc]}]})
+        nothing_else_for_the_cluster(account, instances=[shutting])
         logs = account.stub("logs")
         for prefix, found in [("/aws/eks/eks-pipeline/", []), ("/aws/containerinsights/eks-pipeline/", []),
                               ("eks-pipeline-cluster-", []), ("/aws/lambda/eks-pipeline-cluster-", []),
@@ -316,8 +316,8 @@ class RealAnswersTest(unittest.TestCase):
         left, out = run_checks(account)
 
         account.done(self)
-        self.assertEqual(["eks-pipeline-network", arn("ec2", f"volume/{volume}"), arn("ec2", f"vpc/{vpc}"), shutting,
-                          "eni-0a1b2c3d4e5f60009", "eni-0a1b2c3d4e5f60010"], left_ids(out), out)
+        self.assertEqual(["eks-pipeline-network", arn("ec2", f"volume/{volume}"), arn("ec2", f"vpc/{vpc}"),
+                          "eni-0a1b2c3d4e5f60009", "eni-0a1b2c3d4e5f60010", shutting], left_ids(out), out)
         self.assertEqual(6, left.count)
         self.assertEqual(7, out.count("gone  "), out)
         self.assertIn("lambda, in-use, \"AWS Lambda VPC ENI-eks-pipeline-cluster-", out)
