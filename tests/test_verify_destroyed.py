@@ -124,7 +124,7 @@ class VerifyDestroyedTest(unittest.TestCase):
                       result.stdout)
         self.assertIn(f"LEFT  ec2 volume             arn:aws:ec2:us-east-2:123456789012:volume/{volume}  "
                       "(tagged app=eks-pipeline, available)", result.stdout)
-        self.assertIn(f"{len(ids)} resource(s) left.", result.stdout)
+        self.assertIn(f"{len(ids)} resource(s) left;", result.stdout)
         self.assertEqual(8, len(ids), result.stdout)
 
     def test_a_configuration_override_names_the_app_and_cluster_it_looks_for(self):
@@ -223,22 +223,22 @@ def tagged(account, *arns):
 
 
 CLUSTER = "eks-pipeline"
-OWNED = {"Name": "tag-key", "Values": [f"kubernetes.io/cluster/{CLUSTER}"]}
+OWNED_FILTER = {"Name": "tag-key", "Values": [f"kubernetes.io/cluster/{CLUSTER}"]}
 
 
 def nothing_else_for_the_cluster(account, instances=()):
     """The load balancer and EC2 checks by the cluster's tags; `instances` answer the first instance query."""
     account.stub("elbv2").add_response("describe_load_balancers", {"LoadBalancers": []}, {})
     ec2 = account.stub("ec2")
-    ec2.add_response("describe_volumes", {"Volumes": []}, {"Filters": [OWNED]})
-    for filter_ in [OWNED, {"Name": "tag:elbv2.k8s.aws/cluster", "Values": [CLUSTER]},
+    ec2.add_response("describe_volumes", {"Volumes": []}, {"Filters": [OWNED_FILTER]})
+    for filter_ in [OWNED_FILTER, {"Name": "tag:elbv2.k8s.aws/cluster", "Values": [CLUSTER]},
                     {"Name": "tag:aws:eks:cluster-name", "Values": [CLUSTER]}]:
         ec2.add_response("describe_security_groups", {"SecurityGroups": []}, {"Filters": [filter_]})
-    for filter_ in [OWNED, {"Name": "tag:cluster.k8s.amazonaws.com/name", "Values": [CLUSTER]},
+    for filter_ in [OWNED_FILTER, {"Name": "tag:cluster.k8s.amazonaws.com/name", "Values": [CLUSTER]},
                     {"Name": "description", "Values": [f"Amazon EKS {CLUSTER}"]}]:
         ec2.add_response("describe_network_interfaces", {"NetworkInterfaces": []}, {"Filters": [filter_]})
     alive = {"Name": "instance-state-name", "Values": ["pending", "running", "shutting-down", "stopping", "stopped"]}
-    for filter_, found in [(OWNED, list(instances)), ({"Name": "tag:eks:cluster-name", "Values": [CLUSTER]}, [])]:
+    for filter_, found in [(OWNED_FILTER, list(instances)), ({"Name": "tag:eks:cluster-name", "Values": [CLUSTER]}, [])]:
         ec2.add_response("describe_instances", {"Reservations": [{"Instances": found}] if found else []},
                          {"Filters": [filter_, alive]})
 
