@@ -366,6 +366,22 @@ class PipelineCallsTest(unittest.TestCase):
                          "executing command: mvn verify. Reason: exit 1)", str(failure.exception))
         self.stub.assert_no_pending_responses()
 
+    def test_the_staging_wait_ends_with_the_execution_and_token_of_the_waiting_approval(self):
+        for status in ("Abandoned", "Succeeded"):
+            self.stub.add_response("list_pipeline_executions", {"pipelineExecutionSummaries": [
+                {"pipelineExecutionId": GOOD, "status": "InProgress", "executionType": "STANDARD"}]},
+                {"pipelineName": APP, "maxResults": 1})
+            self.stub.add_response("get_pipeline_state", self.state(status), {"name": APP})
+        self.assertIsNone(e2e.waiting_for_approval(self.runner, APP), "an earlier approval, abandoned")
+        self.assertIsNone(e2e.waiting_for_approval(self.runner, APP), "an earlier approval, given")
+        self.stub.add_response("list_pipeline_executions", {"pipelineExecutionSummaries": [
+            {"pipelineExecutionId": GOOD, "status": "InProgress", "executionType": "STANDARD"}]},
+            {"pipelineName": APP, "maxResults": 1})
+        waiting = self.state("InProgress")
+        self.stub.add_response("get_pipeline_state", waiting, {"name": APP})
+        self.assertEqual((GOOD, "tok-1"), e2e.waiting_for_approval(self.runner, APP))
+        self.stub.assert_no_pending_responses()
+
     def test_production_fails_at_once_when_the_execution_stops(self):
         self.stub.add_response("get_pipeline_execution", {"pipelineExecution": {
             "pipelineExecutionId": GOOD, "status": "Stopped", "statusSummary": "Stopped by someone"}},
