@@ -241,7 +241,7 @@ class TeardownTest(unittest.TestCase):
     def test_a_failing_command_keeps_what_it_printed(self):
         runner = e2e.Runner("us-east-2")
         runner.say = lambda message: None
-        with self.assertRaises(e2e.StepFailed) as failure:
+        with self.assertRaises(e2e.StepFailed) as failure, contextlib.redirect_stdout(io.StringIO()):
             runner.command(["bash", "-c", "echo 'LEFT  stack  x'; echo gone >&2; exit 1"], 30, capture=True)
         self.assertEqual("LEFT  stack  x\n", failure.exception.output)
         self.assertIn("exited 1: gone", str(failure.exception))
