@@ -679,3 +679,31 @@ class StoredContextTest(unittest.TestCase):
         self.folder_for(overrides, self.projects.asked(overrides))
         self.projects.assembly(self.argparse.Namespace(context=overrides, assembly=None))
         self.assertEqual([], self.synthesized)
+
+
+class ReportTest(unittest.TestCase):
+    def test_the_report_is_written_whatever_ends_the_run(self):
+        import signal
+        from unittest import mock
+
+        self.addCleanup(signal.signal, signal.SIGTERM, signal.getsignal(signal.SIGTERM))  # main() sets its own
+
+        folder = pathlib.Path(tempfile.mkdtemp())
+        (folder / "cost-estimate.json").write_text(json.dumps({"total": {"hourly": "0.25"}}))
+        report = folder / "report.json"
+
+        def broken_run(runner, project_, overrides, report_, output=None):
+            report_["steps"].append({"name": "deploy", "seconds": 1, "result": "passed"})
+            raise RuntimeError("something nobody expected")
+
+        with mock.patch.object(e2e.projects, "load", return_value=project(app=APP)), \
+                mock.patch.object(e2e.projects, "assembly", return_value=folder), \
+                mock.patch.object(e2e, "tool_versions", return_value={}), \
+                mock.patch.object(e2e, "run", broken_run), \
+                mock.patch("sys.argv", ["e2e", "--dry-run", "--app-name", APP, "--report", str(report)]), \
+                contextlib.redirect_stdout(io.StringIO()):
+            with self.assertRaises(RuntimeError):
+                e2e.main()
+        written = json.loads(report.read_text())
+        self.assertEqual(["synth and price", "deploy"], [step["name"] for step in written["steps"]])
+        self.assertEqual([0.5, 0.62], written["estimatedRunUsd"])
