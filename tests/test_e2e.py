@@ -94,8 +94,8 @@ class PlanTest(unittest.TestCase):
 
         self.assertEqual(0, result.returncode, result.stdout + result.stderr)
         out = result.stdout
-        expected = ["the app costs $", "cdk deploy Network", "cdk deploy Cluster", "cdk deploy Pipeline",
-                    "for the seeded release to reach the production approval", "would GET http://staging",
+        expected = ["the app costs $", "preflight -c appName=" + APP, "cdk deploy Network", "cdk deploy Cluster",
+                    "cdk deploy Pipeline", "for the seeded release to reach the production approval", "would GET http://staging",
                     "put_approval_result", "for Production to succeed", "would GET http://production",
                     "aws s3 put_object", "to fail its smoke test and roll back", "cdk destroy Pipeline --exclusively",
                     "cdk destroy Cluster --exclusively", "cdk destroy Network --exclusively",
@@ -111,9 +111,9 @@ class PlanTest(unittest.TestCase):
         self.assertIn("this run takes about 2.0 to 2.5 hours (from its phases)", out)
         written = json.loads(report.read_text())
         self.assertTrue(written["dryRun"])
-        self.assertEqual(["synth and price", "deploy", "staging", "approve and production", "broken release rolls back",
-                          "destroy Pipeline", "destroy Cluster", "destroy Network", "verify destroyed"],
-                         [step["name"] for step in written["steps"]])
+        self.assertEqual(["synth and price", "preflight", "deploy", "staging", "approve and production",
+                          "broken release rolls back", "destroy Pipeline", "destroy Cluster", "destroy Network",
+                          "verify destroyed"], [step["name"] for step in written["steps"]])
         self.assertEqual({"python", "cdk", "java"}, set(written["tools"]))
 
 
