@@ -36,7 +36,7 @@ CHECKS = [
           "./mvnw -B --no-transfer-progress verify", needs=["compile"]),
     Check("shellcheck", "shellcheck over every shell script",
           "mapfile -t shell_scripts < <(grep -l '^#!/usr/bin/env bash' scripts/*)\n"
-          'shellcheck "${shell_scripts[@]}" k8s/load-balancer-ingress .ci/run mvnw'),
+          'shellcheck "${shell_scripts[@]}" k8s/load-balancer-ingress k8s/wait-for-load-balancer .ci/run mvnw'),
     Check("buildspecs", "buildspecs: bash with errexit and pipefail, every command shellcheck-clean",
           "scripts/check-buildspecs"),
     Check("yamllint", "yamllint over every YAML file (settings in .yamllint.yaml)", "yamllint --strict ."),

@@ -68,7 +68,12 @@ class MotoServer:
 
     def end(self):
         self.process.terminate()
-        self.process.wait(timeout=10)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            # On a busy machine its shutdown can take longer; nothing of it needs to be kept.
+            self.process.kill()
+            self.process.wait()
 
     def environment(self):
         """The environment for an AWS CLI or boto3 process aimed at this server only."""

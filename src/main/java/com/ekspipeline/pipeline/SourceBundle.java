@@ -2,7 +2,9 @@ package com.ekspipeline.pipeline;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -24,7 +27,10 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>The zip is byte-for-byte repeatable (sorted entries, fixed timestamps): the same files give the
  * same asset hash, so a deploy without changes to {@code app/} or {@code k8s/} uploads nothing and
- * starts no pipeline run.
+ * starts no pipeline run. It holds the files git tracks there, not whatever the folders hold: an
+ * editor's backup, a cache or a local build's output would change the seed asset's hash, and a
+ * laptop's {@code cdk deploy} would then start a release nobody made. Outside a git checkout (an
+ * unpacked archive) it holds every file but build output.
  */
 public final class SourceBundle {
 
@@ -36,11 +42,40 @@ public final class SourceBundle {
 
     /** The relative paths that go into the zip, sorted; build output ({@code target/}) stays out. */
     public static List<String> files(final Path projectRoot) {
-        return ROOTS.stream().flatMap(root -> walk(projectRoot.resolve(root)))
+        final List<String> candidates = tracked(projectRoot).orElseGet(() -> ROOTS.stream()
+                .flatMap(root -> walk(projectRoot.resolve(root)))
                 .map(file -> projectRoot.relativize(file).toString().replace('\\', '/'))
+                .toList());
+        return candidates.stream()
                 .filter(path -> !path.contains("/target/"))
+                .filter(path -> Files.isRegularFile(projectRoot.resolve(path)))
                 .sorted()
                 .toList();
+    }
+
+    /** {@code git ls-files} under the roots (a tracked file deleted from the folder is skipped above). */
+    private static Optional<List<String>> tracked(final Path projectRoot) {
+        ROOTS.forEach(root -> walk(projectRoot.resolve(root)));  // each root must be there, git or not
+        final List<String> command = new ArrayList<>(List.of("git", "ls-files", "-z", "--"));
+        command.addAll(ROOTS);
+        try {
+            final Process git = new ProcessBuilder(command).directory(projectRoot.toAbsolutePath().toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            final byte[] listed;
+            try (InputStream out = git.getInputStream()) {
+                listed = out.readAllBytes();
+            }
+            if (git.waitFor() != 0) {
+                return Optional.empty();
+            }
+            return Optional.of(Arrays.stream(new String(listed, StandardCharsets.UTF_8).split("\0"))
+                    .filter(path -> !path.isEmpty()).toList());
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing the pipeline source", e);
+        }
     }
 
     public static byte[] zip(final Path projectRoot) {

@@ -23,6 +23,7 @@ public final class Synths {
     private static final Map<Map<String, Object>, Deployment> APPS = new HashMap<>();
     private static final Map<Map<String, Object>, CostEstimate> ESTIMATES = new HashMap<>();
     private static final Map<String, Map<String, Map<String, Map<String, Object>>>> RESOURCES = new HashMap<>();
+    private static final Map<String, Map<String, Map<String, Object>>> TEMPLATES = new HashMap<>();
 
     private Synths() {
     }
@@ -71,6 +72,23 @@ public final class Synths {
             final Deployment deployment = of(context);
             ((App) deployment.network().getNode().getScope()).synth();
             return context.estimate(deployment);
+        });
+    }
+
+    /** Each stack's whole template (outputs too), by stack name, of the app with every optional part on. */
+    public static synchronized Map<String, Map<String, Object>> everythingOnTemplates() {
+        everythingOn();
+        return everythingOnTemplates;
+    }
+
+    /** Each stack's whole template, by stack name, of the app with every optional part on. */
+    public static synchronized Map<String, Map<String, Object>> everythingOnTemplates() {
+        return TEMPLATES.computeIfAbsent("everything-on", key -> {
+            final Map<String, Map<String, Object>> templates = new LinkedHashMap<>();
+            for (final Stack stack : named(key).stacks()) {
+                templates.put(stack.getStackName(), Template.fromStack(stack).toJSON());
+            }
+            return Collections.unmodifiableMap(templates);
         });
     }
 }
