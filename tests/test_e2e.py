@@ -80,7 +80,7 @@ class Recorder(e2e.DryRunner):
 
 OUTPUT = f"--output {e2e.ROOT}/target/e2e/{APP}/cdk.out"
 DESTROYS = [f"cdk destroy {stack} --exclusively --force --no-notices {OUTPUT} -c appName={APP}"
-            for stack in ("Pipeline", "Cluster", "Network")]
+            for stack in ("Pipeline", "Nodes", "Cluster", "Network")]
 
 
 def failing_at(position, error):
@@ -118,7 +118,7 @@ class PlanTest(unittest.TestCase):
         written = json.loads(report.read_text())
         self.assertTrue(written["dryRun"])
         self.assertEqual(["synth and price", "preflight", "deploy", "staging", "approve and production",
-                          "broken release rolls back", "destroy Pipeline", "destroy Cluster", "destroy Network",
+                          "broken release rolls back", "destroy Pipeline", "destroy Nodes", "destroy Cluster", "destroy Network",
                           "verify destroyed"], [step["name"] for step in written["steps"]])
         self.assertEqual({"python", "cdk", "java"}, set(written["tools"]))
 
@@ -197,16 +197,16 @@ class TeardownTest(unittest.TestCase):
         status, runner, report = self.run_plan(failing_at(1, KeyboardInterrupt()))
         self.assertEqual(1, status)
         self.assertEqual([*DESTROYS, "verify-destroyed -c appName=" + APP], runner.commands)
-        self.assertEqual(["step 0", "interrupted", "destroy Pipeline", "destroy Cluster", "destroy Network",
+        self.assertEqual(["step 0", "interrupted", "destroy Pipeline", "destroy Nodes", "destroy Cluster", "destroy Network",
                           "verify destroyed"], [s["name"] for s in report["steps"]])
 
     def test_a_failed_step_stops_the_run_and_still_destroys(self):
         status, runner, report = self.run_plan(failing_at(2, e2e.StepFailed("staging answered 503")))
         self.assertEqual(1, status)
-        self.assertEqual(["passed", "passed", "failed", "passed", "passed", "passed", "passed"],
+        self.assertEqual(["passed", "passed", "failed", "passed", "passed", "passed", "passed", "passed"],
                          [s["result"] for s in report["steps"]])
         self.assertEqual("staging answered 503", report["steps"][2]["detail"])
-        self.assertEqual(4, len(runner.commands))
+        self.assertEqual(5, len(runner.commands))
 
     def test_an_aws_or_network_error_in_a_step_is_that_steps_failure_and_the_teardown_runs(self):
         import urllib.error
@@ -478,8 +478,9 @@ def teardown_report():
 class StackByStackTeardownTest(unittest.TestCase):
     def test_each_stack_is_destroyed_on_its_own_watched_in_cloudformation_and_a_failed_network_stack_retried_once(self):
         runner = Account(self)
-        runner.processes = [Process(runs_for=2), Process(), Process(runs_for=1), Process()]
+        runner.processes = [Process(runs_for=2), Process(), Process(), Process(runs_for=1), Process()]
         runner.status(f"{APP}-pipeline", "DELETE_IN_PROGRESS", "DELETE_IN_PROGRESS", "gone")
+        runner.status(f"{APP}-nodes", "gone")
         runner.status(f"{APP}-cluster", "gone")
         runner.status(f"{APP}-network", "DELETE_IN_PROGRESS", "DELETE_FAILED")
         runner.cloudformation.add_response("describe_stack_events", {"StackEvents": [
@@ -495,9 +496,10 @@ class StackByStackTeardownTest(unittest.TestCase):
 
         runner.cloudformation.assert_no_pending_responses()
         destroy = "cdk destroy {} --exclusively --force --no-notices --output /out -c appName=" + APP
-        self.assertEqual([destroy.format("Pipeline"), destroy.format("Cluster"), destroy.format("Network"),
-                          destroy.format("Network"), "verify-destroyed -c appName=" + APP], runner.started_commands)
-        self.assertEqual(["passed"] * 4, [step["result"] for step in report["steps"]], report)
+        self.assertEqual([destroy.format("Pipeline"), destroy.format("Nodes"), destroy.format("Cluster"),
+                          destroy.format("Network"), destroy.format("Network"), "verify-destroyed -c appName=" + APP],
+                         runner.started_commands)
+        self.assertEqual(["passed"] * 5, [step["result"] for step in report["steps"]], report)
         said = "\n".join(runner.lines)
         self.assertIn(f"{APP}-network: DELETE_IN_PROGRESS after 0 min (up to 60); a VPC function's network "
                       "interfaces take 20 to 40 minutes to be released", said)
@@ -526,8 +528,9 @@ class StackByStackTeardownTest(unittest.TestCase):
         import signal
 
         runner = Account(self)
-        runner.processes = [Process(runs_for=1), Process(), Process()]
+        runner.processes = [Process(runs_for=1), Process(), Process(), Process()]
         runner.status(f"{APP}-pipeline", "DELETE_IN_PROGRESS", "gone")
+        runner.status(f"{APP}-nodes", "gone")
         runner.status(f"{APP}-cluster", "gone")
         runner.status(f"{APP}-network", "gone")
         sleep = runner.sleep
@@ -542,7 +545,7 @@ class StackByStackTeardownTest(unittest.TestCase):
 
         e2e.teardown(runner, project(app=APP), [], report, output="/out")
 
-        self.assertEqual(["passed"] * 4, [step["result"] for step in report["steps"]])
+        self.assertEqual(["passed"] * 5, [step["result"] for step in report["steps"]])
         self.assertIn("the teardown goes on: stopping it would leave stacks that bill. It ends by itself.", runner.lines)
         self.assertIs(before, signal.getsignal(signal.SIGINT), "the handlers are put back afterwards")
 
@@ -580,7 +583,7 @@ class RefusalInTheAccountTest(unittest.TestCase):
         runner = Account(self)
         runner.sts.add_response("get_caller_identity", {"Account": "123456789012", "UserId": "AIDAEXAMPLE",
                                                         "Arn": "arn:aws:iam::123456789012:user/ci"}, {})
-        for stack in ("network", "cluster", "pipeline"):
+        for stack in ("network", "cluster", "nodes", "pipeline"):
             runner.status(f"{APP}-{stack}", "gone")
         self.assertIsNone(e2e.refusal(self.arguments, project(app=APP), runner))
         runner.cloudformation.assert_no_pending_responses()
