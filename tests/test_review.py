@@ -264,7 +264,7 @@ class ReviewTest(unittest.TestCase):
         self.assertIn("a failed node roll leaves the control plane at 1.36", opening)
 
     def test_a_jump_of_two_minors_is_refused_in_one_line(self):
-        result = review("--no-synth", "--snapshots", str(self.changed_snapshots(["Cluster", "Nodes"], at_version("1.33"))))
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots(["Cluster", "Nodes"], at_version("1.34"))))
 
         self.assertEqual(1, result.returncode, result.stdout)
         self.assertEqual(["kubernetesVersion goes from 1.34 to 1.36, but EKS upgrades one minor version at a time: "
