@@ -77,12 +77,6 @@ public final class Synths {
 
     /** Each stack's whole template (outputs too), by stack name, of the app with every optional part on. */
     public static synchronized Map<String, Map<String, Object>> everythingOnTemplates() {
-        everythingOn();
-        return everythingOnTemplates;
-    }
-
-    /** Each stack's whole template, by stack name, of the app with every optional part on. */
-    public static synchronized Map<String, Map<String, Object>> everythingOnTemplates() {
         return TEMPLATES.computeIfAbsent("everything-on", key -> {
             final Map<String, Map<String, Object>> templates = new LinkedHashMap<>();
             for (final Stack stack : named(key).stacks()) {
