@@ -1,5 +1,6 @@
 package com.ekspipeline.verify;
 
+import com.ekspipeline.support.DeleteOrder;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Synths;
 import org.junit.jupiter.api.Test;
@@ -161,6 +162,37 @@ class TeardownTest {
         assertTrue(Resources.dependsOn(addon).containsAll(groups.values()), Resources.dependsOn(addon).toString());
     }
 
+    /**
+     * The add-on's pods may still flush logs after EKS reports it deleted: the add-on goes before its groups,
+     * and the role its agent and Fluent Bit share may not create a group, a deny deleted after the groups.
+     */
+    @Test
+    void noContainerInsightsPodCanCreateItsLogGroupAgainAfterTheDestroyDeletedIt() {
+        final String[] found = new String[3];
+        STACKS.forEach((stack, resources) -> resources.forEach((id, r) -> {
+            if ("AWS::EKS::PodIdentityAssociation".equals(r.get("Type"))
+                    && "cloudwatch-agent".equals(Resources.properties(r).get("ServiceAccount"))) {
+                found[0] = stack;
+                found[1] = String.valueOf(((List<?>) ((Map<?, ?>) Resources.properties(r).get("RoleArn")).get("Fn::GetAtt")).get(0));
+            } else if ("AWS::EKS::Addon".equals(r.get("Type"))
+                    && "amazon-cloudwatch-observability".equals(Resources.properties(r).get("AddonName"))) {
+                found[2] = id;
+            }
+        }));
+        final Map<String, Map<String, Object>> resources = STACKS.get(found[0]);
+        final DeleteOrder order = new DeleteOrder(resources);
+        final String deny = denyOfRole(resources, found[1]);
+        assertTrue(deny != null, "the agent's role " + found[1] + " is not denied logs:CreateLogGroup");
+        final List<String> groups = resources.entrySet().stream().filter(e -> "AWS::Logs::LogGroup".equals(e.getValue()
+                        .get("Type")) && String.valueOf(Resources.properties(e.getValue()).get("LogGroupName"))
+                        .startsWith("/aws/containerinsights/")).map(Map.Entry::getKey).toList();
+        assertEquals(4, groups.size(), groups::toString);
+        for (String group : groups) {
+            assertTrue(order.deletesBefore(found[2], group), "the add-on must be deleted before " + group);
+            assertTrue(order.deletesBefore(group, deny), group + " must be deleted before the deny " + deny);
+        }
+    }
+
     /** A function without a group in the template logs to one Lambda creates, which no stack deletes. */
     @Test
     void everyFunctionLogsToAGroupItsStackDeletes() {
@@ -227,6 +259,116 @@ class TeardownTest {
             final Set<String> reached = dependencies(cluster, namespace);
             mustOutlive.forEach(other -> assertTrue(reached.contains(other), namespace + " must depend on " + other));
         }
+    }
+
+    /**
+     * A custom resource's Delete runs its functions, which log; CloudFormation must delete the groups they
+     * log to only after it, and a late log delivery must not be able to create a group again (the roles are
+     * denied logs:CreateLogGroup, and the deny goes after the group). The provider framework's functions name
+     * the functions they invoke (the handler, the waiter's state machine and its functions) in their
+     * environment, so those serve the custom resource too.
+     */
+    @Test
+    void everyCustomResourceIsDeletedBeforeTheLogGroupsOfTheFunctionsServingIt() {
+        final List<String> problems = new ArrayList<>();
+        final Set<String> served = new TreeSet<>();
+        STACKS.forEach((stack, resources) -> {
+            final DeleteOrder order = new DeleteOrder(resources);
+            resources.forEach((id, r) -> {
+                final String type = (String) r.get("Type");
+                if (!type.startsWith("Custom::") && !"AWS::CloudFormation::CustomResource".equals(type)) {
+                    return;
+                }
+                final Object token = Resources.properties(r).get("ServiceToken");
+                if (!(token instanceof Map<?, ?> ref && ref.get("Fn::GetAtt") instanceof List<?> att)) {
+                    if (!(token instanceof Map<?, ?> imported && (imported.containsKey("Fn::ImportValue")
+                            || imported.containsKey("Fn::GetStackOutput")))) {
+                        problems.add(stack + "/" + id + ": service token " + token + " is neither a function here nor "
+                                + "another stack's output");
+                    }
+                    return;
+                }
+                for (String function : servingFunctions(resources, order, String.valueOf(att.get(0)))) {
+                    served.add(stack + "/" + function);
+                    final String group = logGroupOf(resources, function);
+                    final String deny = denyOf(resources, function);
+                    if (group == null) {
+                        problems.add(stack + "/" + function + " logs to no group of its stack");
+                    } else if (!order.deletesBefore(id, group)) {
+                        problems.add(stack + "/" + id + " may be deleted after " + group + ", the log group of " + function);
+                    }
+                    if (deny == null) {
+                        problems.add(stack + "/" + function + "'s role is not denied logs:CreateLogGroup");
+                    } else if (group != null && !order.deletesBefore(group, deny)) {
+                        problems.add(stack + "/" + deny + " may be deleted before " + group + ", which it protects");
+                    }
+                }
+            });
+        });
+        assertEquals(List.of(), problems);
+        assertTrue(served.stream().anyMatch(f -> f.startsWith("Cluster/ClusterKubectlProviderHandler"))
+                && served.stream().anyMatch(f -> f.startsWith("Cluster/ClusterKubectlProviderframeworkonEvent")), served::toString);
+    }
+
+    /** The function a service token names and every function or state machine a serving function invokes. */
+    private static Set<String> servingFunctions(final Map<String, Map<String, Object>> resources, final DeleteOrder order,
+                                                final String first) {
+        final Set<String> serving = new java.util.LinkedHashSet<>();
+        final Deque<String> todo = new ArrayDeque<>(List.of(first));
+        while (!todo.isEmpty()) {
+            final String id = todo.pop();
+            final String type = (String) resources.get(id).get("Type");
+            if (!serving.add(id)) {
+                continue;
+            }
+            final Object named = "AWS::Lambda::Function".equals(type)
+                    ? ((Map<?, ?>) Resources.properties(resources.get(id)).getOrDefault("Environment", Map.of())).get("Variables")
+                    : null;
+            final Set<String> invoked = "AWS::StepFunctions::StateMachine".equals(type) ? order.direct(id)
+                    : named == null ? Set.of() : referencedIn(resources, named);
+            invoked.stream().filter(n -> List.of("AWS::Lambda::Function", "AWS::StepFunctions::StateMachine")
+                    .contains(resources.get(n).get("Type"))).forEach(todo::push);
+        }
+        serving.removeIf(id -> !"AWS::Lambda::Function".equals(resources.get(id).get("Type")));
+        return serving;
+    }
+
+    private static Set<String> referencedIn(final Map<String, Map<String, Object>> resources, final Object value) {
+        final Map<String, Map<String, Object>> probe = new LinkedHashMap<>(resources);
+        probe.put(" probe", Map.of("Properties", Map.of("Value", value)));
+        return new DeleteOrder(probe).direct(" probe");
+    }
+
+    /** The group CDK manages beside a function (named after it) or the one its logging config names. */
+    private static String logGroupOf(final Map<String, Map<String, Object>> resources, final String function) {
+        final Object configured = ((Map<?, ?>) Resources.properties(resources.get(function))
+                .getOrDefault("LoggingConfig", Map.of())).get("LogGroup");
+        if (configured instanceof Map<?, ?> ref && resources.containsKey(String.valueOf(ref.get("Ref")))) {
+            return String.valueOf(ref.get("Ref"));
+        }
+        final String name = "{Fn::Join=[, [/aws/lambda/, {Ref=" + function + "}]]}";
+        return resources.entrySet().stream().filter(e -> "AWS::Logs::LogGroup".equals(e.getValue().get("Type"))
+                        && name.equals(String.valueOf(Resources.properties(e.getValue()).get("LogGroupName"))))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+
+    /** The policy attached to a function's role that denies it logs:CreateLogGroup on every group. */
+    private static String denyOf(final Map<String, Map<String, Object>> resources, final String function) {
+        final Object role = Resources.properties(resources.get(function)).get("Role");
+        return role instanceof Map<?, ?> att && att.get("Fn::GetAtt") instanceof List<?> parts
+                ? denyOfRole(resources, String.valueOf(parts.get(0))) : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String denyOfRole(final Map<String, Map<String, Object>> resources, final String role) {
+        final Map<String, String> attached = Map.of("Ref", role);
+        return resources.entrySet().stream().filter(e -> "AWS::IAM::Policy".equals(e.getValue().get("Type"))
+                && ((List<?>) Resources.properties(e.getValue()).get("Roles")).contains(attached)
+                && ((List<Map<String, Object>>) ((Map<?, ?>) Resources.properties(e.getValue()).get("PolicyDocument"))
+                .get("Statement")).stream().anyMatch(st -> "Deny".equals(st.get("Effect"))
+                        && Resources.strings(st.get("Action")).contains("logs:CreateLogGroup")
+                        && Resources.strings(st.get("Resource")).equals(List.of("*"))))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
     }
 
     private static Set<String> dependencies(final Map<String, Map<String, Object>> resources, final String start) {
