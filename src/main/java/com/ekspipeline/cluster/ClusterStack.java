@@ -47,6 +47,7 @@ public final class ClusterStack extends AppStack {
                                 ? ObservabilityConfig.offHoursAlarmNames(config.appName()) : List.of()));
         new DefaultStorageClass(this, "Storage", info, config.appName());
         new StageNamespaces(this, "Namespaces", info);
+        new LeftoverWaiter(this, "LeftoverWaiter", info, vpc);
         // Last, and in this order: a suppression covers the children a construct has when it is added.
         ControlPlane.excuseNagFindings(this, cluster);
         nodeGroups.excuseNagFindings();

@@ -7,6 +7,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.eks_v2.AlbControllerOptions;
@@ -58,6 +59,9 @@ final class ControlPlane {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
 
+        final SecurityGroup kubectlGroup = VpcFunctionSecurityGroup.create(scope, "KubectlProviderSecurityGroup",
+                props.vpc(), "Kubectl provider of " + settings.clusterName() + ": HTTPS to the cluster private "
+                        + "endpoint and AWS APIs");
         final Cluster cluster = Cluster.Builder.create(scope, "Cluster")
                 .clusterName(settings.clusterName())
                 .version(KubernetesVersion.of(settings.kubernetesVersion().version()))
@@ -78,6 +82,8 @@ final class ControlPlane {
                 .kubectlProviderOptions(KubectlProviderOptions.builder()
                         .kubectlLayer(KubectlLayer.create(scope, settings.kubernetesVersion()))
                         .privateSubnets(props.vpc().getPrivateSubnets())
+                        // Its handler and the framework's onEvent, in a group of their own (VpcFunctionSecurityGroup).
+                        .securityGroups(List.of(kubectlGroup))
                         .build())
                 // The load balancers, target groups and security groups the controller creates carry the
                 // app tag too, so verify-destroyed finds any it failed to delete.
@@ -88,6 +94,9 @@ final class ControlPlane {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
         cluster.getNode().addDependency(controlPlaneLogs);
+        // Every manifest and chart is applied and deleted through these functions, so the rule outlives them.
+        VpcFunctionSecurityGroup.reachEndpoint(scope, "KubectlProviderToEndpoint", kubectlGroup, cluster,
+                cluster.getKubectlProvider());
 
         final List<String> admins = settings.adminPrincipalArns();
         for (int i = 0; i < admins.size(); i++) {

@@ -61,6 +61,8 @@ class TeardownTest {
         TEARDOWN.put("Custom::AWSCDK-EKS-KubernetesResource", "deleted by the kubectl handler; namespaces first");
         TEARDOWN.put("Custom::RestoreNodesBeforeDelete", "its delete starts parked nodes, before the namespaces go");
         TEARDOWN.put("Custom::AddonVersions", "a lookup; its delete does nothing");
+        TEARDOWN.put("Custom::LeftoverWaiter", "its delete fails the destroy while a volume, volume attachment, load "
+                + "balancer or target group of the namespaces is left");
         TEARDOWN.put("AWS::CodeStarNotifications::NotificationRule", "deleted with its stack; it holds nothing");
     }
 
@@ -369,6 +371,87 @@ class TeardownTest {
                         && Resources.strings(st.get("Action")).contains("logs:CreateLogGroup")
                         && Resources.strings(st.get("Resource")).equals(List.of("*"))))
                 .map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+
+    /**
+     * The leftover waiter sits between the namespaces and what released their contents: its delete runs once
+     * the namespaces are gone and while the controllers, the CSI driver and the nodes still run.
+     */
+    @Test
+    void theLeftoverWaiterIsDeletedAfterTheNamespacesAndBeforeWhatTheyNeed() {
+        final Map.Entry<String, Map<String, Map<String, Object>>> stack = STACKS.entrySet().stream()
+                .filter(e -> e.getValue().values().stream().anyMatch(r -> "Custom::LeftoverWaiter".equals(r.get("Type"))))
+                .findFirst().orElseThrow(() -> new AssertionError("no Custom::LeftoverWaiter in any stack"));
+        final Map<String, Map<String, Object>> resources = stack.getValue();
+        final DeleteOrder order = new DeleteOrder(resources);
+        final List<String> waiters = resources.entrySet().stream()
+                .filter(e -> "Custom::LeftoverWaiter".equals(e.getValue().get("Type"))).map(Map.Entry::getKey).toList();
+        assertEquals(1, waiters.size(), waiters::toString);
+        final String waiter = waiters.get(0);
+        final List<String> namespaces = resources.entrySet().stream()
+                .filter(e -> String.valueOf(Resources.properties(e.getValue()).get("Manifest")).contains("\"kind\":\"Namespace\""))
+                .map(Map.Entry::getKey).toList();
+        assertEquals(2, namespaces.size(), "staging and production");
+        namespaces.forEach(namespace -> assertTrue(order.deletesBefore(namespace, waiter), namespace + " before " + waiter));
+        final List<String> needed = resources.entrySet().stream()
+                .filter(e -> List.of("AWS::EKS::Nodegroup", "AWS::EKS::Addon", "Custom::AWSCDK-EKS-HelmChart")
+                        .contains(e.getValue().get("Type"))
+                        || String.valueOf(Resources.properties(e.getValue()).get("Manifest")).contains("\"kind\":\"StorageClass\""))
+                .map(Map.Entry::getKey).toList();
+        assertTrue(needed.size() >= 8, needed::toString);
+        needed.forEach(part -> assertTrue(order.deletesBefore(waiter, part), waiter + " must be deleted before " + part));
+        // What restores parked nodes goes before the namespaces, so the waiter finds the nodes running too.
+        resources.forEach((id, r) -> {
+            if ("Custom::RestoreNodesBeforeDelete".equals(r.get("Type"))) {
+                assertTrue(order.deletesBefore(id, waiter), id + " before " + waiter);
+            }
+        });
+    }
+
+    /**
+     * Lambda deletes a function's Hyperplane interfaces some time after the function, and only when no other
+     * function shares the subnet and security group; CloudFormation waits for them when it deletes the
+     * function. So each function in the VPC has a group of its stack, deleted after it, and the rule that lets
+     * it reach the cluster's endpoint outlives it too.
+     */
+    @Test
+    void everyFunctionInTheVpcHasASecurityGroupOfItsStackDeletedAfterIt() {
+        final List<String> problems = new ArrayList<>();
+        final Set<String> checked = new TreeSet<>();
+        STACKS.forEach((stack, resources) -> {
+            final DeleteOrder order = new DeleteOrder(resources);
+            resources.forEach((id, r) -> {
+                final Object vpc = Resources.properties(r).get("VpcConfig");
+                if (!"AWS::Lambda::Function".equals(r.get("Type")) || vpc == null) {
+                    return;
+                }
+                checked.add(stack + "/" + id);
+                for (Object group : (List<?>) ((Map<?, ?>) vpc).get("SecurityGroupIds")) {
+                    final Object att = group instanceof Map<?, ?> ref ? ref.get("Fn::GetAtt") : null;
+                    final String sg = att instanceof List<?> parts ? String.valueOf(parts.get(0)) : null;
+                    if (sg == null || !"AWS::EC2::SecurityGroup".equals(resources.get(sg).get("Type"))) {
+                        problems.add(stack + "/" + id + " uses " + group + ", not a security group of its stack");
+                        continue;
+                    }
+                    resources.forEach((ruleId, rule) -> {
+                        if ("AWS::EC2::SecurityGroupIngress".equals(rule.get("Type"))
+                                && group.equals(Resources.properties(rule).get("SourceSecurityGroupId"))
+                                && !order.deletesBefore(id, ruleId)) {
+                            problems.add(stack + "/" + ruleId + " may be deleted before " + id + ", which it lets in");
+                        }
+                    });
+                    resources.forEach((user, other) -> {
+                        if (!"AWS::Lambda::Function".equals(other.get("Type")) && !user.equals(sg)
+                                && !"AWS::EC2::SecurityGroupIngress".equals(other.get("Type"))
+                                && order.direct(user).contains(sg)) {
+                            problems.add(stack + "/" + sg + " of " + id + " is also used by " + user);
+                        }
+                    });
+                }
+            });
+        });
+        assertEquals(List.of(), problems);
+        assertTrue(checked.size() >= 4, "the kubectl handler and onEvent, off-hours and the leftover waiter: " + checked);
     }
 
     private static Set<String> dependencies(final Map<String, Map<String, Object>> resources, final String start) {
