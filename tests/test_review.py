@@ -126,15 +126,16 @@ class ReviewTest(unittest.TestCase):
         # The stack IDs as synth names them in project.json, like the script reads them.
         cls.stacks = [stack["id"] for stack in json.loads((ASSEMBLY / "project.json").read_text())["stacks"]]
 
-    def changed_snapshots(self, stack, change):
-        """A copy of the snapshots in which `change` edited the stack's template: the 'before' of a change."""
+    def changed_snapshots(self, stacks, change):
+        """A copy of the snapshots in which `change` edited each stack's template: the 'before' of a change."""
         directory = pathlib.Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, directory)
         for snapshot in SNAPSHOTS.glob("*.json"):
             shutil.copy(snapshot, directory)
-        template = json.loads((directory / f"{stack}.json").read_text())
-        change(template["Resources"])
-        (directory / f"{stack}.json").write_text(json.dumps(template, indent=2))
+        for stack in [stacks] if isinstance(stacks, str) else stacks:
+            template = json.loads((directory / f"{stack}.json").read_text())
+            change(template["Resources"])
+            (directory / f"{stack}.json").write_text(json.dumps(template, indent=2))
         return directory
 
     def test_the_committed_snapshots_match_the_app(self):
@@ -145,18 +146,19 @@ class ReviewTest(unittest.TestCase):
             self.assertIn(f"== {stack}: no changes", self.unchanged.stdout)
 
     def test_one_changed_property_names_that_resource_and_property_and_nothing_else(self):
-        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", raise_max_size)))
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Nodes", raise_max_size)))
 
         self.assertEqual(0, result.returncode, result.stderr)
         out = result.stdout
         self.assertIn("== Network: no changes", out)
+        self.assertIn("== Cluster: no changes", out)
         self.assertIn("== Pipeline: no changes", out)
-        self.assertIn("== Cluster: 1 changed", out)
+        self.assertIn("== Nodes: 1 changed", out)
         self.assertIn("[~] AWS::EKS::Nodegroup Cluster/Nodegroupgeneral ClusterNodegroupgeneral3075D995", out)
         self.assertIn("[~] ScalingConfig", out)
         self.assertIn("[~] .MaxSize:", out)
         self.assertNotIn("Needs a careful look", out)
-        ids = json.loads((SNAPSHOTS / "Cluster.json").read_text())["Resources"]
+        ids = json.loads((SNAPSHOTS / "Nodes.json").read_text())["Resources"]
         named = [i for i in ids if i in out]
         self.assertEqual(["ClusterNodegroupgeneral3075D995"], named)
         self.assertEqual(1, sum(1 for line in out.splitlines() if line.startswith("[")), out)
@@ -224,9 +226,9 @@ class ReviewTest(unittest.TestCase):
         self.assertIn("- AWS::EC2::Subnet VpcPrivateSubnet1Subnet536B997A is replaced (/properties/CidrBlock)", network)
 
     def test_markdown_for_a_pull_request_comment(self):
-        result = review("--no-synth", "--markdown", "--snapshots", str(self.changed_snapshots("Cluster", raise_max_size)))
+        result = review("--no-synth", "--markdown", "--snapshots", str(self.changed_snapshots("Nodes", raise_max_size)))
         self.assertTrue(result.stdout.startswith("## Infrastructure review\n"), result.stdout)
-        self.assertIn("### Cluster: 1 changed\n\n```diff\n", result.stdout)
+        self.assertIn("### Nodes: 1 changed\n\n```diff\n", result.stdout)
         self.assertIn("### Network: no changes", result.stdout)
 
     def test_base_compares_with_the_snapshots_committed_there(self):
@@ -244,29 +246,44 @@ class ReviewTest(unittest.TestCase):
         self.assertIn("compared with the snapshots at HEAD", by_base.stdout)
         self.assertEqual(by_directory.stdout.split("\n", 1)[1], by_base.stdout.split("\n", 1)[1])
 
-    def test_an_upgrade_opens_the_review_with_the_versions_and_what_rolls(self):
-        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", at_version("1.34"))))
+    def test_an_upgrade_opens_the_review_with_its_steps_stack_by_stack(self):
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots(["Cluster", "Nodes"], at_version("1.34"))))
 
         self.assertEqual(0, result.returncode, result.stderr)
         opening = result.stdout.split("\n== ")[0]
         self.assertIn("\nKubernetes 1.34 → 1.35\n", opening)
-        self.assertIn("- node groups that roll: general", opening)
-        self.assertIn("- add-ons updated to AWS's default versions for 1.35: ", opening)
-        for addon in ("vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent", "aws-ebs-csi-driver", "metrics-server"):
-            self.assertIn(addon, opening)
+        cluster_step = next(line for line in opening.splitlines() if line.startswith("1. Cluster: "))
+        nodes_step = next(line for line in opening.splitlines() if line.startswith("2. Nodes: "))
+        self.assertIn("the control plane goes to 1.35, then the add-ons nodes need: ", cluster_step)
+        for addon in ("vpc-cni", "kube-proxy", "eks-pod-identity-agent"):
+            self.assertIn(addon, cluster_step)
+        self.assertIn("node groups that roll: general", nodes_step)
+        for addon in ("coredns", "aws-ebs-csi-driver", "metrics-server"):
+            self.assertIn(addon, nodes_step)
+            self.assertNotIn(addon, cluster_step)
+        self.assertIn("a failed node roll leaves the control plane at 1.35", opening)
 
     def test_a_jump_of_two_minors_is_refused_in_one_line(self):
-        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", at_version("1.33"))))
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots(["Cluster", "Nodes"], at_version("1.33"))))
 
         self.assertEqual(1, result.returncode, result.stdout)
         self.assertEqual(["kubernetesVersion goes from 1.33 to 1.35, but EKS upgrades one minor version at a time: "
                           "deploy 1.34 first."], result.stderr.strip().splitlines())
 
-    def test_a_downgrade_is_called_out(self):
-        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", at_version("1.36"))))
+    def test_a_rollback_of_one_minor_says_in_which_order_to_deploy(self):
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots(["Cluster", "Nodes"], at_version("1.36"))))
 
         self.assertEqual(0, result.returncode, result.stderr)
-        self.assertIn("Kubernetes 1.36 → 1.35\n- a downgrade: EKS cannot move a cluster to an older version", result.stdout)
+        self.assertIn("Kubernetes 1.36 → 1.35\n- a rollback: EKS takes a control plane back one minor within 7 days",
+                      result.stdout)
+        self.assertIn("deploy Nodes then Cluster", result.stdout)
+
+    def test_a_rollback_of_two_minors_is_refused_in_one_line(self):
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots(["Cluster", "Nodes"], at_version("1.37"))))
+
+        self.assertEqual(1, result.returncode, result.stdout)
+        self.assertEqual(["kubernetesVersion goes from 1.37 to 1.35, but EKS rolls back one minor version at a time: "
+                          "deploy 1.36 first."], result.stderr.strip().splitlines())
 
     def test_an_unknown_base_is_an_error(self):
         result = review("--no-synth", "--base", "no-such-branch")

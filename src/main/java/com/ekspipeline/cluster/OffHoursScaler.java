@@ -139,7 +139,7 @@ public final class OffHoursScaler extends Construct {
         manifests.addAll(grant("ClusterRole", Map.of("name", KUBERNETES_GROUP),
                 Map.of("apiGroups", List.of(""), "resources", List.of("nodes"), "verbs", List.of("get", "list"))));
         @SuppressWarnings("unchecked")
-        final KubernetesManifest rbac = cluster.addManifest("OffHoursRbac", manifests.toArray(Map[]::new));
+        final KubernetesManifest rbac = info.addManifest("OffHoursRbac", manifests.toArray(Map[]::new));
 
         // A destroy while the nodes are parked: the namespaces are deleted after this, and its delete
         // starts the nodes and waits for a Ready one, so the controllers that release the namespaces'

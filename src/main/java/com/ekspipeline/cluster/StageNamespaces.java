@@ -31,7 +31,7 @@ public final class StageNamespaces extends Construct {
     public StageNamespaces(final Construct scope, final String id, final ClusterInfo info) {
         super(scope, id);
         QUOTAS.forEach((stage, quota) -> {
-            final KubernetesManifest namespace = info.cluster().addManifest(stage.title() + "Namespace",
+            final KubernetesManifest namespace = info.addManifest(stage.title() + "Namespace",
                     SortedJson.of(namespace(stage)));
             info.order().namespace(namespace);
             limits(stage, quota, info).getNode().addDependency(namespace);

@@ -22,12 +22,12 @@ class OffHoursScalerTest {
     @BeforeAll
     static void synth() {
         template = Template.fromStack(TestContext.defaults().with("offHours", Map.of("scaleDownAt", "19:45",
-                "scaleUpAt", "07:30", "timeZone", "Europe/Berlin", "scaleUpDays", List.of("mon", "WED"))).deploy().cluster());
+                "scaleUpAt", "07:30", "timeZone", "Europe/Berlin", "scaleUpDays", List.of("mon", "WED"))).deploy().nodes());
     }
 
     @Test
     void isOffByDefault() {
-        final Template plain = Template.fromStack(Synths.defaults().cluster());
+        final Template plain = Template.fromStack(Synths.defaults().nodes());
         plain.resourceCountIs("AWS::Scheduler::Schedule", 0);
         plain.resourceCountIs(OffHoursScaler.RESTORE_TYPE, 0);
         assertTrue(Resources.ofType(plain, "AWS::Lambda::Function").values().stream()
@@ -64,8 +64,9 @@ class OffHoursScalerTest {
                                 "Off-hours scaler of eks-pipeline: HTTPS to the cluster private endpoint and AWS APIs"),
                                 "GroupId")))))));
         template.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Map.of(
-                "GroupId", Map.of("Fn::GetAtt", List.of(Resources.logicalIds(template, "AWS::EKS::Cluster").get(0),
-                        "ClusterSecurityGroupId")),
+                // the cluster's security group, from the cluster stack
+                "GroupId", Map.of("Fn::GetStackOutput", Match.objectLike(Map.of("StackName", "eks-pipeline-cluster",
+                        "OutputName", Match.stringLikeRegexp(".*ClusterSecurityGroupId.*")))),
                 "IpProtocol", "tcp", "FromPort", 443, "ToPort", 443,
                 "SourceSecurityGroupId", Map.of("Fn::GetAtt", List.of(Resources.logicalId(template,
                         "AWS::EC2::SecurityGroup", "GroupDescription",
