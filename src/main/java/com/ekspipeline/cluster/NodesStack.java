@@ -42,7 +42,8 @@ public final class NodesStack extends AppStack {
         config.billing().offHours().ifPresent(hours ->
                 new OffHoursScaler(this, "OffHours", info, autoscaler, vpc, settings.nodeGroups(), hours,
                         config.observability().enabled()
-                                ? ObservabilityConfig.offHoursAlarmNames(config.appName()) : List.of()));
+                                ? ObservabilityConfig.offHoursAlarmNames(config.appName()) : List.of(),
+                        config.appName()));
         new DefaultStorageClass(this, "Storage", info, config.appName());
         new StageNamespaces(this, "Namespaces", info);
         new LeftoverWaiter(this, "LeftoverWaiter", info, vpc);
