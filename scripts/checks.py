@@ -77,6 +77,9 @@ CHECKS = [
           "python3 -m unittest discover --start-directory lambda/smoke_test"),
     Check("addon-versions", "add-on versions Lambda: unit tests against EKS's API model (botocore Stubber)",
           "python3 -m unittest discover --start-directory lambda/addon_versions"),
+    Check("leftover-waiter", "leftover waiter Lambda: its delete against moto_server's EKS and ELB and a TLS "
+                             "Kubernetes stand-in on 127.0.0.1",
+          "python3 -m unittest discover --start-directory lambda/leftover_waiter"),
 ]
 
 

@@ -16,6 +16,8 @@ import java.util.List;
  *       still runs ({@link #outlivesNamespaces}): the nodes, the add-ons and the controllers.</li>
  *   <li>Whatever must act before the namespaces go is deleted before them ({@link #deletedBeforeNamespaces}),
  *       such as bringing parked nodes back.</li>
+ *   <li>Whatever checks what the namespaces left is deleted after them and before all that outlives them
+ *       ({@link #checksWhatNamespacesLeft}): the leftover waiter.</li>
  * </ul>
  *
  * <p>Each declaration is wired at once to every counterpart already declared, and remembered for those
@@ -29,6 +31,7 @@ public final class ClusterOrder {
     private final List<IConstruct> namespaces = new ArrayList<>();
     private final List<IConstruct> outliving = new ArrayList<>();
     private final List<IConstruct> beforeNamespaces = new ArrayList<>();
+    private final List<IConstruct> checks = new ArrayList<>();
 
     /** A node group: it waits for the networking add-ons, and whatever runs on nodes waits for it. */
     public void nodeGroup(final IConstruct group) {
@@ -55,6 +58,7 @@ public final class ClusterOrder {
         namespaces.add(namespace);
         outliving.forEach(part -> after(namespace, part));
         beforeNamespaces.forEach(part -> after(part, namespace));
+        checks.forEach(check -> after(namespace, check));
     }
 
     /** Something whose deletion must come before the namespaces', as its delete prepares for theirs. */
@@ -67,6 +71,17 @@ public final class ClusterOrder {
     public void outlivesNamespaces(final IConstruct part) {
         outliving.add(part);
         namespaces.forEach(namespace -> after(namespace, part));
+        checks.forEach(check -> after(check, part));
+    }
+
+    /**
+     * Something deleted once the namespaces are gone and while everything that outlives them still runs,
+     * so that its delete sees what the namespaces left and the controllers can still release it.
+     */
+    public void checksWhatNamespacesLeft(final IConstruct check) {
+        checks.add(check);
+        namespaces.forEach(namespace -> after(namespace, check));
+        outliving.forEach(part -> after(check, part));
     }
 
     /** {@code later} is created after {@code earlier} and deleted before it. */

@@ -1,6 +1,8 @@
 package com.ekspipeline.cluster;
 
 import com.ekspipeline.core.Nag;
+import com.ekspipeline.core.NoLogGroupCreation;
+import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.eks_v2.Addon;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
@@ -22,7 +24,17 @@ import java.util.Map;
  *       (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/install-CloudWatch-Observability-EKS-addon.html).</li>
  *   <li>The four log groups it writes to are created here first, with the app's retention, so that
  *       {@code cdk destroy} deletes them: left to the agent and Fluent Bit ({@code auto_create_group}),
- *       they would be created outside the stack and never expire. The add-on waits for them.</li>
+ *       they would be created outside the stack and never expire. The add-on waits for them, so that
+ *       {@code cdk destroy} deletes it before them.</li>
+ *   <li>Deleting the add-on removes its software from the cluster (DeleteAddon without {@code preserve},
+ *       https://docs.aws.amazon.com/eks/latest/APIReference/API_DeleteAddon.html), but nothing says its pods
+ *       have stopped when EKS reports the add-on gone: Fluent Bit flushes its buffer as it terminates
+ *       ({@code terminationGracePeriodSeconds: 10} in the add-on's chart) and would create a missing group
+ *       again. So the agent's role, which Fluent Bit shares (its DaemonSet runs as the same service
+ *       account), is denied {@code logs:CreateLogGroup}, and that deny is deleted after the groups. Both
+ *       the agent and Fluent Bit call CreateLogGroup only when CreateLogStream reports the group missing
+ *       (amazon-cloudwatch-agent {@code pusher/target.go}, fluent-bit {@code cloudwatch_api.c}), which the
+ *       stack's groups never are while the add-on runs.</li>
  *   <li>Enhanced observability is switched off ({@code enhanced_container_insights: false} in the agent's
  *       configuration, which replaces the add-on's default one): enhanced observability is billed per
  *       observation, at a price this app's price table could not source with a date, while Container
@@ -56,6 +68,7 @@ final class ContainerInsights {
         Nag.suppress(identity, "AwsSolutions-IAM4", "The CloudWatch observability add-on's documented policy: it "
                 + "puts metrics and log events and reads the tags and volumes of the nodes it runs on.",
                 Nag.managedPolicy("CloudWatchAgentServerPolicy"));
+        final CfnResource deny = NoLogGroupCreation.forRole((CfnResource) identity.getRole().getNode().getDefaultChild());
         final Addon addon = addons.addon("CloudWatchObservability", ADDON, CONFIGURATION);
         addon.getNode().addDependency(identity);
         for (final String kind : LOG_GROUPS) {
@@ -64,6 +77,7 @@ final class ContainerInsights {
                     .removalPolicy(RemovalPolicy.DESTROY)
                     .build();
             addon.getNode().addDependency(group);
+            group.getNode().addDependency(deny);
         }
         return addon;
     }

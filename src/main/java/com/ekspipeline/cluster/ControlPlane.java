@@ -7,6 +7,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.eks.CfnCluster;
@@ -60,6 +61,9 @@ final class ControlPlane {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
 
+        final SecurityGroup kubectlGroup = VpcFunctionSecurityGroup.create(scope, "KubectlProviderSecurityGroup",
+                props.vpc(), "Kubectl provider of " + settings.clusterName() + ": HTTPS to the cluster private "
+                        + "endpoint and AWS APIs");
         final Cluster cluster = Cluster.Builder.create(scope, "Cluster")
                 .clusterName(settings.clusterName())
                 .version(KubernetesVersion.of(settings.kubernetesVersion().version()))
@@ -80,6 +84,8 @@ final class ControlPlane {
                 .kubectlProviderOptions(KubectlProviderOptions.builder()
                         .kubectlLayer(KubectlLayer.create(scope, settings.kubernetesVersion()))
                         .privateSubnets(props.vpc().getPrivateSubnets())
+                        // Its handler and the framework's onEvent, in a group of their own (VpcFunctionSecurityGroup).
+                        .securityGroups(List.of(kubectlGroup))
                         .build())
                 .outputConfigCommand(false)
                 .removalPolicy(RemovalPolicy.DESTROY)
@@ -91,6 +97,9 @@ final class ControlPlane {
         // requires: No interruption": docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-cluster-upgradepolicy.html).
         ((CfnCluster) cluster.getNode().getDefaultChild()).setUpgradePolicy(
                 CfnCluster.UpgradePolicyProperty.builder().supportType(settings.supportType()).build());
+        // Every manifest and chart is applied and deleted through these functions, so the rule outlives them.
+        VpcFunctionSecurityGroup.reachEndpoint(scope, "KubectlProviderToEndpoint", kubectlGroup, cluster,
+                cluster.getKubectlProvider());
 
         final List<String> admins = settings.adminPrincipalArns();
         for (int i = 0; i < admins.size(); i++) {

@@ -46,6 +46,7 @@ public final class NodesStack extends AppStack {
                         config.appName()));
         new DefaultStorageClass(this, "Storage", info, config.appName());
         new StageNamespaces(this, "Namespaces", info);
+        new LeftoverWaiter(this, "LeftoverWaiter", info, vpc);
         // As the cluster's removal policy did for its children: nothing here outlives a destroy.
         RemovalPolicies.of(home).destroy();
         // Last, and in this order: a suppression covers the children a construct has when it is added.

@@ -14,6 +14,7 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.TimeZone;
 import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.eks.CfnAccessEntry;
@@ -112,6 +113,8 @@ public final class OffHoursScaler extends Construct {
                             + stack.getRegion() + ":" + stack.getAccount() + ":alarm:" + n).toList())
                     .build());
         }
+        final SecurityGroup securityGroup = VpcFunctionSecurityGroup.create(this, "SecurityGroup", vpc,
+                "Off-hours scaler of " + clusterName + ": HTTPS to the cluster private endpoint and AWS APIs");
         final Function function = PythonFunction.builder(this, "Function", "off_hours", "off_hours.handler")
                 .functionName(OffHoursConfig.functionName(appName))
                 .role(role)
@@ -120,11 +123,11 @@ public final class OffHoursScaler extends Construct {
                 .timeout(Duration.minutes(15))
                 .vpc(vpc)
                 .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
-                // As CDK's kubectl handler does: the cluster security group reaches the private endpoint.
-                .securityGroups(List.of(cluster.getClusterSecurityGroup()))
+                .securityGroups(List.of(securityGroup))
                 .environment(environment)
                 .logGroup(logs)
                 .build();
+        VpcFunctionSecurityGroup.reachEndpoint(this, "ToEndpoint", securityGroup, cluster, function);
 
         final CfnAccessEntry access = CfnAccessEntry.Builder.create(this, "Access")
                 .clusterName(cluster.getClusterName())

@@ -1,6 +1,7 @@
 package com.ekspipeline.cluster;
 
 import com.ekspipeline.core.SortedJson;
+import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
 import software.constructs.Construct;
 
 import java.util.EnumMap;
@@ -8,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code staging} and {@code production} namespaces, each with a ResourceQuota and a LimitRange.
+ * The {@code staging} and {@code production} namespaces, each with a ResourceQuota and a LimitRange (in a
+ * manifest of their own, see {@link #limits}).
  *
  * <p>CDK owns them so that {@code cdk destroy} deletes them first: deleting a namespace deletes every
  * Service of type LoadBalancer and every PersistentVolumeClaim the pipeline put in it, and the load
@@ -28,9 +30,31 @@ public final class StageNamespaces extends Construct {
 
     public StageNamespaces(final Construct scope, final String id, final ClusterInfo info) {
         super(scope, id);
-        QUOTAS.forEach((stage, quota) -> info.order().namespace(info.addManifest(
-                stage.title() + "Namespace", SortedJson.of(namespace(stage)), SortedJson.of(resourceQuota(stage, quota)),
-                SortedJson.of(limitRange(stage)))));
+        QUOTAS.forEach((stage, quota) -> {
+            final KubernetesManifest namespace = info.addManifest(stage.title() + "Namespace",
+                    SortedJson.of(namespace(stage)));
+            info.order().namespace(namespace);
+            limits(stage, quota, info).getNode().addDependency(namespace);
+        });
+    }
+
+    /**
+     * The quota and the limit range, in a manifest of their own that is deleted before the namespace. In one
+     * manifest with it, CDK's kubectl handler runs one {@code kubectl delete -f} over all three: deleting the
+     * namespace deletes them too, kubectl's delete of either finds it gone, fails with NotFound and stops
+     * before waiting for the namespace, and the handler logs the failure and answers SUCCESS
+     * (aws-eks-v2 kubectl-handler apply/__init__.py). CloudFormation would then delete the controllers while
+     * the namespace is still terminating. Alone, the namespace's delete waits until it is gone.
+     *
+     * <p>Overwrite: an existing deployment holds these objects from the namespace's manifest, so this one is
+     * created with {@code kubectl apply}, which takes them over, not {@code kubectl create}, which would fail.
+     */
+    private KubernetesManifest limits(final Stage stage, final Quota quota, final ClusterInfo info) {
+        return KubernetesManifest.Builder.create(this, stage.title() + "Limits")
+                .cluster(info.cluster())
+                .manifest(List.of(SortedJson.of(resourceQuota(stage, quota)), SortedJson.of(limitRange(stage))))
+                .overwrite(true)
+                .build();
     }
 
     public static Quota quota(final Stage stage) {

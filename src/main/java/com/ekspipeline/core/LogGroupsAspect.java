@@ -21,6 +21,9 @@ import java.util.Map;
  * but the handlers of CDK's custom resource providers (VPC default security group, S3 auto-delete,
  * bucket notifications, CfnJson) would let Lambda create {@code /aws/lambda/<name>} on first run, with no
  * retention and outside any stack, so it would outlive the app. Those are pointed at a group of their own.
+ *
+ * <p>And every custom resource is deleted before the groups of the functions that serve it, whose roles may
+ * not create a group ({@link CustomResourceLogs}), so that no late invocation or log delivery brings one back.
  */
 public final class LogGroupsAspect implements IAspect {
 
@@ -36,29 +39,47 @@ public final class LogGroupsAspect implements IAspect {
     public void visit(final IConstruct node) {
         if (node instanceof CfnLogGroup group) {
             group.setRetentionInDays(days);
-        } else if (node instanceof CfnResource function && FUNCTION.equals(function.getCfnResourceType())
-                && !logsToAGroupOfItsOwn(function)) {
-            final LogGroup group = LogGroup.Builder.create((Construct) function.getNode().getScope(),
-                            function.getNode().getId() + "LogGroup")
-                    .retention(LogRetention.of(days))
-                    .removalPolicy(RemovalPolicy.DESTROY)
-                    .build();
-            function.addPropertyOverride("LoggingConfig.LogGroup", group.getLogGroupName());
-            function.addDependency((CfnResource) group.getNode().getDefaultChild());
+        } else if (node instanceof CfnResource resource && FUNCTION.equals(resource.getCfnResourceType())) {
+            groupOf(resource);
+        } else if (node instanceof CfnResource resource && CustomResourceLogs.isCustomResource(resource)) {
+            CustomResourceLogs.wire(resource, this::groupOf);
         }
     }
 
-    /** A group set in its logging config, the managed {@code LogGroup} CDK puts beside a Function, or ours. */
-    private static boolean logsToAGroupOfItsOwn(final CfnResource function) {
+    /**
+     * The group a function logs to: the one its logging config names, the managed {@code LogGroup} CDK puts
+     * beside a Function, or ours, made here the first time. Null for a group the app does not define.
+     */
+    private CfnResource groupOf(final CfnResource function) {
         if (function instanceof CfnFunction cfn && cfn.getLoggingConfig() != null) {
             final Object config = Stack.of(cfn).resolve(cfn.getLoggingConfig());
             if (config instanceof Map<?, ?> map && (map.get("logGroup") != null || map.get("LogGroup") != null)) {
-                return true;
+                final Object ref = map.get("logGroup") != null ? map.get("logGroup") : map.get("LogGroup");
+                return ref instanceof Map<?, ?> named ? byLogicalId(Stack.of(cfn), named.get("Ref")) : null;
             }
         }
         final var siblings = function.getNode().getScope().getNode();
-        // The second check keeps the aspect idempotent when the app is synthesized more than once.
-        return siblings.tryFindChild("LogGroup") instanceof ILogGroup
-                || siblings.tryFindChild(function.getNode().getId() + "LogGroup") instanceof ILogGroup;
+        // The second name keeps the aspect idempotent when the app is synthesized more than once.
+        for (final String id : new String[] {"LogGroup", function.getNode().getId() + "LogGroup"}) {
+            if (siblings.tryFindChild(id) instanceof ILogGroup existing) {
+                return (CfnResource) existing.getNode().getDefaultChild();
+            }
+        }
+        final LogGroup group = LogGroup.Builder.create((Construct) function.getNode().getScope(),
+                        function.getNode().getId() + "LogGroup")
+                .retention(LogRetention.of(days))
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        function.addPropertyOverride("LoggingConfig.LogGroup", group.getLogGroupName());
+        function.addDependency((CfnResource) group.getNode().getDefaultChild());
+        return (CfnResource) group.getNode().getDefaultChild();
+    }
+
+    /** The log group of {@code stack} with that logical ID, or null. */
+    private static CfnResource byLogicalId(final Stack stack, final Object id) {
+        return stack.getNode().findAll().stream()
+                .filter(c -> c instanceof CfnLogGroup r && id != null && Stack.of(r) == stack
+                        && id.equals(stack.resolve(stack.getLogicalId(r))))
+                .map(CfnResource.class::cast).findFirst().orElse(null);
     }
 }

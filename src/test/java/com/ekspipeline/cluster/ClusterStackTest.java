@@ -251,14 +251,25 @@ class ClusterStackTest {
         }
     }
 
+    /**
+     * The namespace alone in its manifest, so that its delete waits until it is gone: with its quota in the
+     * same {@code kubectl delete -f}, a NotFound on the quota would end the delete early (StageNamespaces).
+     */
     @Test
-    void eachStageNamespaceHasAQuotaAndALimitRange() {
+    void eachStageNamespaceHasAQuotaAndALimitRangeInAManifestDeletedBeforeIt() {
         for (Stage stage : Stage.values()) {
-            final String manifest = manifestContaining("\"name\":\"" + stage.namespace() + "\"");
-            assertTrue(manifest.contains("\"kind\":\"Namespace\""), manifest);
-            assertTrue(manifest.contains("\"kind\":\"ResourceQuota\""), manifest);
-            assertTrue(manifest.contains("\"kind\":\"LimitRange\""), manifest);
+            final String namespaceId = manifestId("\"name\":\"" + stage.namespace() + "\"");
+            final List<Map<String, Object>> namespace = Resources.parseJsonList(Resources.manifests(template).get(namespaceId));
+            assertEquals(List.of("Namespace"), namespace.stream().map(o -> o.get("kind")).toList());
+            final String limitsId = manifestId("\"namespace\":\"" + stage.namespace() + "\"");
+            final Map<String, Object> limits = Resources.ofType(template, "Custom::AWSCDK-EKS-KubernetesResource").get(limitsId);
+            final String manifest = String.valueOf(Resources.properties(limits).get("Manifest"));
+            assertEquals(List.of("ResourceQuota", "LimitRange"), Resources.parseJsonList(manifest).stream()
+                    .map(o -> o.get("kind")).toList());
             assertTrue(manifest.contains("\"services.loadbalancers\":\"2\""), manifest);
+            assertTrue(Resources.dependsOn(limits).contains(namespaceId), limitsId + " must be deleted before " + namespaceId);
+            // An existing deployment already holds the two objects: created with apply, which takes them over.
+            assertEquals(true, Resources.properties(limits).get("Overwrite"));
         }
     }
 

@@ -126,10 +126,19 @@ class OffHoursScalerTest {
                         "NODE_GROUPS", "[{\"desiredSize\":2,\"maxSize\":5,\"minSize\":2,\"name\":\"general\"}]",
                         "AUTOSCALER", "kube-system/cluster-autoscaler",
                         "AUTOSCALER_REPLICAS", "1")),
-                // Inside the VPC, in the cluster security group (from the cluster stack), to reach the private endpoint.
+                // Inside the VPC, in a security group of its own that may reach the private endpoint.
                 "VpcConfig", Match.objectLike(Map.of("SecurityGroupIds", List.of(
-                        Map.of("Fn::GetStackOutput", Match.objectLike(Map.of("StackName", "eks-pipeline-cluster",
-                                "OutputName", Match.stringLikeRegexp(".*ClusterSecurityGroupId.*")))))))));
+                        Map.of("Fn::GetAtt", List.of(Resources.logicalId(template, "AWS::EC2::SecurityGroup", "GroupDescription",
+                                "Off-hours scaler of eks-pipeline: HTTPS to the cluster private endpoint and AWS APIs"),
+                                "GroupId")))))));
+        template.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Map.of(
+                // the cluster's security group, from the cluster stack
+                "GroupId", Map.of("Fn::GetStackOutput", Match.objectLike(Map.of("StackName", "eks-pipeline-cluster",
+                        "OutputName", Match.stringLikeRegexp(".*ClusterSecurityGroupId.*")))),
+                "IpProtocol", "tcp", "FromPort", 443, "ToPort", 443,
+                "SourceSecurityGroupId", Map.of("Fn::GetAtt", List.of(Resources.logicalId(template,
+                        "AWS::EC2::SecurityGroup", "GroupDescription",
+                        "Off-hours scaler of eks-pipeline: HTTPS to the cluster private endpoint and AWS APIs"), "GroupId"))));
     }
 
     @Test

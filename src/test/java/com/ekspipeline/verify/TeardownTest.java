@@ -1,5 +1,6 @@
 package com.ekspipeline.verify;
 
+import com.ekspipeline.support.DeleteOrder;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Synths;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,8 @@ class TeardownTest {
         TEARDOWN.put("Custom::AWSCDK-EKS-KubernetesResource", "deleted by the kubectl handler; namespaces first");
         TEARDOWN.put("Custom::RestoreNodesBeforeDelete", "its delete starts parked nodes, before the namespaces go");
         TEARDOWN.put("Custom::AddonVersions", "a lookup; its delete does nothing");
+        TEARDOWN.put("Custom::LeftoverWaiter", "its delete fails the destroy while a volume, volume attachment, load "
+                + "balancer or target group of the namespaces is left");
         TEARDOWN.put("AWS::CodeStarNotifications::NotificationRule", "deleted with its stack; it holds nothing");
     }
 
@@ -161,6 +164,37 @@ class TeardownTest {
         assertTrue(Resources.dependsOn(addon).containsAll(groups.values()), Resources.dependsOn(addon).toString());
     }
 
+    /**
+     * The add-on's pods may still flush logs after EKS reports it deleted: the add-on goes before its groups,
+     * and the role its agent and Fluent Bit share may not create a group, a deny deleted after the groups.
+     */
+    @Test
+    void noContainerInsightsPodCanCreateItsLogGroupAgainAfterTheDestroyDeletedIt() {
+        final String[] found = new String[3];
+        STACKS.forEach((stack, resources) -> resources.forEach((id, r) -> {
+            if ("AWS::EKS::PodIdentityAssociation".equals(r.get("Type"))
+                    && "cloudwatch-agent".equals(Resources.properties(r).get("ServiceAccount"))) {
+                found[0] = stack;
+                found[1] = String.valueOf(((List<?>) ((Map<?, ?>) Resources.properties(r).get("RoleArn")).get("Fn::GetAtt")).get(0));
+            } else if ("AWS::EKS::Addon".equals(r.get("Type"))
+                    && "amazon-cloudwatch-observability".equals(Resources.properties(r).get("AddonName"))) {
+                found[2] = id;
+            }
+        }));
+        final Map<String, Map<String, Object>> resources = STACKS.get(found[0]);
+        final DeleteOrder order = new DeleteOrder(resources);
+        final String deny = denyOfRole(resources, found[1]);
+        assertTrue(deny != null, "the agent's role " + found[1] + " is not denied logs:CreateLogGroup");
+        final List<String> groups = resources.entrySet().stream().filter(e -> "AWS::Logs::LogGroup".equals(e.getValue()
+                        .get("Type")) && String.valueOf(Resources.properties(e.getValue()).get("LogGroupName"))
+                        .startsWith("/aws/containerinsights/")).map(Map.Entry::getKey).toList();
+        assertEquals(4, groups.size(), groups::toString);
+        for (String group : groups) {
+            assertTrue(order.deletesBefore(found[2], group), "the add-on must be deleted before " + group);
+            assertTrue(order.deletesBefore(group, deny), group + " must be deleted before the deny " + deny);
+        }
+    }
+
     /** A function without a group in the template logs to one Lambda creates, which no stack deletes. */
     @Test
     void everyFunctionLogsToAGroupItsStackDeletes() {
@@ -227,6 +261,213 @@ class TeardownTest {
             final Set<String> reached = dependencies(cluster, namespace);
             mustOutlive.forEach(other -> assertTrue(reached.contains(other), namespace + " must depend on " + other));
         }
+    }
+
+    /**
+     * A custom resource's Delete runs its functions, which log; CloudFormation must delete the groups they
+     * log to only after it, and a late log delivery must not be able to create a group again (the roles are
+     * denied logs:CreateLogGroup, and the deny goes after the group). The provider framework's functions name
+     * the functions they invoke (the handler, the waiter's state machine and its functions) in their
+     * environment, so those serve the custom resource too.
+     */
+    @Test
+    void everyCustomResourceIsDeletedBeforeTheLogGroupsOfTheFunctionsServingIt() {
+        final List<String> problems = new ArrayList<>();
+        final Set<String> served = new TreeSet<>();
+        STACKS.forEach((stack, resources) -> {
+            final DeleteOrder order = new DeleteOrder(resources);
+            resources.forEach((id, r) -> {
+                final String type = (String) r.get("Type");
+                if (!type.startsWith("Custom::") && !"AWS::CloudFormation::CustomResource".equals(type)) {
+                    return;
+                }
+                final Object token = Resources.properties(r).get("ServiceToken");
+                if (!(token instanceof Map<?, ?> ref && ref.get("Fn::GetAtt") instanceof List<?> att)) {
+                    if (!(token instanceof Map<?, ?> imported && (imported.containsKey("Fn::ImportValue")
+                            || imported.containsKey("Fn::GetStackOutput")))) {
+                        problems.add(stack + "/" + id + ": service token " + token + " is neither a function here nor "
+                                + "another stack's output");
+                    }
+                    return;
+                }
+                for (String function : servingFunctions(resources, order, String.valueOf(att.get(0)))) {
+                    served.add(stack + "/" + function);
+                    final String group = logGroupOf(resources, function);
+                    final String deny = denyOf(resources, function);
+                    if (group == null) {
+                        problems.add(stack + "/" + function + " logs to no group of its stack");
+                    } else if (!order.deletesBefore(id, group)) {
+                        problems.add(stack + "/" + id + " may be deleted after " + group + ", the log group of " + function);
+                    }
+                    if (deny == null) {
+                        problems.add(stack + "/" + function + "'s role is not denied logs:CreateLogGroup");
+                    } else if (group != null && !order.deletesBefore(group, deny)) {
+                        problems.add(stack + "/" + deny + " may be deleted before " + group + ", which it protects");
+                    }
+                }
+            });
+        });
+        // The kubectl provider's custom resources are in the Nodes stack, whose service token is the Cluster
+        // stack's output: CloudFormation deletes the whole Nodes stack before the Cluster stack it depends on,
+        // so the provider's log groups outlive them by stack order; they must still exist and be protected.
+        final Map<String, Map<String, Object>> cluster = STACKS.get("Cluster");
+        for (final String prefix : List.of("ClusterKubectlProviderHandler", "ClusterKubectlProviderframeworkonEvent")) {
+            final String function = cluster.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith(prefix) && "AWS::Lambda::Function".equals(e.getValue().get("Type")))
+                    .map(Map.Entry::getKey).findFirst().orElseThrow();
+            if (logGroupOf(cluster, function) == null) {
+                problems.add("Cluster/" + function + " logs to no group of its stack");
+            }
+            if (denyOf(cluster, function) == null) {
+                problems.add("Cluster/" + function + "'s role is not denied logs:CreateLogGroup");
+            }
+        }
+        assertEquals(List.of(), problems);
+        assertTrue(Synths.defaults().nodes().getDependencies().contains(Synths.defaults().cluster()),
+                "the Nodes stack is deleted before the Cluster stack");
+        assertTrue(served.stream().anyMatch(f -> f.startsWith("Nodes/LeftoverWaiterFunction")), served::toString);
+    }
+
+    /** The function a service token names and every function or state machine a serving function invokes. */
+    private static Set<String> servingFunctions(final Map<String, Map<String, Object>> resources, final DeleteOrder order,
+                                                final String first) {
+        final Set<String> serving = new java.util.LinkedHashSet<>();
+        final Deque<String> todo = new ArrayDeque<>(List.of(first));
+        while (!todo.isEmpty()) {
+            final String id = todo.pop();
+            final String type = (String) resources.get(id).get("Type");
+            if (!serving.add(id)) {
+                continue;
+            }
+            final Object named = "AWS::Lambda::Function".equals(type)
+                    ? ((Map<?, ?>) Resources.properties(resources.get(id)).getOrDefault("Environment", Map.of())).get("Variables")
+                    : null;
+            final Set<String> invoked = "AWS::StepFunctions::StateMachine".equals(type) ? order.direct(id)
+                    : named == null ? Set.of() : referencedIn(resources, named);
+            invoked.stream().filter(n -> List.of("AWS::Lambda::Function", "AWS::StepFunctions::StateMachine")
+                    .contains(resources.get(n).get("Type"))).forEach(todo::push);
+        }
+        serving.removeIf(id -> !"AWS::Lambda::Function".equals(resources.get(id).get("Type")));
+        return serving;
+    }
+
+    private static Set<String> referencedIn(final Map<String, Map<String, Object>> resources, final Object value) {
+        final Map<String, Map<String, Object>> probe = new LinkedHashMap<>(resources);
+        probe.put(" probe", Map.of("Properties", Map.of("Value", value)));
+        return new DeleteOrder(probe).direct(" probe");
+    }
+
+    /** The group CDK manages beside a function (named after it) or the one its logging config names. */
+    private static String logGroupOf(final Map<String, Map<String, Object>> resources, final String function) {
+        final Object configured = ((Map<?, ?>) Resources.properties(resources.get(function))
+                .getOrDefault("LoggingConfig", Map.of())).get("LogGroup");
+        if (configured instanceof Map<?, ?> ref && resources.containsKey(String.valueOf(ref.get("Ref")))) {
+            return String.valueOf(ref.get("Ref"));
+        }
+        final String name = "{Fn::Join=[, [/aws/lambda/, {Ref=" + function + "}]]}";
+        return resources.entrySet().stream().filter(e -> "AWS::Logs::LogGroup".equals(e.getValue().get("Type"))
+                        && name.equals(String.valueOf(Resources.properties(e.getValue()).get("LogGroupName"))))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+
+    /** The policy attached to a function's role that denies it logs:CreateLogGroup on every group. */
+    private static String denyOf(final Map<String, Map<String, Object>> resources, final String function) {
+        final Object role = Resources.properties(resources.get(function)).get("Role");
+        return role instanceof Map<?, ?> att && att.get("Fn::GetAtt") instanceof List<?> parts
+                ? denyOfRole(resources, String.valueOf(parts.get(0))) : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String denyOfRole(final Map<String, Map<String, Object>> resources, final String role) {
+        final Map<String, String> attached = Map.of("Ref", role);
+        return resources.entrySet().stream().filter(e -> "AWS::IAM::Policy".equals(e.getValue().get("Type"))
+                && ((List<?>) Resources.properties(e.getValue()).get("Roles")).contains(attached)
+                && ((List<Map<String, Object>>) ((Map<?, ?>) Resources.properties(e.getValue()).get("PolicyDocument"))
+                .get("Statement")).stream().anyMatch(st -> "Deny".equals(st.get("Effect"))
+                        && Resources.strings(st.get("Action")).contains("logs:CreateLogGroup")
+                        && Resources.strings(st.get("Resource")).equals(List.of("*"))))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+
+    /**
+     * The leftover waiter sits between the namespaces and what released their contents: its delete runs once
+     * the namespaces are gone and while the controllers, the CSI driver and the nodes still run.
+     */
+    @Test
+    void theLeftoverWaiterIsDeletedAfterTheNamespacesAndBeforeWhatTheyNeed() {
+        final Map.Entry<String, Map<String, Map<String, Object>>> stack = STACKS.entrySet().stream()
+                .filter(e -> e.getValue().values().stream().anyMatch(r -> "Custom::LeftoverWaiter".equals(r.get("Type"))))
+                .findFirst().orElseThrow(() -> new AssertionError("no Custom::LeftoverWaiter in any stack"));
+        final Map<String, Map<String, Object>> resources = stack.getValue();
+        final DeleteOrder order = new DeleteOrder(resources);
+        final List<String> waiters = resources.entrySet().stream()
+                .filter(e -> "Custom::LeftoverWaiter".equals(e.getValue().get("Type"))).map(Map.Entry::getKey).toList();
+        assertEquals(1, waiters.size(), waiters::toString);
+        final String waiter = waiters.get(0);
+        final List<String> namespaces = resources.entrySet().stream()
+                .filter(e -> String.valueOf(Resources.properties(e.getValue()).get("Manifest")).contains("\"kind\":\"Namespace\""))
+                .map(Map.Entry::getKey).toList();
+        assertEquals(2, namespaces.size(), "staging and production");
+        namespaces.forEach(namespace -> assertTrue(order.deletesBefore(namespace, waiter), namespace + " before " + waiter));
+        final List<String> needed = resources.entrySet().stream()
+                .filter(e -> List.of("AWS::EKS::Nodegroup", "AWS::EKS::Addon", "Custom::AWSCDK-EKS-HelmChart")
+                        .contains(e.getValue().get("Type"))
+                        || String.valueOf(Resources.properties(e.getValue()).get("Manifest")).contains("\"kind\":\"StorageClass\""))
+                .map(Map.Entry::getKey).toList();
+        assertTrue(needed.size() >= 8, needed::toString);
+        needed.forEach(part -> assertTrue(order.deletesBefore(waiter, part), waiter + " must be deleted before " + part));
+        // What restores parked nodes goes before the namespaces, so the waiter finds the nodes running too.
+        resources.forEach((id, r) -> {
+            if ("Custom::RestoreNodesBeforeDelete".equals(r.get("Type"))) {
+                assertTrue(order.deletesBefore(id, waiter), id + " before " + waiter);
+            }
+        });
+    }
+
+    /**
+     * Lambda deletes a function's Hyperplane interfaces some time after the function, and only when no other
+     * function shares the subnet and security group; CloudFormation waits for them when it deletes the
+     * function. So each function in the VPC has a group of its stack, deleted after it, and the rule that lets
+     * it reach the cluster's endpoint outlives it too.
+     */
+    @Test
+    void everyFunctionInTheVpcHasASecurityGroupOfItsStackDeletedAfterIt() {
+        final List<String> problems = new ArrayList<>();
+        final Set<String> checked = new TreeSet<>();
+        STACKS.forEach((stack, resources) -> {
+            final DeleteOrder order = new DeleteOrder(resources);
+            resources.forEach((id, r) -> {
+                final Object vpc = Resources.properties(r).get("VpcConfig");
+                if (!"AWS::Lambda::Function".equals(r.get("Type")) || vpc == null) {
+                    return;
+                }
+                checked.add(stack + "/" + id);
+                for (Object group : (List<?>) ((Map<?, ?>) vpc).get("SecurityGroupIds")) {
+                    final Object att = group instanceof Map<?, ?> ref ? ref.get("Fn::GetAtt") : null;
+                    final String sg = att instanceof List<?> parts ? String.valueOf(parts.get(0)) : null;
+                    if (sg == null || !"AWS::EC2::SecurityGroup".equals(resources.get(sg).get("Type"))) {
+                        problems.add(stack + "/" + id + " uses " + group + ", not a security group of its stack");
+                        continue;
+                    }
+                    resources.forEach((ruleId, rule) -> {
+                        if ("AWS::EC2::SecurityGroupIngress".equals(rule.get("Type"))
+                                && group.equals(Resources.properties(rule).get("SourceSecurityGroupId"))
+                                && !order.deletesBefore(id, ruleId)) {
+                            problems.add(stack + "/" + ruleId + " may be deleted before " + id + ", which it lets in");
+                        }
+                    });
+                    resources.forEach((user, other) -> {
+                        if (!"AWS::Lambda::Function".equals(other.get("Type")) && !user.equals(sg)
+                                && !"AWS::EC2::SecurityGroupIngress".equals(other.get("Type"))
+                                && order.direct(user).contains(sg)) {
+                            problems.add(stack + "/" + sg + " of " + id + " is also used by " + user);
+                        }
+                    });
+                }
+            });
+        });
+        assertEquals(List.of(), problems);
+        assertTrue(checked.size() >= 4, "the kubectl handler and onEvent, off-hours and the leftover waiter: " + checked);
     }
 
     private static Set<String> dependencies(final Map<String, Map<String, Object>> resources, final String start) {

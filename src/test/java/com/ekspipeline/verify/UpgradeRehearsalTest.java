@@ -150,9 +150,12 @@ class UpgradeRehearsalTest {
         // entries, pod identity associations, and the OIDC provider of its issuer URL.
         final List<Map<String, Object>> replaced = changes.stream().filter(c -> "replaced".equals(c.get("change")))
                 .toList();
-        assertEquals(12, replaced.size(), replaced.toString());
+        // And the leftover waiter's access entry, and the rules that let the VPC functions into the new
+        // cluster's security group.
+        assertEquals(15, replaced.size(), replaced.toString());
         assertEquals(Set.of("AWS::EKS::Cluster", "AWS::EKS::Nodegroup", "AWS::EKS::Addon", "AWS::EKS::AccessEntry",
-                "AWS::EKS::PodIdentityAssociation", "AWS::IAM::OIDCProvider"), of(replaced, "type"));
+                "AWS::EKS::PodIdentityAssociation", "AWS::IAM::OIDCProvider", "AWS::EC2::SecurityGroupIngress"),
+                of(replaced, "type"));
     }
 
     /**
