@@ -13,8 +13,8 @@ ASSEMBLY = ROOT / "target" / "review" / "assembly"
 
 
 def raise_max_size(resources):
-    """One property of one resource: the default node group's maxSize, 5 in the app, 6 in the 'before'."""
-    resources["ClusterNodegroupgeneral3075D995"]["Properties"]["ScalingConfig"]["MaxSize"] = 6
+    """One property of one resource: zone a's node group's maxSize, 2 in the app, 3 in the 'before'."""
+    resources["ClusterNodegroupgeneraluseast2aFB54B10F"]["Properties"]["ScalingConfig"]["MaxSize"] = 3
 
 
 def at_version(version):
@@ -67,13 +67,13 @@ class ReviewTest(unittest.TestCase):
         self.assertIn("== Cluster: no changes", out)
         self.assertIn("== Pipeline: no changes", out)
         self.assertIn("== Nodes: 1 changed", out)
-        self.assertIn("[~] AWS::EKS::Nodegroup Cluster/Nodegroupgeneral ClusterNodegroupgeneral3075D995", out)
+        self.assertIn("[~] AWS::EKS::Nodegroup Cluster/Nodegroupgeneral-us-east-2a ClusterNodegroupgeneraluseast2aFB54B10F", out)
         self.assertIn("[~] ScalingConfig", out)
         self.assertIn("[~] .MaxSize:", out)
         self.assertNotIn("Needs a careful look", out)
         ids = json.loads((SNAPSHOTS / "Nodes.json").read_text())["Resources"]
         named = [i for i in ids if i in out]
-        self.assertEqual(["ClusterNodegroupgeneral3075D995"], named)
+        self.assertEqual(["ClusterNodegroupgeneraluseast2aFB54B10F"], named)
         self.assertEqual(1, sum(1 for line in out.splitlines() if line.startswith("[")), out)
 
     def test_iam_security_group_and_stateful_changes_are_called_out_first(self):
@@ -127,7 +127,7 @@ class ReviewTest(unittest.TestCase):
         self.assertIn("the control plane goes to 1.35, then the add-ons nodes need: ", cluster_step)
         for addon in ("vpc-cni", "kube-proxy", "eks-pod-identity-agent"):
             self.assertIn(addon, cluster_step)
-        self.assertIn("node groups that roll: general", nodes_step)
+        self.assertIn("node groups that roll: general-us-east-2a, general-us-east-2b, general-us-east-2c", nodes_step)
         for addon in ("coredns", "aws-ebs-csi-driver", "metrics-server"):
             self.assertIn(addon, nodes_step)
             self.assertNotIn(addon, cluster_step)
