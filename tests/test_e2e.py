@@ -71,7 +71,8 @@ class PlanTest(unittest.TestCase):
 
         self.assertEqual(0, result.returncode, result.stdout + result.stderr)
         out = result.stdout
-        expected = ["the app costs $", "cdk deploy Network", "cdk deploy Cluster", "cdk deploy Nodes", "cdk deploy Pipeline",
+        expected = ["the app costs $", "preflight -c appName=" + APP, "cdk deploy Network", "cdk deploy Cluster",
+                    "cdk deploy Nodes", "cdk deploy Pipeline",
                     "for the seeded release to reach the production approval", "would GET http://staging",
                     "put_approval_result", "for Production to succeed", "would GET http://production",
                     "aws s3 put_object", "to fail its smoke test and roll back", "cdk destroy --all --force",
@@ -81,7 +82,7 @@ class PlanTest(unittest.TestCase):
         self.assertEqual(sorted(positions), positions, "in this order:\n" + out)
         written = json.loads(report.read_text())
         self.assertTrue(written["dryRun"])
-        self.assertEqual(["synth and price", "deploy", "staging", "approve and production", "broken release rolls back",
+        self.assertEqual(["synth and price", "preflight", "deploy", "staging", "approve and production", "broken release rolls back",
                           "destroy", "verify destroyed"], [step["name"] for step in written["steps"]])
         self.assertEqual({"python", "cdk", "java"}, set(written["tools"]))
 

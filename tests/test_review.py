@@ -26,6 +26,98 @@ def at_version(version):
     return change
 
 
+def renamed_cluster(resources):
+    """The 'before' of a cluster replacement: the same cluster under another name."""
+    resources["ClusterEB0386A7"]["Properties"]["Name"] = "eks-pipeline-old"
+
+
+def other_instance_types(resources):
+    """The 'before' of a node group replacement that keeps its name: other instance types (zone a's group)."""
+    resources["ClusterNodegroupgeneraluseast2aFB54B10F"]["Properties"]["InstanceTypes"] = ["m5.large"]
+
+
+def other_private_subnets(resources):
+    """The 'before' of a subnet replacement in the Network stack: other CIDR blocks."""
+    for logical_id, resource in resources.items():
+        if resource["Type"] == "AWS::EC2::Subnet" and "Private" in logical_id:
+            resource["Properties"]["CidrBlock"] = resource["Properties"]["CidrBlock"].replace("10.0.", "10.9.", 1)
+
+
+def snapshot_templates(stack=None, change=None):
+    """{stack file name: template} of the committed snapshots, `change` applied to `stack`'s resources."""
+    templates = {path.name: json.loads(path.read_text()) for path in SNAPSHOTS.glob("*.json")}
+    if change:
+        change(templates[f"{stack}.json"]["Resources"])
+    return templates
+
+
+class TemplateChangesTest(unittest.TestCase):
+    """scripts/template_changes.py on its own, over the snapshots: no synth."""
+
+    def changes(self, before, after):
+        """scripts/template_changes.py BEFORE_DIR AFTER_DIR, as the upgrade rehearsal runs it."""
+        folders = []
+        for templates in (before, after):
+            folder = pathlib.Path(tempfile.mkdtemp())
+            self.addCleanup(shutil.rmtree, folder)
+            for name, template in templates.items():
+                (folder / name).write_text(json.dumps(template))
+            folders.append(str(folder))
+        result = subprocess.run(["python3", str(ROOT / "scripts" / "template_changes.py"), *folders],
+                                capture_output=True, text=True, timeout=300, check=True)
+        return json.loads(result.stdout)
+
+    def test_a_replaced_cluster_replaces_everything_whose_create_only_property_refers_to_it(self):
+        found = self.changes(snapshot_templates("Cluster", renamed_cluster), snapshot_templates())
+
+        replaced = {c["id"]: c for c in found["Cluster.json"] if c["change"] == "replaced"}
+        self.assertEqual(6, len(replaced), sorted(replaced))
+        self.assertEqual(["/properties/Name"], replaced["ClusterEB0386A7"]["replacedBy"])
+        types = sorted(c["type"] for c in replaced.values())
+        self.assertEqual(["AWS::EKS::AccessEntry"] + ["AWS::EKS::Addon"] * 3 + [
+            "AWS::EKS::Cluster", "AWS::IAM::OIDCProvider"], types)
+        # The Nodes stack reads the cluster's name through an output of the Cluster stack.
+        nodes = {c["id"]: c for c in found["Nodes.json"] if c["change"] == "replaced"}
+        self.assertEqual(["AWS::EKS::Addon"] * 3 + ["AWS::EKS::Nodegroup"] * 3
+                         + ["AWS::EKS::PodIdentityAssociation"] * 2, sorted(c["type"] for c in nodes.values()))
+        group = nodes["ClusterNodegroupgeneraluseast2aFB54B10F"]
+        self.assertEqual((["/properties/ClusterName"], ["Cluster.json:PublishOutputRefClusterEB0386A7D87642F6"]),
+                         (group["replacedBy"], group["because"]))
+        # The OIDC provider follows the cluster's issuer URL (a GetAtt), a second step away from the name.
+        self.assertEqual(["/properties/Url"], replaced["ClusterOidcProviderNativeBAC9C7E2"]["replacedBy"])
+
+    def test_the_pipeline_stack_follows_the_cluster_it_reads_through_stack_outputs(self):
+        found = self.changes(snapshot_templates("Cluster", renamed_cluster), snapshot_templates())
+
+        pipeline = {c["id"]: c for c in found["Pipeline.json"]}
+        self.assertEqual("replaced", pipeline["StagingDeployAccess2FA864CD"]["change"], pipeline)
+        self.assertEqual(["Cluster.json:PublishOutputRefClusterEB0386A7D87642F6"],
+                         pipeline["StagingDeployAccess2FA864CD"]["because"])
+        self.assertEqual("updated", pipeline["StagingDeployProject56F5E7DA"]["change"])
+
+    def test_replaced_subnets_reach_the_stacks_that_read_them(self):
+        found = self.changes(snapshot_templates("Network", other_private_subnets), snapshot_templates())
+
+        self.assertEqual(3, sum(1 for c in found["Network.json"]
+                                if c["type"] == "AWS::EC2::Subnet" and c["change"] == "replaced"))
+        cluster = {c["id"]: c for c in found["Cluster.json"]}
+        nodes = {c["id"]: c for c in found["Nodes.json"]}
+        self.assertEqual("replaced", nodes["ClusterNodegroupgeneraluseast2aFB54B10F"]["change"], nodes)
+        self.assertEqual(["/properties/Subnets"], nodes["ClusterNodegroupgeneraluseast2aFB54B10F"]["replacedBy"])
+        self.assertEqual("updated", cluster["ClusterEB0386A7"]["change"], "EKS updates a cluster's subnets in place")
+
+    def test_an_unchanged_app_changes_nothing(self):
+        self.assertEqual({"Cluster.json": [], "Network.json": [], "Nodes.json": [], "Pipeline.json": []},
+                         self.changes(snapshot_templates(), snapshot_templates()))
+
+
+def section(out, stack):
+    """One stack's part of the review: from its heading to the next stack's."""
+    start = out.index(f"== {stack}")
+    end = out.find("\n== ", start + 1)
+    return out[start:end if end >= 0 else len(out)]
+
+
 def review(*args):
     return subprocess.run([str(ROOT / "scripts" / "review"), *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=600, check=False)
@@ -94,6 +186,51 @@ class ReviewTest(unittest.TestCase):
         self.assertIn("- AWS::S3::Bucket Artifacts82DD59A1 is replaced", look)
         self.assertIn("Security Group Changes", section)
         self.assertIn("BucketName (requires replacement)", section)
+
+    def test_replacing_a_resource_that_keeps_its_custom_name_is_called_refused_with_what_to_do(self):
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Nodes", other_instance_types)))
+
+        self.assertEqual(0, result.returncode, result.stderr)
+        look = result.stdout[result.stdout.index("Needs a careful look:"):result.stdout.index("Resources\n")]
+        line = next(line for line in look.splitlines() if "ClusterNodegroupgeneraluseast2aFB54B10F" in line)
+        self.assertIn("- AWS::EKS::Nodegroup ClusterNodegroupgeneraluseast2aFB54B10F would be replaced "
+                      "(/properties/InstanceTypes), but it has a custom name (NodegroupName general-us-east-2a): "
+                      "CloudFormation refuses, the update fails and rolls back.", line)
+        self.assertIn("Give it a new name", line)
+        self.assertIn("add the new one beside it", line)
+        self.assertNotIn("a new one is created", line)
+
+    def test_a_cluster_replacement_lists_what_is_replaced_with_it_in_every_stack(self):
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", renamed_cluster)))
+
+        self.assertEqual(0, result.returncode, result.stderr)
+        cluster = section(result.stdout, "Cluster")
+        self.assertIn("- AWS::EKS::Cluster ClusterEB0386A7 is replaced (/properties/Name): a new one is created and "
+                      "the old one deleted, with what it holds", cluster)
+        self.assertIn("- 6 resource(s) replaced in all, counting those that refer to a replaced one: ", cluster)
+        nodes = section(result.stdout, "Nodes")
+        self.assertIn("- AWS::EKS::Nodegroup ClusterNodegroupgeneraluseast2aFB54B10F is replaced because it refers to "
+                      "Cluster.json:PublishOutputRefClusterEB0386A7D87642F6, which changes", nodes)
+        pipeline = section(result.stdout, "Pipeline")
+        self.assertIn("== Pipeline: no changes in its template, but 7 resource(s) read outputs of another stack that "
+                      "change", pipeline)
+        self.assertIn("[-/+] AWS::EKS::AccessEntry StagingDeployAccess2FA864CD replaced: reads "
+                      "Cluster.json:PublishOutputRefClusterEB0386A7D87642F6", pipeline)
+
+    def test_a_network_change_that_replaces_subnets_flags_the_stacks_that_read_them(self):
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Network", other_private_subnets)))
+
+        self.assertEqual(0, result.returncode, result.stderr)
+        self.assertNotIn("== Cluster: no changes\n", result.stdout)
+        cluster = section(result.stdout, "Cluster")
+        self.assertIn("== Cluster: no changes in its template, but 3 resource(s) read outputs of another stack that "
+                      "change; CloudFormation does not update this stack by itself: deploy it after that one "
+                      "(npx cdk deploy Cluster --force)", cluster)
+        nodes = section(result.stdout, "Nodes")
+        self.assertIn("- AWS::EKS::Nodegroup ClusterNodegroupgeneraluseast2aFB54B10F is replaced because it refers to "
+                      "Network.json:PublishOutputRefVpcPrivateSubnet1Subnet536B997ACF478E51", nodes)
+        network = section(result.stdout, "Network")
+        self.assertIn("- AWS::EC2::Subnet VpcPrivateSubnet1Subnet536B997A is replaced (/properties/CidrBlock)", network)
 
     def test_markdown_for_a_pull_request_comment(self):
         result = review("--no-synth", "--markdown", "--snapshots", str(self.changed_snapshots("Nodes", raise_max_size)))

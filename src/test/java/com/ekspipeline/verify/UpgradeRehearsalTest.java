@@ -76,9 +76,14 @@ class UpgradeRehearsalTest {
     void exactlyTheClusterItsAddonsNodeGroupsAndWhatRunsKubectlChange() {
         assertEquals(List.of(), upgrade.get("Network.json"), "the VPC is untouched");
         final List<Map<String, Object>> cluster = upgrade.get("Cluster.json");
-        // The add-ons' versions are read from the AddonVersions lookup, whose change updates them all.
-        assertEquals(Set.of("AWS::EKS::Cluster", "Custom::AddonVersions", "AWS::Lambda::LayerVersion"),
-                of(cluster, "type"), cluster.toString());
+        // The add-ons' versions are read from the AddonVersions lookup, whose change updates them all; the
+        // kubectl handler takes the new layer version, which it refers to (a second-order update).
+        assertEquals(Set.of("AWS::EKS::Cluster", "Custom::AddonVersions", "AWS::Lambda::LayerVersion",
+                "AWS::Lambda::Function"), of(cluster, "type"), cluster.toString());
+        cluster.stream().filter(c -> "AWS::Lambda::Function".equals(c.get("type"))).forEach(function -> {
+            assertEquals("updated", function.get("change"));
+            assertEquals(List.of("KubectlLayer600207B5"), function.get("because"));
+        });
         final Map<String, Object> controlPlane = cluster.stream()
                 .filter(c -> "AWS::EKS::Cluster".equals(c.get("type"))).findFirst().orElseThrow();
         assertEquals(List.of("Version"), controlPlane.get("properties"));
@@ -133,6 +138,13 @@ class UpgradeRehearsalTest {
                 .findFirst().orElseThrow();
         assertEquals("replaced", cluster.get("change"));
         assertEquals(List.of("/properties/Name"), cluster.get("replacedBy"));
+        // What names the cluster in a create-only property goes with it: node groups, add-ons, access
+        // entries, pod identity associations, and the OIDC provider of its issuer URL.
+        final List<Map<String, Object>> replaced = changes.stream().filter(c -> "replaced".equals(c.get("change")))
+                .toList();
+        assertEquals(12, replaced.size(), replaced.toString());
+        assertEquals(Set.of("AWS::EKS::Cluster", "AWS::EKS::Nodegroup", "AWS::EKS::Addon", "AWS::EKS::AccessEntry",
+                "AWS::EKS::PodIdentityAssociation", "AWS::IAM::OIDCProvider"), of(replaced, "type"));
     }
 
     /** The second rehearsal: new instance types cannot be set on a node group, so it is replaced. */
