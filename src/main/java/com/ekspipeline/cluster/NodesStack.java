@@ -45,7 +45,8 @@ public final class NodesStack extends AppStack {
                 new OffHoursScaler(this, "OffHours", info, autoscaler, vpc,
                         ZonalGroups.groups(settings.nodeGroups(), config.availabilityZones()), hours,
                         config.observability().enabled()
-                                ? ObservabilityConfig.offHoursAlarmNames(config.appName()) : List.of()));
+                                ? ObservabilityConfig.offHoursAlarmNames(config.appName()) : List.of(),
+                        config.appName()));
         new DefaultStorageClass(this, "Storage", info, config.appName());
         new StageNamespaces(this, "Namespaces", info);
         // As the cluster's removal policy did for its children: nothing here outlives a destroy.

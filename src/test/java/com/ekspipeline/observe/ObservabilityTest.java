@@ -96,6 +96,7 @@ class ObservabilityTest {
         final String topic = Resources.logicalId(pipeline, "AWS::SNS::Topic", "DisplayName", "eks-pipeline pipeline");
         final Map<String, Map<String, Object>> alarms = alarmsByName();
         assertEquals(List.of("eks-pipeline-nodes-below-minimum", "eks-pipeline-nodes-not-ready",
+                "eks-pipeline-off-hours-dropped", "eks-pipeline-off-hours-failed", "eks-pipeline-off-hours-throttled",
                 "eks-pipeline-reservation-at-max", "eks-pipeline-restarts-production", "eks-pipeline-restarts-staging",
                 "eks-pipeline-service-unreachable"), List.copyOf(alarms.keySet()));
         alarms.forEach((name, alarm) -> {
@@ -160,7 +161,9 @@ class ObservabilityTest {
         final String names = (String) ((Map<?, ?>) ((Map<?, ?>) Resources.properties(function).get("Environment"))
                 .get("Variables")).get("ALARM_NAMES");
         final List<String> silenced = List.of(names.replaceAll("[\\[\\]\"]", "").split(","));
-        assertEquals(alarmsByName().keySet().stream().filter(n -> !n.contains("-restarts-")).toList(), silenced);
+        // Not the restarts (parked nodes run no pods), and never those about off-hours itself.
+        assertEquals(alarmsByName().keySet().stream().filter(n -> !n.contains("-restarts-") && !n.contains("-off-hours-"))
+                .toList(), silenced);
         final String statements = cluster.findResources("AWS::IAM::Policy").values().toString();
         assertTrue(statements.contains("cloudwatch:DisableAlarmActions") && statements.contains(":alarm:eks-pipeline-nodes-"
                 + "below-minimum"), statements);

@@ -261,7 +261,7 @@ class PipelineStackTest {
                     .collect(Collectors.toMap(v -> (String) v.get("Name"), v -> v.get("Value")));
             assertEquals(stage.namespace(), variables.get("STAGE"));
             assertEquals("1.35", variables.get("KUBERNETES_VERSION"));
-            assertEquals("300", variables.get("ROLLOUT_TIMEOUT_SECONDS"));
+            assertEquals("3600", variables.get("ROLLOUT_TIMEOUT_SECONDS"));
         }
         template.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Map.of(
                 "IpProtocol", "tcp", "FromPort", 443, "ToPort", 443,

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -131,21 +132,28 @@ class UpgradeRehearsalTest {
         Files.createDirectories(base);
         Files.copy(WORK.resolve("after/Cluster.json"), base.resolve("Cluster.json"),
                 StandardCopyOption.REPLACE_EXISTING);
+        // The node groups and the add-ons after them read the cluster from the Nodes stack, whose template
+        // is the same on both sides: the replacement reaches them through the Cluster stack's outputs.
+        for (final Path side : List.of(base, renamed)) {
+            Files.copy(WORK.resolve("after/Nodes.json"), side.resolve("Nodes.json"), StandardCopyOption.REPLACE_EXISTING);
+        }
 
-        final List<Map<String, Object>> changes = changes(base, renamed).get("Cluster.json");
+        final Map<String, List<Map<String, Object>>> byStack = changes(base, renamed);
+        final List<Map<String, Object>> changes = new ArrayList<>(byStack.get("Cluster.json"));
+        changes.addAll(byStack.get("Nodes.json"));
 
         final Map<String, Object> cluster = changes.stream().filter(c -> "AWS::EKS::Cluster".equals(c.get("type")))
                 .findFirst().orElseThrow();
         assertEquals("replaced", cluster.get("change"));
         assertEquals(List.of("/properties/Name"), cluster.get("replacedBy"));
-        // What names the cluster in a create-only property in the cluster stack goes with it: the add-ons
-        // nodes need, the access entry and the OIDC provider of its issuer URL. (The node groups and the
-        // add-ons on them, in the Nodes stack, follow through its output: see tests/test_review.py.)
+        // What names the cluster in a create-only property goes with it: in the Cluster stack the add-ons
+        // nodes need, the access entry and the OIDC provider of its issuer URL; in the Nodes stack, through
+        // its output, the three zones' node groups, the add-ons on them and the pod identity associations.
         final List<Map<String, Object>> replaced = changes.stream().filter(c -> "replaced".equals(c.get("change")))
                 .toList();
-        assertEquals(6, replaced.size(), replaced.toString());
-        assertEquals(Set.of("AWS::EKS::Cluster", "AWS::EKS::Addon", "AWS::EKS::AccessEntry", "AWS::IAM::OIDCProvider"),
-                of(replaced, "type"));
+        assertEquals(14, replaced.size(), replaced.toString());
+        assertEquals(Set.of("AWS::EKS::Cluster", "AWS::EKS::Nodegroup", "AWS::EKS::Addon", "AWS::EKS::AccessEntry",
+                "AWS::EKS::PodIdentityAssociation", "AWS::IAM::OIDCProvider"), of(replaced, "type"));
     }
 
     /** The second rehearsal: new instance types cannot be set on a node group, so it is replaced. */
