@@ -99,8 +99,8 @@ class PlanTest(unittest.TestCase):
 
         self.assertEqual(0, result.returncode, result.stdout + result.stderr)
         out = result.stdout
-        expected = ["the app costs $", "preflight -c appName=" + APP, "cdk deploy Network", "cdk deploy Cluster", "cdk deploy Nodes",
-                    "cdk deploy Pipeline",
+        expected = ["the app costs $", "preflight -c appName=" + APP, "cdk deploy Network", "cdk deploy Cluster",
+                    "cdk deploy Nodes", "cdk deploy Pipeline",
                     "for the seeded release to reach the production approval", "would GET http://staging",
                     "put_approval_result", "for Production to succeed", "would GET http://production",
                     "aws s3 put_object", "to fail its smoke test and roll back", "cdk destroy Pipeline --exclusively",

@@ -13,8 +13,8 @@ ASSEMBLY = ROOT / "target" / "review" / "assembly"
 
 
 def raise_max_size(resources):
-    """One property of one resource: the default node group's maxSize, 5 in the app, 6 in the 'before'."""
-    resources["ClusterNodegroupgeneral3075D995"]["Properties"]["ScalingConfig"]["MaxSize"] = 6
+    """One property of one resource: zone a's node group's maxSize, 2 in the app, 3 in the 'before'."""
+    resources["ClusterNodegroupgeneraluseast2aFB54B10F"]["Properties"]["ScalingConfig"]["MaxSize"] = 3
 
 
 def at_version(version):
@@ -32,8 +32,8 @@ def renamed_cluster(resources):
 
 
 def other_instance_types(resources):
-    """The 'before' of a node group replacement that keeps its name: other instance types."""
-    resources["ClusterNodegroupgeneral3075D995"]["Properties"]["InstanceTypes"] = ["m5.large"]
+    """The 'before' of a node group replacement that keeps its name: other instance types (zone a's group)."""
+    resources["ClusterNodegroupgeneraluseast2aFB54B10F"]["Properties"]["InstanceTypes"] = ["m5.large"]
 
 
 def other_private_subnets(resources):
@@ -71,14 +71,18 @@ class TemplateChangesTest(unittest.TestCase):
         found = self.changes(snapshot_templates("Cluster", renamed_cluster), snapshot_templates())
 
         replaced = {c["id"]: c for c in found["Cluster.json"] if c["change"] == "replaced"}
-        self.assertEqual(12, len(replaced), sorted(replaced))
+        self.assertEqual(6, len(replaced), sorted(replaced))
         self.assertEqual(["/properties/Name"], replaced["ClusterEB0386A7"]["replacedBy"])
         types = sorted(c["type"] for c in replaced.values())
-        self.assertEqual(["AWS::EKS::AccessEntry"] + ["AWS::EKS::Addon"] * 6 + [
-            "AWS::EKS::Cluster", "AWS::EKS::Nodegroup", "AWS::EKS::PodIdentityAssociation",
-            "AWS::EKS::PodIdentityAssociation", "AWS::IAM::OIDCProvider"], types)
-        group = replaced["ClusterNodegroupgeneral3075D995"]
-        self.assertEqual((["/properties/ClusterName"], ["ClusterEB0386A7"]), (group["replacedBy"], group["because"]))
+        self.assertEqual(["AWS::EKS::AccessEntry"] + ["AWS::EKS::Addon"] * 3 + [
+            "AWS::EKS::Cluster", "AWS::IAM::OIDCProvider"], types)
+        # The Nodes stack reads the cluster's name through an output of the Cluster stack.
+        nodes = {c["id"]: c for c in found["Nodes.json"] if c["change"] == "replaced"}
+        self.assertEqual(["AWS::EKS::Addon"] * 3 + ["AWS::EKS::Nodegroup"] * 3
+                         + ["AWS::EKS::PodIdentityAssociation"] * 2, sorted(c["type"] for c in nodes.values()))
+        group = nodes["ClusterNodegroupgeneraluseast2aFB54B10F"]
+        self.assertEqual((["/properties/ClusterName"], ["Cluster.json:PublishOutputRefClusterEB0386A7D87642F6"]),
+                         (group["replacedBy"], group["because"]))
         # The OIDC provider follows the cluster's issuer URL (a GetAtt), a second step away from the name.
         self.assertEqual(["/properties/Url"], replaced["ClusterOidcProviderNativeBAC9C7E2"]["replacedBy"])
 
@@ -97,12 +101,13 @@ class TemplateChangesTest(unittest.TestCase):
         self.assertEqual(3, sum(1 for c in found["Network.json"]
                                 if c["type"] == "AWS::EC2::Subnet" and c["change"] == "replaced"))
         cluster = {c["id"]: c for c in found["Cluster.json"]}
-        self.assertEqual("replaced", cluster["ClusterNodegroupgeneral3075D995"]["change"], cluster)
-        self.assertEqual(["/properties/Subnets"], cluster["ClusterNodegroupgeneral3075D995"]["replacedBy"])
+        nodes = {c["id"]: c for c in found["Nodes.json"]}
+        self.assertEqual("replaced", nodes["ClusterNodegroupgeneraluseast2aFB54B10F"]["change"], nodes)
+        self.assertEqual(["/properties/Subnets"], nodes["ClusterNodegroupgeneraluseast2aFB54B10F"]["replacedBy"])
         self.assertEqual("updated", cluster["ClusterEB0386A7"]["change"], "EKS updates a cluster's subnets in place")
 
     def test_an_unchanged_app_changes_nothing(self):
-        self.assertEqual({"Cluster.json": [], "Network.json": [], "Pipeline.json": []},
+        self.assertEqual({"Cluster.json": [], "Network.json": [], "Nodes.json": [], "Pipeline.json": []},
                          self.changes(snapshot_templates(), snapshot_templates()))
 
 
@@ -154,13 +159,13 @@ class ReviewTest(unittest.TestCase):
         self.assertIn("== Cluster: no changes", out)
         self.assertIn("== Pipeline: no changes", out)
         self.assertIn("== Nodes: 1 changed", out)
-        self.assertIn("[~] AWS::EKS::Nodegroup Cluster/Nodegroupgeneral ClusterNodegroupgeneral3075D995", out)
+        self.assertIn("[~] AWS::EKS::Nodegroup Cluster/Nodegroupgeneral-us-east-2a ClusterNodegroupgeneraluseast2aFB54B10F", out)
         self.assertIn("[~] ScalingConfig", out)
         self.assertIn("[~] .MaxSize:", out)
         self.assertNotIn("Needs a careful look", out)
         ids = json.loads((SNAPSHOTS / "Nodes.json").read_text())["Resources"]
         named = [i for i in ids if i in out]
-        self.assertEqual(["ClusterNodegroupgeneral3075D995"], named)
+        self.assertEqual(["ClusterNodegroupgeneraluseast2aFB54B10F"], named)
         self.assertEqual(1, sum(1 for line in out.splitlines() if line.startswith("[")), out)
 
     def test_iam_security_group_and_stateful_changes_are_called_out_first(self):
@@ -183,13 +188,13 @@ class ReviewTest(unittest.TestCase):
         self.assertIn("BucketName (requires replacement)", section)
 
     def test_replacing_a_resource_that_keeps_its_custom_name_is_called_refused_with_what_to_do(self):
-        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", other_instance_types)))
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Nodes", other_instance_types)))
 
         self.assertEqual(0, result.returncode, result.stderr)
         look = result.stdout[result.stdout.index("Needs a careful look:"):result.stdout.index("Resources\n")]
-        line = next(line for line in look.splitlines() if "ClusterNodegroupgeneral3075D995" in line)
-        self.assertIn("- AWS::EKS::Nodegroup ClusterNodegroupgeneral3075D995 would be replaced "
-                      "(/properties/InstanceTypes), but it has a custom name (NodegroupName general): "
+        line = next(line for line in look.splitlines() if "ClusterNodegroupgeneraluseast2aFB54B10F" in line)
+        self.assertIn("- AWS::EKS::Nodegroup ClusterNodegroupgeneraluseast2aFB54B10F would be replaced "
+                      "(/properties/InstanceTypes), but it has a custom name (NodegroupName general-us-east-2a): "
                       "CloudFormation refuses, the update fails and rolls back.", line)
         self.assertIn("Give it a new name", line)
         self.assertIn("add the new one beside it", line)
@@ -202,9 +207,10 @@ class ReviewTest(unittest.TestCase):
         cluster = section(result.stdout, "Cluster")
         self.assertIn("- AWS::EKS::Cluster ClusterEB0386A7 is replaced (/properties/Name): a new one is created and "
                       "the old one deleted, with what it holds", cluster)
-        self.assertIn("- AWS::EKS::Nodegroup ClusterNodegroupgeneral3075D995 is replaced because it refers to "
-                      "ClusterEB0386A7, which changes", cluster)
-        self.assertIn("- 12 resource(s) replaced in all, counting those that refer to a replaced one: ", cluster)
+        self.assertIn("- 6 resource(s) replaced in all, counting those that refer to a replaced one: ", cluster)
+        nodes = section(result.stdout, "Nodes")
+        self.assertIn("- AWS::EKS::Nodegroup ClusterNodegroupgeneraluseast2aFB54B10F is replaced because it refers to "
+                      "Cluster.json:PublishOutputRefClusterEB0386A7D87642F6, which changes", nodes)
         pipeline = section(result.stdout, "Pipeline")
         self.assertIn("== Pipeline: no changes in its template, but 7 resource(s) read outputs of another stack that "
                       "change", pipeline)
@@ -217,11 +223,12 @@ class ReviewTest(unittest.TestCase):
         self.assertEqual(0, result.returncode, result.stderr)
         self.assertNotIn("== Cluster: no changes\n", result.stdout)
         cluster = section(result.stdout, "Cluster")
-        self.assertIn("== Cluster: no changes in its template, but 4 resource(s) read outputs of another stack that "
+        self.assertIn("== Cluster: no changes in its template, but 3 resource(s) read outputs of another stack that "
                       "change; CloudFormation does not update this stack by itself: deploy it after that one "
                       "(npx cdk deploy Cluster --force)", cluster)
-        self.assertIn("- AWS::EKS::Nodegroup ClusterNodegroupgeneral3075D995 is replaced because it refers to "
-                      "Network.json:PublishOutputRefVpcPrivateSubnet1Subnet536B997ACF478E51", cluster)
+        nodes = section(result.stdout, "Nodes")
+        self.assertIn("- AWS::EKS::Nodegroup ClusterNodegroupgeneraluseast2aFB54B10F is replaced because it refers to "
+                      "Network.json:PublishOutputRefVpcPrivateSubnet1Subnet536B997ACF478E51", nodes)
         network = section(result.stdout, "Network")
         self.assertIn("- AWS::EC2::Subnet VpcPrivateSubnet1Subnet536B997A is replaced (/properties/CidrBlock)", network)
 
@@ -257,7 +264,7 @@ class ReviewTest(unittest.TestCase):
         self.assertIn("the control plane goes to 1.36, then the add-ons nodes need: ", cluster_step)
         for addon in ("vpc-cni", "kube-proxy", "eks-pod-identity-agent"):
             self.assertIn(addon, cluster_step)
-        self.assertIn("node groups that roll: general", nodes_step)
+        self.assertIn("node groups that roll: general-us-east-2a, general-us-east-2b, general-us-east-2c", nodes_step)
         for addon in ("coredns", "aws-ebs-csi-driver", "metrics-server"):
             self.assertIn(addon, nodes_step)
             self.assertNotIn(addon, cluster_step)

@@ -5,6 +5,7 @@ import com.ekspipeline.catalog.PriceTable;
 import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.CapacityRules;
+import com.ekspipeline.config.ZonalGroups;
 import com.ekspipeline.config.ConfigException;
 import com.ekspipeline.config.ConfigLoader;
 import com.ekspipeline.cost.CostEstimate;
@@ -46,7 +47,9 @@ public final class EksPipelineApp {
         final Path assembly = Path.of(app.synth().getDirectory());
         ProjectFile.write(assembly, ProjectFile.json(config, deployment, context(app)));
         report(CostEstimate.of(config, app, PriceTable.load(), SampleWorkload.RELEASED), assembly);
-        System.err.println(CapacityModel.headroom(CapacityRules.groups(config.cluster().nodeGroups()),
+        // Per zone: each zone's group with its share of the configured sizes.
+        System.err.println(CapacityModel.headroom(CapacityRules.groups(ZonalGroups.groups(config.cluster().nodeGroups(),
+                        config.availabilityZones())),
                 SampleWorkload.RELEASED, config.observability().enabled()));
     }
 

@@ -7,6 +7,7 @@ import com.ekspipeline.catalog.PriceTable;
 import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.CapacityRules;
+import com.ekspipeline.config.ZonalGroups;
 import com.ekspipeline.config.ClusterConfig;
 import com.ekspipeline.core.AppStack;
 import software.amazon.awscdk.Annotations;
@@ -80,7 +81,8 @@ public final class ClusterStack extends AppStack {
                     + "still need IAM credentials an access entry admits). Narrow it to the networks you run kubectl "
                     + "from, e.g. -c endpointPublicCidrs=203.0.113.0/24 or a list in cdk.json.");
         }
-        CapacityModel.maxWarning(CapacityRules.groups(settings.nodeGroups()), SampleWorkload.RELEASED,
+        CapacityModel.maxWarning(CapacityRules.groups(ZonalGroups.groups(settings.nodeGroups(), config.availabilityZones())),
+                        SampleWorkload.RELEASED,
                         config.observability().enabled())
                 .ifPresent(warning -> Annotations.of(this).addWarningV2("eks-pipeline:capacity", warning));
         if (settings.adminPrincipalArns().isEmpty()) {

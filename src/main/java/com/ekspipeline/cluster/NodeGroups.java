@@ -1,6 +1,7 @@
 package com.ekspipeline.cluster;
 
 import com.ekspipeline.config.NodeGroupConfig;
+import com.ekspipeline.config.ZonalGroups;
 import com.ekspipeline.core.Nag;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.TagProps;
@@ -23,11 +24,14 @@ import software.amazon.awscdk.services.eks_v2.NodegroupAmiType;
 import software.constructs.Construct;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
- * The managed node groups, one per configured group: AL2023 nodes in the private subnets, IMDSv2 only,
- * encrypted gp3 root volumes, automatic repair and rolling updates one node at a time.
+ * The managed node groups, one per configured group and availability zone ({@link ZonalGroups}): AL2023
+ * nodes in the zone's private subnet, IMDSv2 only, encrypted gp3 root volumes, automatic repair and
+ * rolling updates one node at a time.
  *
  * <p>EKS tags each group's Auto Scaling group with {@code k8s.io/cluster-autoscaler/enabled} and
  * {@code k8s.io/cluster-autoscaler/<cluster>}, which is how the cluster autoscaler finds them and reads
@@ -41,10 +45,14 @@ public final class NodeGroups extends Construct {
     private final List<Nodegroup> groups = new ArrayList<>();
 
     public NodeGroups(final Construct scope, final String id, final ClusterInfo info,
-                      final List<NodeGroupConfig> configs) {
+                      final List<NodeGroupConfig> configs, final List<String> zones) {
         super(scope, id);
-        for (NodeGroupConfig config : configs) {
-            // At the path Cluster.addNodegroupCapacity gives, which keeps its logical ID in the nodes stack.
+        final Map<String, LaunchTemplateSpec> templates = new HashMap<>();
+        // One launch template per configured group, shared by its zones' groups.
+        configs.forEach(config -> templates.put(config.name(), launchTemplate(config)));
+        for (final ZonalGroups.ZonalGroup zonal : ZonalGroups.of(configs, zones)) {
+            final NodeGroupConfig config = zonal.group();
+            // At the path Cluster.addNodegroupCapacity gives, as before the node groups left the cluster stack.
             final Nodegroup group = Nodegroup.Builder.create(info.home(), "Nodegroup" + config.name())
                     .cluster(info.cluster())
                     .nodegroupName(config.name())
@@ -56,8 +64,10 @@ public final class NodeGroups extends Construct {
                     .desiredSize(config.desiredSize())
                     .maxSize(config.maxSize())
                     .labels(config.labels())
-                    .subnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
-                    .launchTemplateSpec(launchTemplate(config))
+                    // One zone's private subnet: the autoscaler scales the zone a pending pod's volume is in.
+                    .subnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS)
+                            .availabilityZones(List.of(zonal.zone())).build())
+                    .launchTemplateSpec(templates.get(zonal.base()))
                     .enableNodeAutoRepair(true)
                     .maxUnavailable(1)
                     // An update drains each node and waits for PodDisruptionBudgets instead of

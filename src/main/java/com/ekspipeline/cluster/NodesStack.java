@@ -3,6 +3,7 @@ package com.ekspipeline.cluster;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.ClusterConfig;
 import com.ekspipeline.config.ObservabilityConfig;
+import com.ekspipeline.config.ZonalGroups;
 import com.ekspipeline.core.AppStack;
 import software.amazon.awscdk.RemovalPolicies;
 import software.amazon.awscdk.services.ec2.IVpc;
@@ -35,12 +36,14 @@ public final class NodesStack extends AppStack {
         final Construct home = new Construct(this, "Cluster");
         final ClusterInfo info = clusterStack.info().at(home);
 
-        final NodeGroups nodeGroups = new NodeGroups(this, "NodeGroups", info, settings.nodeGroups());
+        final NodeGroups nodeGroups = new NodeGroups(this, "NodeGroups", info, settings.nodeGroups(),
+                config.availabilityZones());
         new NodeAddons(this, "Addons", info, clusterStack.addonVersions(), config.observability().enabled());
         ControlPlane.loadBalancerController(this, info, config.appName());
         final ClusterAutoscaler autoscaler = new ClusterAutoscaler(this, "ClusterAutoscaler", info);
         config.billing().offHours().ifPresent(hours ->
-                new OffHoursScaler(this, "OffHours", info, autoscaler, vpc, settings.nodeGroups(), hours,
+                new OffHoursScaler(this, "OffHours", info, autoscaler, vpc,
+                        ZonalGroups.groups(settings.nodeGroups(), config.availabilityZones()), hours,
                         config.observability().enabled()
                                 ? ObservabilityConfig.offHoursAlarmNames(config.appName()) : List.of(),
                         config.appName()));

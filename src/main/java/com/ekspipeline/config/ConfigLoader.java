@@ -41,6 +41,7 @@ public final class ConfigLoader {
         final ObservabilityConfig observability = ObservabilityRules.read(s);
         final ClusterConfig cluster = ClusterRules.read(s, appName, region, today, prices, observability.enabled(),
                 projectRoot);
+        ZonalGroups.check(s, cluster.nodeGroups(), zones);
         final PipelineConfig pipeline = PipelineRules.read(s);
         final BillingConfig billing = BillingRules.read(s);
         UnknownKeys.reject(s);

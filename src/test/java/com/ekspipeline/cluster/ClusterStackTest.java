@@ -96,12 +96,13 @@ class ClusterStackTest {
 
     @Test
     void nodeGroupIsAl2023InPrivateSubnetsWithRepairAndBoundedRollingUpdates() {
+        // One group per zone, sharing the configured 2/2/5 (ZonalGroupsTest has the spread).
         nodes.hasResourceProperties("AWS::EKS::Nodegroup", Map.of(
-                "NodegroupName", "general",
+                "NodegroupName", "general-us-east-2c",
                 "AmiType", "AL2023_ARM_64_STANDARD",
                 "CapacityType", "ON_DEMAND",
                 "InstanceTypes", List.of("t4g.medium"),
-                "ScalingConfig", Map.of("MinSize", 2, "DesiredSize", 2, "MaxSize", 5),
+                "ScalingConfig", Map.of("MinSize", 0, "DesiredSize", 0, "MaxSize", 1),
                 "Labels", Map.of("workload", "general"),
                 "NodeRepairConfig", Map.of("Enabled", true),
                 "UpdateConfig", Map.of("MaxUnavailable", 1),
@@ -185,7 +186,7 @@ class ClusterStackTest {
     @Test
     void nodeGroupsRunTheClustersVersionAndHonourDisruptionBudgets() {
         final Map<String, Map<String, Object>> groups = Resources.ofType(nodes, "AWS::EKS::Nodegroup");
-        assertEquals(1, groups.size());
+        assertEquals(3, groups.size(), "one per zone");
         groups.values().forEach(group -> {
             final Map<String, Object> props = Resources.properties(group);
             assertEquals("1.36", props.get("Version"));

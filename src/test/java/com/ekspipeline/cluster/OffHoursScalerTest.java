@@ -123,7 +123,10 @@ class OffHoursScalerTest {
                 "Handler", "off_hours.handler",
                 "Environment", Map.of("Variables", Map.of(
                         "CLUSTER_NAME", "eks-pipeline",
-                        "NODE_GROUPS", "[{\"desiredSize\":2,\"maxSize\":5,\"minSize\":2,\"name\":\"general\"}]",
+                        // Each zone's group, with its share of the configured sizes, is restored on its own.
+                        "NODE_GROUPS", "[{\"desiredSize\":1,\"maxSize\":2,\"minSize\":1,\"name\":\"general-us-east-2a\"},"
+                                + "{\"desiredSize\":1,\"maxSize\":2,\"minSize\":1,\"name\":\"general-us-east-2b\"},"
+                                + "{\"desiredSize\":0,\"maxSize\":1,\"minSize\":0,\"name\":\"general-us-east-2c\"}]",
                         "AUTOSCALER", "kube-system/cluster-autoscaler",
                         "AUTOSCALER_REPLICAS", "1")),
                 // Inside the VPC, in a security group of its own that may reach the private endpoint.
@@ -171,8 +174,9 @@ class OffHoursScalerTest {
         assertEquals(1, statements.size(), statements::toString);
         final Map<String, Object> statement = statements.get(0);
         assertEquals(List.of("eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"), statement.get("Action"));
-        assertEquals(Map.of("Fn::Join", List.of("", List.of("arn:aws:eks:us-east-2:", Map.of("Ref", "AWS::AccountId"),
-                ":nodegroup/eks-pipeline/general/*"))), statement.get("Resource"));
+        assertEquals(List.of("a", "b", "c").stream().map(zone -> Map.of("Fn::Join", List.of("", List.of(
+                "arn:aws:eks:us-east-2:", Map.of("Ref", "AWS::AccountId"),
+                ":nodegroup/eks-pipeline/general-us-east-2" + zone + "/*")))).toList(), statement.get("Resource"));
     }
 
     @Test

@@ -63,7 +63,7 @@ class PhysicalNamesTest {
         assertTrue(named.contains("AWS::CodeStarNotifications::NotificationRule|" + SECOND_APP + "-releases"), named.toString());
         assertTrue(named.contains("AWS::EKS::Cluster|" + SECOND_APP), named.toString());
         // A node group's name is its own within its cluster's, which is the app's.
-        assertTrue(named.contains("AWS::EKS::Nodegroup|" + SECOND_APP + "|general"), named.toString());
+        assertTrue(named.contains("AWS::EKS::Nodegroup|" + SECOND_APP + "|general-us-east-2a"), named.toString());
         assertTrue(named.size() > 20, named.toString());
     }
 

@@ -146,13 +146,14 @@ class UpgradeRehearsalTest {
                 .findFirst().orElseThrow();
         assertEquals("replaced", cluster.get("change"));
         assertEquals(List.of("/properties/Name"), cluster.get("replacedBy"));
-        // What names the cluster in a create-only property goes with it: node groups, add-ons, access
-        // entries, pod identity associations, and the OIDC provider of its issuer URL.
+        // What names the cluster in a create-only property goes with it: in the Cluster stack the add-ons
+        // nodes need, the access entry and the OIDC provider of its issuer URL; in the Nodes stack, through
+        // its output, the three zones' node groups, the add-ons on them and the pod identity associations.
         final List<Map<String, Object>> replaced = changes.stream().filter(c -> "replaced".equals(c.get("change")))
                 .toList();
-        // And the leftover waiter's access entry, and the rules that let the VPC functions into the new
+        // And the leftover waiter's access entry (the three zones' node groups count three), and the rules that let the VPC functions into the new
         // cluster's security group.
-        assertEquals(15, replaced.size(), replaced.toString());
+        assertEquals(17, replaced.size(), replaced.toString());
         assertEquals(Set.of("AWS::EKS::Cluster", "AWS::EKS::Nodegroup", "AWS::EKS::Addon", "AWS::EKS::AccessEntry",
                 "AWS::EKS::PodIdentityAssociation", "AWS::IAM::OIDCProvider", "AWS::EC2::SecurityGroupIngress"),
                 of(replaced, "type"));
