@@ -12,7 +12,7 @@ import java.util.Optional;
  * for this; one it borrows is checked, because a cluster that runs out of addresses fails to start pods
  * long after the deploy succeeded.
  */
-final class VpcCapacityRules {
+public final class VpcCapacityRules {
 
     /**
      * EKS "creates up to four network interfaces" in the cluster's subnets and, during an upgrade, new ones
@@ -38,19 +38,13 @@ final class VpcCapacityRules {
             if (zone < 0) {
                 continue; // the zone's own error says so
             }
-            long nodeAddresses = 0;
-            int nodes = 0;
-            for (final NodeGroupConfig group : groups) {
-                final Optional<InstanceTypes.Spec> spec = group.instanceTypes().isEmpty() ? Optional.empty()
-                        : InstanceTypes.of(group.instanceTypes().get(0));
-                if (spec.isEmpty()) {
-                    return; // the group's own rules name a missing or unknown type
-                }
-                final int inZone = share(group.maxSize(), zones.size(), zone);
-                nodes += inZone;
-                nodeAddresses += (long) inZone * spec.get().enis() * spec.get().ipv4PerEni();
+            final Optional<Need> need = need(groups, zones.size(), zone);
+            if (need.isEmpty()) {
+                return; // the groups' own rules name a missing or unknown instance type
             }
-            final long needed = nodeAddresses + CONTROL_PLANE_INTERFACES + FUNCTION_INTERFACES + DEPLOY_BUILD_INTERFACES;
+            final int nodes = need.get().nodes();
+            final long nodeAddresses = need.get().nodeAddresses();
+            final long needed = need.get().total();
             if (needed > subnet.usableAddresses()) {
                 s.error("vpc.privateSubnets[" + i + "].cidr is " + subnet.cidr() + ", " + subnet.usableAddresses()
                         + " usable addresses in " + subnet.zone() + " (AWS reserves " + ExistingVpc.RESERVED_PER_SUBNET
@@ -60,6 +54,34 @@ final class VpcCapacityRules {
                         + " for the app's functions and " + DEPLOY_BUILD_INTERFACES + " for the deploy builds; give a "
                         + "larger subnet or lower the node groups' maxSize.");
             }
+        }
+    }
+
+    /**
+     * What zone {@code zone} of {@code zones} takes at worst: its share of every group's maxSize and all
+     * their interfaces' addresses; empty when a group's instance type is unknown.
+     */
+    public static Optional<Need> need(final List<NodeGroupConfig> groups, final int zones, final int zone) {
+        long nodeAddresses = 0;
+        int nodes = 0;
+        for (final NodeGroupConfig group : groups) {
+            final Optional<InstanceTypes.Spec> spec = group.instanceTypes().isEmpty() ? Optional.empty()
+                    : InstanceTypes.of(group.instanceTypes().get(0));
+            if (spec.isEmpty()) {
+                return Optional.empty();
+            }
+            final int inZone = share(group.maxSize(), zones, zone);
+            nodes += inZone;
+            nodeAddresses += (long) inZone * spec.get().enis() * spec.get().ipv4PerEni();
+        }
+        return Optional.of(new Need(nodes, nodeAddresses));
+    }
+
+    /** One zone's worst case: its nodes at maxSize and their addresses, plus the fixed interfaces. */
+    public record Need(int nodes, long nodeAddresses) {
+
+        public long total() {
+            return nodeAddresses + CONTROL_PLANE_INTERFACES + FUNCTION_INTERFACES + DEPLOY_BUILD_INTERFACES;
         }
     }
 

@@ -53,6 +53,7 @@ public final class NetworkStack extends AppStack {
         this.vpc = config.network().existing()
                 .map(existing -> ExistingVpcImport.create(this, existing, config.availabilityZones()))
                 .orElseGet(() -> ownVpc(config));
+        config.network().existing().ifPresent(existing -> new VpcPreflight(this, "VpcPreflight", config, existing));
 
         // The budget lives in the stack deployed first and destroyed last, so it watches every other one.
         final BillingConfig billing = config.billing();

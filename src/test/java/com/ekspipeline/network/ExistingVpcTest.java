@@ -9,6 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 import java.util.LinkedHashMap;
@@ -40,9 +42,7 @@ class ExistingVpcTest {
 
     @BeforeAll
     static void synth() {
-        final Map<String, Object> context = new LinkedHashMap<>(TestContext.everythingOn().asMap());
-        context.putAll(SampleVpc.context(SampleVpc.object()).asMap());
-        deployment = contextOf(context).deploy();
+        deployment = SampleVpc.context(TestContext.everythingOn(), SampleVpc.object()).deploy();
         templates = new LinkedHashMap<>();
         for (final Stack stack : deployment.stacks()) {
             templates.put(stack.getNode().getId(), Template.fromStack(stack));
@@ -101,6 +101,55 @@ class ExistingVpcTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aPreflightInTheNetworkStackChecksEverySubnetBeforeTheClusterStack() {
+        final Map<String, Object> check = only(templates.get("Network"), "Custom::VpcPreflight");
+        final Map<String, Object> properties = Resources.properties(check);
+        assertEquals(SampleVpc.ID, properties.get("VpcId"));
+        assertEquals("false", properties.get("TagSubnets"));
+        final List<Map<String, String>> privates = (List<Map<String, String>>) properties.get("PrivateSubnets");
+        assertEquals(SampleVpc.PRIVATE_IDS, privates.stream().map(s -> s.get("Id")).toList());
+        // maxSize 5 over three zones: 2, 2 and 1 t4g.medium nodes of 3 interfaces x 6 addresses, plus 13
+        assertEquals(List.of("49", "49", "31"), privates.stream().map(s -> s.get("AddressesNeeded")).toList());
+        assertTrue(((List<String>) properties.get("Endpoints")).containsAll(List.of("eks", "eks-auth", "sts",
+                "ecr.api", "ecr.dkr", "s3", "logs", "monitoring")));
+        assertTrue(deployment.cluster().getDependencies().contains(deployment.network()));
+        // without tagSubnets the function may only read
+        templates.get("Network").hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of(
+                "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of("Action", List.of(
+                        "ec2:DescribeRouteTables", "ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints"),
+                        "Resource", "*"))))))));
+        assertFalse(templates.get("Network").toJSON().toString().contains("ec2:CreateTags"));
+    }
+
+    @Test
+    void withTagSubnetsThePreflightMayTagExactlyTheGivenSubnets() {
+        final Map<String, Object> vpc = SampleVpc.object();
+        vpc.put("tagSubnets", true);
+        final Template network = Template.fromStack(SampleVpc.context(vpc).deploy().network());
+        final List<Object> arns = new java.util.ArrayList<>();
+        for (final String subnet : concat(SampleVpc.PRIVATE_IDS, SampleVpc.PUBLIC_IDS)) {
+            arns.add(Map.of("Fn::Join", List.of("", List.of("arn:aws:ec2:us-east-2:", Map.of("Ref", "AWS::AccountId"),
+                    ":subnet/" + subnet))));
+        }
+        network.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of("PolicyDocument", Map.of(
+                "Statement", Match.arrayWith(List.of(Map.of("Action", List.of("ec2:CreateTags", "ec2:DeleteTags"),
+                        "Effect", "Allow", "Resource", arns)))))));
+        network.hasResourceProperties("Custom::VpcPreflight", Match.objectLike(Map.of("TagSubnets", "true")));
+    }
+
+    private static List<String> concat(final List<String> a, final List<String> b) {
+        final List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    @Test
+    void cdksSubnetTaggingWarningIsAnsweredByThePreflight() {
+        Annotations.fromStack(deployment.cluster()).hasNoWarning("*", Match.stringLikeRegexp(".*auto-tag.*"));
+    }
+
+    @Test
     void synthLooksNothingUp() {
         final App app = (App) deployment.network().getNode().getScope();
         assertTrue(app.synth().getManifest().getMissing() == null || app.synth().getManifest().getMissing().isEmpty(),
@@ -142,13 +191,5 @@ class ExistingVpcTest {
 
     private static List<Map<String, Object>> all(final String type) {
         return templates.values().stream().flatMap(t -> Resources.ofType(t, type).values().stream()).toList();
-    }
-
-    private static TestContext contextOf(final Map<String, Object> context) {
-        TestContext result = TestContext.defaults();
-        for (final Map.Entry<String, Object> entry : context.entrySet()) {
-            result = result.with(entry.getKey(), entry.getValue());
-        }
-        return result;
     }
 }

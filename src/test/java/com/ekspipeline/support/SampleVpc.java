@@ -35,7 +35,12 @@ public final class SampleVpc {
 
     /** The defaults with {@code vpc} set and the keys of the app's own VPC cleared, as the README says. */
     public static TestContext context(final Map<String, Object> vpc) {
-        return TestContext.defaults().with("vpcCidr", "").with("natGateways", "").with("vpc", vpc);
+        return context(TestContext.defaults(), vpc);
+    }
+
+    /** {@code base} with {@code vpc} set and the keys of the app's own VPC cleared. */
+    public static TestContext context(final TestContext base, final Map<String, Object> vpc) {
+        return base.with("vpcCidr", "").with("natGateways", "").with("vpc", vpc);
     }
 
     /** Subnet {@code index} of {@code key} ({@code privateSubnets} or {@code publicSubnets}) of {@code vpc}. */
