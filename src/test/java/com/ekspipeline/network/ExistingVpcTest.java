@@ -2,6 +2,7 @@ package com.ekspipeline.network;
 
 import com.ekspipeline.Deployment;
 import com.ekspipeline.config.ConfigException;
+import com.ekspipeline.cost.CostEstimate;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.SampleVpc;
 import com.ekspipeline.support.TestContext;
@@ -13,6 +14,7 @@ import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,6 +149,27 @@ class ExistingVpcTest {
     @Test
     void cdksSubnetTaggingWarningIsAnsweredByThePreflight() {
         Annotations.fromStack(deployment.cluster()).hasNoWarning("*", Match.stringLikeRegexp(".*auto-tag.*"));
+    }
+
+    @Test
+    void theEstimateDropsTheNatAndFlowLogLinesItNoLongerPaysForAndSaysSo() {
+        final CostEstimate own = TestContext.defaults().estimate();
+        final CostEstimate borrowed = SampleVpc.context(SampleVpc.object()).estimate();
+        final List<String> items = borrowed.lines().stream().map(CostEstimate.Line::item).toList();
+        assertTrue(own.lines().stream().anyMatch(l -> l.item().equals("NAT gateways")));
+        assertFalse(items.contains("NAT gateways"), items::toString);
+        assertTrue(items.contains("Logs: control plane"), items::toString);
+        assertTrue(borrowed.assumptions().stream().anyMatch(a -> a.startsWith("Existing VPC " + SampleVpc.ID
+                + ": its NAT gateways, their addresses and its flow logs are its owner's bill")));
+        final CostEstimate.Line addresses = borrowed.lines().stream()
+                .filter(l -> l.item().equals("Public IPv4 addresses")).findFirst().orElseThrow();
+        assertEquals("6 load balancer", addresses.quantity());
+        final BigDecimal nat = own.lines().stream().filter(l -> l.item().equals("NAT gateways")).findFirst()
+                .orElseThrow().hourly();
+        final BigDecimal natAddress = own.lines().stream().filter(l -> l.item().equals("Public IPv4 addresses"))
+                .findFirst().orElseThrow().hourly().subtract(addresses.hourly());
+        assertEquals(0, own.hourlyTotal().subtract(nat).subtract(natAddress).compareTo(borrowed.hourlyTotal()),
+                "the same but for the NAT gateway and its address");
     }
 
     @Test
