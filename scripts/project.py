@@ -2,15 +2,20 @@
 configuration and the names of stacks, cluster, pipeline, tag and log groups).
 
 Every script reads the project here instead of cdk.json, so that defaults and `-c key=value` overrides
-apply to the scripts exactly as to the stacks. Without overrides it reads cdk.out/; with overrides, a
-folder of its own under target/ for those overrides, leaving cdk.out/ as it was. Either is synthesized
-first when its project.json is missing or older than cdk.json or the app's code.
+apply to the scripts exactly as to the stacks. Without overrides it reads cdk.out/, synthesized first
+when its project.json is missing, older than cdk.json or the app's code, or was synthesized with other
+settings than cdk.json's (a `cdk synth -c appName=x` into cdk.out/ must not make the scripts act on x);
+with overrides, the synth of those overrides and the current sources that every script and test
+shares (scripts/synths.py), leaving cdk.out/ as it was.
 """
-import hashlib
 import json
+import os
 import pathlib
 import subprocess
 import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import synths  # noqa: E402  (one synth per configuration and source, shared)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FILE = "project.json"
@@ -54,13 +59,49 @@ def assembly(arguments):
     if arguments.assembly:
         return pathlib.Path(arguments.assembly)
     if arguments.context:
-        key = hashlib.sha256("\n".join(arguments.context).encode()).hexdigest()[:12]
-        folder = ROOT / "target" / "project" / key
-    else:
-        folder = ROOT / "cdk.out"
-    if stale(folder / FILE):
+        return shared(arguments.context)
+    folder = ROOT / "cdk.out"
+    if stale(folder / FILE) or not same_settings(folder / FILE, []):
         synthesize(folder, arguments.context)
     return folder
+
+
+def shared(context):
+    """The shared synth of `context` (scripts/synths.py); exits with synth's own message when it is refused."""
+    try:
+        return synths.assembly(context)
+    except synths.SynthFailed as failure:
+        sys.stderr.write(failure.output)
+        fail(f"cdk synth failed, so the project's names are unknown (exit {failure.returncode}).")
+
+
+def asked(overrides):
+    """The settings a synth with `overrides` runs with: cdk.json's context, then each KEY=VALUE (the CLI
+    passes a -c value as a string), as project.json's "context" records them."""
+    settings = {key: value for key, value in json.loads((ROOT / "cdk.json").read_text()).get("context", {}).items()
+                if not key.startswith("@") and ":" not in key}
+    for override in overrides:
+        key, _, value = override.partition("=")
+        settings[key] = value
+    return settings
+
+
+def same_settings(project, overrides):
+    """True when `project` was synthesized with exactly the settings `overrides` ask for. Keys the CLI adds
+    from cdk.context.json or ~/.cdk.json (lookups, acknowledged notices) are not settings of the app."""
+    try:
+        stored = json.loads(project.read_text()).get("context", {})
+    except (OSError, ValueError):
+        return False
+    wanted = asked(overrides)
+    cached = set()
+    for extra in (ROOT / "cdk.context.json", pathlib.Path.home() / ".cdk.json"):
+        try:
+            found = json.loads(extra.read_text())
+        except (OSError, ValueError):
+            continue
+        cached |= set(found.get("context", found) if extra.name == ".cdk.json" else found)
+    return {k: v for k, v in stored.items() if k in wanted or k not in cached} == wanted
 
 
 def load(arguments):
@@ -77,6 +118,40 @@ def stale(project):
         return True
     sources = [ROOT / "cdk.json", *(ROOT / "src" / "main").rglob("*")]
     return any(source.stat().st_mtime > project.stat().st_mtime for source in sources if source.is_file())
+
+
+# Throttling and transient errors are retried by botocore with backoff, up to this many attempts in all.
+# https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+RETRY_ATTEMPTS = 10
+
+
+def retries():
+    import botocore.config
+
+    return botocore.config.Config(retries={"mode": "standard", "max_attempts": RETRY_ATTEMPTS})
+
+
+def session(region):
+    """One boto3 session for every client of a run, so credentials are resolved once. A profile that
+    assumes a role with MFA keeps its temporary credentials in the AWS CLI's own cache
+    (~/.aws/cli/cache), as the CLI does: the code is asked once, not per service nor per script, and a
+    later script or `aws` call reuses them until they expire (boto/botocore#1148). SSO profiles
+    (`aws sso login`) and exported AWS_ACCESS_KEY_ID/AWS_SESSION_TOKEN work as boto3 reads them."""
+    import boto3
+    from botocore.utils import JSONFileCache
+
+    made = boto3.session.Session(region_name=region)
+    provider = made._session.get_component("credential_provider").get_provider("assume-role")
+    provider.cache = JSONFileCache(os.path.expanduser(os.path.join("~", ".aws", "cli", "cache")))
+    return made
+
+
+def missing_stack(error):
+    """True for CloudFormation's answer to a stack name it does not know: a ValidationError saying so.
+    Anything else (AccessDenied, throttling, an expired token) says nothing about whether it exists.
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html"""
+    failure = error.response.get("Error", {})
+    return failure.get("Code") == "ValidationError" and "does not exist" in failure.get("Message", "")
 
 
 def stack_outputs(described):

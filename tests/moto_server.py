@@ -1,4 +1,5 @@
 """A moto_server on 127.0.0.1 for the scripts' tests: a fake AWS that never leaves loopback."""
+import atexit
 import os
 import socket
 import subprocess
@@ -14,15 +15,34 @@ CREDENTIALS = {
 }
 
 
+# Servers this process started and no test uses now. Starting one takes seconds of CPU, so a server is
+# kept for the next test (emptied first, as a new one is) and ended when the process exits.
+_IDLE = []
+
+
+@atexit.register
+def _end_idle():
+    while _IDLE:
+        _IDLE.pop().end()
+
+
 class MotoServer:
+    """A moto_server of its own for as long as the test uses it (`with MotoServer() as moto:`), with no
+    resources in it; the process may have served a test before, which it forgot (moto's reset)."""
+
     def __init__(self):
+        self.port = self.url = self.process = None
+
+    def __enter__(self):
+        if _IDLE:
+            idle = _IDLE.pop()
+            self.port, self.url, self.process = idle.port, idle.url, idle.process
+            self.reset()
+            return self
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = None
-
-    def __enter__(self):
         self.process = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
@@ -40,8 +60,20 @@ class MotoServer:
         urllib.request.urlopen(urllib.request.Request(self.url + "/moto-api/reset", method="POST"), timeout=10)
 
     def __exit__(self, *exc):
+        if self.process.poll() is None:
+            idle = MotoServer()
+            idle.port, idle.url, idle.process = self.port, self.url, self.process
+            _IDLE.append(idle)
+        self.process = None
+
+    def end(self):
         self.process.terminate()
-        self.process.wait(timeout=10)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            # On a busy machine its shutdown can take longer; nothing of it needs to be kept.
+            self.process.kill()
+            self.process.wait()
 
     def environment(self):
         """The environment for an AWS CLI or boto3 process aimed at this server only."""

@@ -13,7 +13,7 @@ def project(app="eks-pipeline", cluster=None, region="us-east-2"):
         "clusterName": cluster,
         "kubernetesVersion": "1.35",
         "tag": {"key": "app", "value": app},
-        "stacks": [{"id": stack, "name": f"{app}-{stack.lower()}"} for stack in ("Network", "Cluster", "Pipeline")],
+        "stacks": [{"id": stack, "name": f"{app}-{stack.lower()}"} for stack in ("Network", "Cluster", "Nodes", "Pipeline")],
         "pipeline": {"name": app, "stack": f"{app}-pipeline", "sourceObjectKey": "source/eks-pipeline.zip"},
         "logGroupPrefixes": [f"/aws/eks/{cluster}/", f"/aws/containerinsights/{cluster}/", f"/aws/codebuild/{app}-",
                              f"/aws/lambda/{app}-"],

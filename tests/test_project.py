@@ -1,6 +1,8 @@
 """scripts/project.py: the project file synth writes, read with -c overrides, and the tests' stand-in for it.
 Run: python3 -m unittest discover --start-directory tests"""
 import argparse
+import contextlib
+import io
 import pathlib
 import sys
 import unittest
@@ -10,8 +12,9 @@ from project_fixture import project
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "scripts"))
 import project as projects  # noqa: E402
 
-# The same overrides as the release and verify-destroyed tests, so the three share one synth.
-OVERRIDES = ["appName=shop", "clusterName=shop-eks"]
+# The scripts' tests' configuration (src/test/resources/configurations.json): the release, verify-destroyed
+# and e2e tests use the same overrides, so they all share one synth.
+OVERRIDES = projects.synths.overrides("shop")
 
 
 def load(*arguments):
@@ -44,9 +47,10 @@ class ProjectTest(unittest.TestCase):
                          {k: v for k, v in stand_in.items() if k != "context"})
 
     def test_an_override_without_a_value_is_refused_in_one_line(self):
-        with self.assertRaises(SystemExit) as exit_:
+        with self.assertRaises(SystemExit) as exit_, contextlib.redirect_stderr(io.StringIO()) as stderr:
             load("-c", "appName")
         self.assertEqual(2, exit_.exception.code)
+        self.assertEqual("-c appName is not KEY=VALUE.\n", stderr.getvalue())
 
 
 if __name__ == "__main__":

@@ -1,4 +1,7 @@
 """scripts/release against moto_server on 127.0.0.1. Run: python3 -m unittest discover --start-directory tests"""
+import hashlib
+import importlib.machinery
+import importlib.util
 import io
 import json
 import pathlib
@@ -10,6 +13,9 @@ from moto_server import MotoServer
 from project_fixture import assembly
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+_loader = importlib.machinery.SourceFileLoader("release", str(ROOT / "scripts" / "release"))
+release = importlib.util.module_from_spec(importlib.util.spec_from_loader("release", _loader))
+_loader.exec_module(release)
 
 # The outputs scripts/release reads, as the Pipeline stack declares them.
 STACK = {
@@ -53,6 +59,25 @@ class ReleaseTest(unittest.TestCase):
         self.assertIn("app/pom.xml", names)
         self.assertIn("k8s/overlays/production/kustomization.yaml", names)
         self.assertFalse([n for n in names if "/target/" in n], "no build output")
+        head = self.moto.client("s3").head_object(Bucket=bucket, Key="source/eks-pipeline.zip")
+        self.assertEqual(hashlib.sha256(body).hexdigest(), head["Metadata"]["sha256"])
+
+    def test_an_identical_zip_is_not_uploaded_again_unless_forced(self):
+        s3 = self.moto.client("s3")
+        s3.create_bucket(Bucket="source", CreateBucketConfiguration={"LocationConstraint": "us-east-2"})
+        s3.put_bucket_versioning(Bucket="source", VersioningConfiguration={"Status": "Enabled"})
+        # The deploy's seed: the same bytes, put without the digest.
+        s3.put_object(Bucket="source", Key="source/eks-pipeline.zip", Body=b"zip one")
+
+        def versions():
+            return len(s3.list_object_versions(Bucket="source", Prefix="source/")["Versions"])
+
+        self.assertFalse(release.upload(s3, "source", "source/eks-pipeline.zip", b"zip one"), "the seed's bytes")
+        self.assertTrue(release.upload(s3, "source", "source/eks-pipeline.zip", b"zip two"))
+        self.assertFalse(release.upload(s3, "source", "source/eks-pipeline.zip", b"zip two"))
+        self.assertEqual(2, versions(), "each PutObject is an Object Created event, which starts a run")
+        self.assertTrue(release.upload(s3, "source", "source/eks-pipeline.zip", b"zip two", force=True))
+        self.assertEqual(3, versions())
 
     def test_fails_with_a_sentence_when_the_stack_is_not_deployed(self):
         result = self.release("--assembly", assembly(self, app="shop"))

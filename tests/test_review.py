@@ -26,6 +26,93 @@ def at_version(version):
     return change
 
 
+def renamed_cluster(resources):
+    """The 'before' of a cluster replacement: the same cluster under another name."""
+    resources["ClusterEB0386A7"]["Properties"]["Name"] = "eks-pipeline-old"
+
+
+def other_instance_types(resources):
+    """The 'before' of a node group replacement that keeps its name: other instance types."""
+    resources["ClusterNodegroupgeneral3075D995"]["Properties"]["InstanceTypes"] = ["m5.large"]
+
+
+def other_private_subnets(resources):
+    """The 'before' of a subnet replacement in the Network stack: other CIDR blocks."""
+    for logical_id, resource in resources.items():
+        if resource["Type"] == "AWS::EC2::Subnet" and "Private" in logical_id:
+            resource["Properties"]["CidrBlock"] = resource["Properties"]["CidrBlock"].replace("10.0.", "10.9.", 1)
+
+
+def snapshot_templates(stack=None, change=None):
+    """{stack file name: template} of the committed snapshots, `change` applied to `stack`'s resources."""
+    templates = {path.name: json.loads(path.read_text()) for path in SNAPSHOTS.glob("*.json")}
+    if change:
+        change(templates[f"{stack}.json"]["Resources"])
+    return templates
+
+
+class TemplateChangesTest(unittest.TestCase):
+    """scripts/template_changes.py on its own, over the snapshots: no synth."""
+
+    def changes(self, before, after):
+        """scripts/template_changes.py BEFORE_DIR AFTER_DIR, as the upgrade rehearsal runs it."""
+        folders = []
+        for templates in (before, after):
+            folder = pathlib.Path(tempfile.mkdtemp())
+            self.addCleanup(shutil.rmtree, folder)
+            for name, template in templates.items():
+                (folder / name).write_text(json.dumps(template))
+            folders.append(str(folder))
+        result = subprocess.run(["python3", str(ROOT / "scripts" / "template_changes.py"), *folders],
+                                capture_output=True, text=True, timeout=300, check=True)
+        return json.loads(result.stdout)
+
+    def test_a_replaced_cluster_replaces_everything_whose_create_only_property_refers_to_it(self):
+        found = self.changes(snapshot_templates("Cluster", renamed_cluster), snapshot_templates())
+
+        replaced = {c["id"]: c for c in found["Cluster.json"] if c["change"] == "replaced"}
+        self.assertEqual(12, len(replaced), sorted(replaced))
+        self.assertEqual(["/properties/Name"], replaced["ClusterEB0386A7"]["replacedBy"])
+        types = sorted(c["type"] for c in replaced.values())
+        self.assertEqual(["AWS::EKS::AccessEntry"] + ["AWS::EKS::Addon"] * 6 + [
+            "AWS::EKS::Cluster", "AWS::EKS::Nodegroup", "AWS::EKS::PodIdentityAssociation",
+            "AWS::EKS::PodIdentityAssociation", "AWS::IAM::OIDCProvider"], types)
+        group = replaced["ClusterNodegroupgeneral3075D995"]
+        self.assertEqual((["/properties/ClusterName"], ["ClusterEB0386A7"]), (group["replacedBy"], group["because"]))
+        # The OIDC provider follows the cluster's issuer URL (a GetAtt), a second step away from the name.
+        self.assertEqual(["/properties/Url"], replaced["ClusterOidcProviderNativeBAC9C7E2"]["replacedBy"])
+
+    def test_the_pipeline_stack_follows_the_cluster_it_reads_through_stack_outputs(self):
+        found = self.changes(snapshot_templates("Cluster", renamed_cluster), snapshot_templates())
+
+        pipeline = {c["id"]: c for c in found["Pipeline.json"]}
+        self.assertEqual("replaced", pipeline["StagingDeployAccess2FA864CD"]["change"], pipeline)
+        self.assertEqual(["Cluster.json:PublishOutputRefClusterEB0386A7D87642F6"],
+                         pipeline["StagingDeployAccess2FA864CD"]["because"])
+        self.assertEqual("updated", pipeline["StagingDeployProject56F5E7DA"]["change"])
+
+    def test_replaced_subnets_reach_the_stacks_that_read_them(self):
+        found = self.changes(snapshot_templates("Network", other_private_subnets), snapshot_templates())
+
+        self.assertEqual(3, sum(1 for c in found["Network.json"]
+                                if c["type"] == "AWS::EC2::Subnet" and c["change"] == "replaced"))
+        cluster = {c["id"]: c for c in found["Cluster.json"]}
+        self.assertEqual("replaced", cluster["ClusterNodegroupgeneral3075D995"]["change"], cluster)
+        self.assertEqual(["/properties/Subnets"], cluster["ClusterNodegroupgeneral3075D995"]["replacedBy"])
+        self.assertEqual("updated", cluster["ClusterEB0386A7"]["change"], "EKS updates a cluster's subnets in place")
+
+    def test_an_unchanged_app_changes_nothing(self):
+        self.assertEqual({"Cluster.json": [], "Network.json": [], "Pipeline.json": []},
+                         self.changes(snapshot_templates(), snapshot_templates()))
+
+
+def section(out, stack):
+    """One stack's part of the review: from its heading to the next stack's."""
+    start = out.index(f"== {stack}")
+    end = out.find("\n== ", start + 1)
+    return out[start:end if end >= 0 else len(out)]
+
+
 def review(*args):
     return subprocess.run([str(ROOT / "scripts" / "review"), *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=600, check=False)
@@ -39,15 +126,16 @@ class ReviewTest(unittest.TestCase):
         # The stack IDs as synth names them in project.json, like the script reads them.
         cls.stacks = [stack["id"] for stack in json.loads((ASSEMBLY / "project.json").read_text())["stacks"]]
 
-    def changed_snapshots(self, stack, change):
-        """A copy of the snapshots in which `change` edited the stack's template: the 'before' of a change."""
+    def changed_snapshots(self, stacks, change):
+        """A copy of the snapshots in which `change` edited each stack's template: the 'before' of a change."""
         directory = pathlib.Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, directory)
         for snapshot in SNAPSHOTS.glob("*.json"):
             shutil.copy(snapshot, directory)
-        template = json.loads((directory / f"{stack}.json").read_text())
-        change(template["Resources"])
-        (directory / f"{stack}.json").write_text(json.dumps(template, indent=2))
+        for stack in [stacks] if isinstance(stacks, str) else stacks:
+            template = json.loads((directory / f"{stack}.json").read_text())
+            change(template["Resources"])
+            (directory / f"{stack}.json").write_text(json.dumps(template, indent=2))
         return directory
 
     def test_the_committed_snapshots_match_the_app(self):
@@ -58,18 +146,19 @@ class ReviewTest(unittest.TestCase):
             self.assertIn(f"== {stack}: no changes", self.unchanged.stdout)
 
     def test_one_changed_property_names_that_resource_and_property_and_nothing_else(self):
-        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", raise_max_size)))
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Nodes", raise_max_size)))
 
         self.assertEqual(0, result.returncode, result.stderr)
         out = result.stdout
         self.assertIn("== Network: no changes", out)
+        self.assertIn("== Cluster: no changes", out)
         self.assertIn("== Pipeline: no changes", out)
-        self.assertIn("== Cluster: 1 changed", out)
+        self.assertIn("== Nodes: 1 changed", out)
         self.assertIn("[~] AWS::EKS::Nodegroup Cluster/Nodegroupgeneral ClusterNodegroupgeneral3075D995", out)
         self.assertIn("[~] ScalingConfig", out)
         self.assertIn("[~] .MaxSize:", out)
         self.assertNotIn("Needs a careful look", out)
-        ids = json.loads((SNAPSHOTS / "Cluster.json").read_text())["Resources"]
+        ids = json.loads((SNAPSHOTS / "Nodes.json").read_text())["Resources"]
         named = [i for i in ids if i in out]
         self.assertEqual(["ClusterNodegroupgeneral3075D995"], named)
         self.assertEqual(1, sum(1 for line in out.splitlines() if line.startswith("[")), out)
@@ -93,10 +182,53 @@ class ReviewTest(unittest.TestCase):
         self.assertIn("Security Group Changes", section)
         self.assertIn("BucketName (requires replacement)", section)
 
+    def test_replacing_a_resource_that_keeps_its_custom_name_is_called_refused_with_what_to_do(self):
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", other_instance_types)))
+
+        self.assertEqual(0, result.returncode, result.stderr)
+        look = result.stdout[result.stdout.index("Needs a careful look:"):result.stdout.index("Resources\n")]
+        line = next(line for line in look.splitlines() if "ClusterNodegroupgeneral3075D995" in line)
+        self.assertIn("- AWS::EKS::Nodegroup ClusterNodegroupgeneral3075D995 would be replaced "
+                      "(/properties/InstanceTypes), but it has a custom name (NodegroupName general): "
+                      "CloudFormation refuses, the update fails and rolls back.", line)
+        self.assertIn("Give it a new name", line)
+        self.assertIn("add the new one beside it", line)
+        self.assertNotIn("a new one is created", line)
+
+    def test_a_cluster_replacement_lists_what_is_replaced_with_it_in_every_stack(self):
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", renamed_cluster)))
+
+        self.assertEqual(0, result.returncode, result.stderr)
+        cluster = section(result.stdout, "Cluster")
+        self.assertIn("- AWS::EKS::Cluster ClusterEB0386A7 is replaced (/properties/Name): a new one is created and "
+                      "the old one deleted, with what it holds", cluster)
+        self.assertIn("- AWS::EKS::Nodegroup ClusterNodegroupgeneral3075D995 is replaced because it refers to "
+                      "ClusterEB0386A7, which changes", cluster)
+        self.assertIn("- 12 resource(s) replaced in all, counting those that refer to a replaced one: ", cluster)
+        pipeline = section(result.stdout, "Pipeline")
+        self.assertIn("== Pipeline: no changes in its template, but 7 resource(s) read outputs of another stack that "
+                      "change", pipeline)
+        self.assertIn("[-/+] AWS::EKS::AccessEntry StagingDeployAccess2FA864CD replaced: reads "
+                      "Cluster.json:PublishOutputRefClusterEB0386A7D87642F6", pipeline)
+
+    def test_a_network_change_that_replaces_subnets_flags_the_stacks_that_read_them(self):
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Network", other_private_subnets)))
+
+        self.assertEqual(0, result.returncode, result.stderr)
+        self.assertNotIn("== Cluster: no changes\n", result.stdout)
+        cluster = section(result.stdout, "Cluster")
+        self.assertIn("== Cluster: no changes in its template, but 4 resource(s) read outputs of another stack that "
+                      "change; CloudFormation does not update this stack by itself: deploy it after that one "
+                      "(npx cdk deploy Cluster --force)", cluster)
+        self.assertIn("- AWS::EKS::Nodegroup ClusterNodegroupgeneral3075D995 is replaced because it refers to "
+                      "Network.json:PublishOutputRefVpcPrivateSubnet1Subnet536B997ACF478E51", cluster)
+        network = section(result.stdout, "Network")
+        self.assertIn("- AWS::EC2::Subnet VpcPrivateSubnet1Subnet536B997A is replaced (/properties/CidrBlock)", network)
+
     def test_markdown_for_a_pull_request_comment(self):
-        result = review("--no-synth", "--markdown", "--snapshots", str(self.changed_snapshots("Cluster", raise_max_size)))
+        result = review("--no-synth", "--markdown", "--snapshots", str(self.changed_snapshots("Nodes", raise_max_size)))
         self.assertTrue(result.stdout.startswith("## Infrastructure review\n"), result.stdout)
-        self.assertIn("### Cluster: 1 changed\n\n```diff\n", result.stdout)
+        self.assertIn("### Nodes: 1 changed\n\n```diff\n", result.stdout)
         self.assertIn("### Network: no changes", result.stdout)
 
     def test_base_compares_with_the_snapshots_committed_there(self):
@@ -114,29 +246,44 @@ class ReviewTest(unittest.TestCase):
         self.assertIn("compared with the snapshots at HEAD", by_base.stdout)
         self.assertEqual(by_directory.stdout.split("\n", 1)[1], by_base.stdout.split("\n", 1)[1])
 
-    def test_an_upgrade_opens_the_review_with_the_versions_and_what_rolls(self):
-        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", at_version("1.34"))))
+    def test_an_upgrade_opens_the_review_with_its_steps_stack_by_stack(self):
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots(["Cluster", "Nodes"], at_version("1.34"))))
 
         self.assertEqual(0, result.returncode, result.stderr)
         opening = result.stdout.split("\n== ")[0]
         self.assertIn("\nKubernetes 1.34 → 1.35\n", opening)
-        self.assertIn("- node groups that roll: general", opening)
-        self.assertIn("- add-ons updated to AWS's default versions for 1.35: ", opening)
-        for addon in ("vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent", "aws-ebs-csi-driver", "metrics-server"):
-            self.assertIn(addon, opening)
+        cluster_step = next(line for line in opening.splitlines() if line.startswith("1. Cluster: "))
+        nodes_step = next(line for line in opening.splitlines() if line.startswith("2. Nodes: "))
+        self.assertIn("the control plane goes to 1.35, then the add-ons nodes need: ", cluster_step)
+        for addon in ("vpc-cni", "kube-proxy", "eks-pod-identity-agent"):
+            self.assertIn(addon, cluster_step)
+        self.assertIn("node groups that roll: general", nodes_step)
+        for addon in ("coredns", "aws-ebs-csi-driver", "metrics-server"):
+            self.assertIn(addon, nodes_step)
+            self.assertNotIn(addon, cluster_step)
+        self.assertIn("a failed node roll leaves the control plane at 1.35", opening)
 
     def test_a_jump_of_two_minors_is_refused_in_one_line(self):
-        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", at_version("1.33"))))
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots(["Cluster", "Nodes"], at_version("1.33"))))
 
         self.assertEqual(1, result.returncode, result.stdout)
         self.assertEqual(["kubernetesVersion goes from 1.33 to 1.35, but EKS upgrades one minor version at a time: "
                           "deploy 1.34 first."], result.stderr.strip().splitlines())
 
-    def test_a_downgrade_is_called_out(self):
-        result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Cluster", at_version("1.36"))))
+    def test_a_rollback_of_one_minor_says_in_which_order_to_deploy(self):
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots(["Cluster", "Nodes"], at_version("1.36"))))
 
         self.assertEqual(0, result.returncode, result.stderr)
-        self.assertIn("Kubernetes 1.36 → 1.35\n- a downgrade: EKS cannot move a cluster to an older version", result.stdout)
+        self.assertIn("Kubernetes 1.36 → 1.35\n- a rollback: EKS takes a control plane back one minor within 7 days",
+                      result.stdout)
+        self.assertIn("deploy Nodes then Cluster", result.stdout)
+
+    def test_a_rollback_of_two_minors_is_refused_in_one_line(self):
+        result = review("--no-synth", "--snapshots", str(self.changed_snapshots(["Cluster", "Nodes"], at_version("1.37"))))
+
+        self.assertEqual(1, result.returncode, result.stdout)
+        self.assertEqual(["kubernetesVersion goes from 1.37 to 1.35, but EKS rolls back one minor version at a time: "
+                          "deploy 1.36 first."], result.stderr.strip().splitlines())
 
     def test_an_unknown_base_is_an_error(self):
         result = review("--no-synth", "--base", "no-such-branch")

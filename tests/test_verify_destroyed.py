@@ -1,15 +1,38 @@
-"""scripts/verify-destroyed against moto_server on 127.0.0.1, with a clean account and with planted leftovers.
-Run: python3 -m unittest discover --start-directory tests"""
+"""scripts/verify-destroyed against moto_server on 127.0.0.1, with a clean account and with planted leftovers,
+and against botocore Stubbers answering as AWS really does (ghosts in the tagging API, AccessDenied,
+throttling, CloudFormation's ValidationError for a missing stack); and the e2e role document against every
+call the scripts make. Run: python3 -m unittest discover --start-directory tests"""
+import contextlib
+import datetime
+import importlib.machinery
+import importlib.util
+import io
 import json
 import pathlib
 import re
 import subprocess
 import unittest
+import unittest.mock
+
+import boto3
+import botocore.exceptions
+from botocore.stub import Stubber
 
 from moto_server import MotoServer
-from project_fixture import assembly
+from project_fixture import assembly, project
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def script(name):
+    """A script of scripts/ loaded as a module, to call its functions."""
+    loader = importlib.machinery.SourceFileLoader(name.replace("-", "_"), str(ROOT / "scripts" / name))
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(module)
+    return module
+
+
+verify_destroyed = script("verify-destroyed")
 APP = {"Key": "app", "Value": "eks-pipeline"}
 OWNED = {"Key": "kubernetes.io/cluster/eks-pipeline", "Value": "owned"}
 
@@ -75,7 +98,7 @@ class VerifyDestroyedTest(unittest.TestCase):
         self.moto.client("logs").create_log_group(logGroupName="/aws/eks/eks-pipeline/cluster")
         # Fluent Bit recreates its group if it still runs when the stack's copy is deleted.
         self.moto.client("logs").create_log_group(logGroupName="/aws/containerinsights/eks-pipeline/application")
-        self.moto.client("cloudformation").create_stack(StackName="eks-pipeline-cluster", TemplateBody=json.dumps(
+        self.moto.client("cloudformation").create_stack(StackName="eks-pipeline-network", TemplateBody=json.dumps(
             {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}))
         # A key in its deletion window is fine: reported as such, not as a leftover.
         kms = self.moto.client("kms")
@@ -92,7 +115,7 @@ class VerifyDestroyedTest(unittest.TestCase):
         ids = self.ids(result.stdout)
         self.assertEqual(len(ids), len(set(ids)), result.stdout)
         found = "\n".join(ids)
-        for expected in ["eks-pipeline-cluster", "arn:aws:s3:::eks-pipeline-artifacts", volume, balancer, group,
+        for expected in ["eks-pipeline-network", "arn:aws:s3:::eks-pipeline-artifacts", volume, balancer, group,
                          interface, "/aws/eks/eks-pipeline/cluster", "/aws/containerinsights/eks-pipeline/application"]:
             self.assertEqual(1, sum(1 for i in ids if i.endswith(expected)), f"{expected} once in\n{result.stdout}")
         self.assertNotIn("unrelated", found)
@@ -100,8 +123,8 @@ class VerifyDestroyedTest(unittest.TestCase):
         self.assertIn(f"ok    kms key arn:aws:kms:us-east-2:123456789012:key/{key} is scheduled for deletion",
                       result.stdout)
         self.assertIn(f"LEFT  ec2 volume             arn:aws:ec2:us-east-2:123456789012:volume/{volume}  "
-                      "(tagged app=eks-pipeline)", result.stdout)
-        self.assertIn(f"{len(ids)} resource(s) left.", result.stdout)
+                      "(tagged app=eks-pipeline, available)", result.stdout)
+        self.assertIn(f"{len(ids)} resource(s) left;", result.stdout)
         self.assertEqual(8, len(ids), result.stdout)
 
     def test_a_configuration_override_names_the_app_and_cluster_it_looks_for(self):
@@ -121,6 +144,334 @@ class VerifyDestroyedTest(unittest.TestCase):
         result = self.verify("--cluser", "x")
         self.assertEqual(2, result.returncode)
         self.assertIn("unrecognized arguments: --cluser x", result.stderr)
+
+    def test_log_groups_are_matched_by_the_stack_names_not_by_a_prefix_another_app_shares(self):
+        logs = self.moto.client("logs")
+        ours = ["shop-network-FlowLogs16C1943A-Ab12Cd34Ef56",  # named by CloudFormation, re-created late
+                "/aws/lambda/shop-cluster-ClusterKubectlProviderHandl-Gh78Ij90Kl12",
+                "/aws/eks/shop/cluster"]
+        theirs = ["/aws/lambda/shop-dev-cluster-Handler886CB40B-Mn34Op56Qr78",  # the app shop-dev
+                  "shop-dev-network-FlowLogs16C1943A-St90Uv12Wx34", "/aws/eks/shop-dev/cluster",
+                  "/aws/lambda/shop-network-network-Fn-Yz56Ab78Cd90"]  # the app shop-network's Network stack
+        # The Pipeline stack still exists: its groups go with it, and only the stack is listed.
+        alive = ["shop-pipeline-BuildLogs3759266E-Ef12Gh34Ij56"]
+        for name in ours + theirs + alive:
+            logs.create_log_group(logGroupName=name)
+        self.moto.client("cloudformation").create_stack(StackName="shop-pipeline", TemplateBody=json.dumps(
+            {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}))
+
+        result = self.verify(names={"app": "shop"})
+
+        self.assertEqual(1, result.returncode, result.stdout + result.stderr)
+        self.assertEqual(sorted(["shop-pipeline", *ours]), sorted(self.ids(result.stdout)), result.stdout)
+
+
+def client(service):
+    return boto3.client(service, region_name="us-east-2", aws_access_key_id="testing",
+                        aws_secret_access_key="testing")
+
+
+class Account:
+    """One stubbed client per service, each answer checked against the service's API model; remembers every
+    operation called, as (service, operation name)."""
+
+    def __init__(self):
+        self.clients, self.stubs, self.called = {}, {}, set()
+
+    def stub(self, service):
+        if service not in self.clients:
+            made = client(service)
+            made.meta.events.register("before-call", lambda model, **_: self.called.add((service, model.name)))
+            self.stubs[service] = Stubber(made)
+            self.stubs[service].activate()
+            self.clients[service] = made
+        return self.stubs[service]
+
+    def __call__(self, service):
+        self.stub(service)
+        return self.clients[service]
+
+    def done(self, test):
+        for stub in self.stubs.values():
+            stub.assert_no_pending_responses()
+
+
+ACCOUNT_ID = "123456789012"
+
+
+def arn(service, resource):
+    return f"arn:aws:{service}:us-east-2:{ACCOUNT_ID}:{resource}"
+
+
+def no_stack(account, name):
+    # What CloudFormation answers for a stack name it does not know.
+    account.stub("cloudformation").add_client_error(
+        "describe_stacks", service_error_code="ValidationError", http_status_code=400,
+        service_message=f"Stack with id {name} does not exist", expected_params={"StackName": name})
+
+
+def a_stack(account, name, status):
+    account.stub("cloudformation").add_response("describe_stacks", {"Stacks": [
+        {"StackName": name, "StackId": arn("cloudformation", f"stack/{name}/1"), "StackStatus": status,
+         "CreationTime": datetime.datetime(2026, 11, 30, tzinfo=datetime.timezone.utc)}]}, {"StackName": name})
+
+
+def tagged(account, *arns):
+    account.stub("resourcegroupstaggingapi").add_response(
+        "get_resources", {"ResourceTagMappingList": [{"ResourceARN": a} for a in arns]},
+        {"TagFilters": [{"Key": "app", "Values": ["eks-pipeline"]}]})
+
+
+CLUSTER = "eks-pipeline"
+OWNED_FILTER = {"Name": "tag-key", "Values": [f"kubernetes.io/cluster/{CLUSTER}"]}
+
+
+def nothing_else_for_the_cluster(account, instances=()):
+    """The load balancer and EC2 checks by the cluster's tags; `instances` answer the first instance query."""
+    account.stub("elbv2").add_response("describe_load_balancers", {"LoadBalancers": []}, {})
+    ec2 = account.stub("ec2")
+    ec2.add_response("describe_volumes", {"Volumes": []}, {"Filters": [OWNED_FILTER]})
+    for filter_ in [OWNED_FILTER, {"Name": "tag:elbv2.k8s.aws/cluster", "Values": [CLUSTER]},
+                    {"Name": "tag:aws:eks:cluster-name", "Values": [CLUSTER]}]:
+        ec2.add_response("describe_security_groups", {"SecurityGroups": []}, {"Filters": [filter_]})
+    for filter_ in [OWNED_FILTER, {"Name": "tag:cluster.k8s.amazonaws.com/name", "Values": [CLUSTER]},
+                    {"Name": "description", "Values": [f"Amazon EKS {CLUSTER}"]}]:
+        ec2.add_response("describe_network_interfaces", {"NetworkInterfaces": []}, {"Filters": [filter_]})
+    alive = {"Name": "instance-state-name", "Values": ["pending", "running", "shutting-down", "stopping", "stopped"]}
+    for filter_, found in [(OWNED_FILTER, list(instances)), ({"Name": "tag:eks:cluster-name", "Values": [CLUSTER]}, [])]:
+        ec2.add_response("describe_instances", {"Reservations": [{"Instances": found}] if found else []},
+                         {"Filters": [filter_, alive]})
+
+
+def run_checks(account, project_=None):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        left = verify_destroyed.verify(account, project_ or project())
+    return left, out.getvalue()
+
+
+def left_ids(output):
+    return [re.sub(r"\s+\(.*\)$", "", line).split()[-1] for line in output.splitlines() if line.startswith("LEFT")]
+
+
+class RealAnswersTest(unittest.TestCase):
+    """What real AWS answers that a fresh moto account does not."""
+
+    def scenario(self, account):
+        """Minutes after a destroy whose Network stack failed: the tagging API still lists deleted resources;
+        the VPC stays with a Lambda and a load balancer interface in it; a node is still shutting down."""
+        for name in ("eks-pipeline-cluster", "eks-pipeline-network", "eks-pipeline-pipeline"):
+            (a_stack(account, name, "DELETE_FAILED") if name.endswith("network") else no_stack(account, name))
+        terminated, ghost_volume, ghost_vpc = "i-0a1b2c3d4e5f60001", "vol-0a1b2c3d4e5f60002", "vpc-0a1b2c3d4e5f60003"
+        nat, volume, vpc = "nat-0a1b2c3d4e5f60004", "vol-0a1b2c3d4e5f60005", "vpc-0a1b2c3d4e5f60006"
+        balancer = arn("elasticloadbalancing", "loadbalancer/net/k8s-staging-hello-0a1b2c3d4e/0a1b2c3d4e5f6007")
+        group = "/aws/lambda/eks-pipeline-cluster-ClusterKubectlProviderHandl-Ab12Cd34Ef56"
+        tagged(account, arn("ec2", f"instance/{terminated}"), arn("ec2", f"volume/{ghost_volume}"),
+               arn("ec2", f"vpc/{ghost_vpc}"), arn("ec2", f"natgateway/{nat}"), balancer,
+               "arn:aws:s3:::eks-pipeline-pipeline-artifactsbucket2aac5544-0a1b2c3d4e5f",
+               arn("logs", f"log-group:{group}:*"), arn("ec2", f"volume/{volume}"), arn("ec2", f"vpc/{vpc}"))
+        ec2 = account.stub("ec2")
+        ec2.add_response("describe_instances", {"Reservations": [{"Instances": [
+            {"InstanceId": terminated, "State": {"Code": 48, "Name": "terminated"}}]}]}, {"InstanceIds": [terminated]})
+        ec2.add_client_error("describe_volumes", "InvalidVolume.NotFound", f"The volume '{ghost_volume}' does not exist.",
+                             400, expected_params={"VolumeIds": [ghost_volume]})
+        ec2.add_client_error("describe_vpcs", "InvalidVpcID.NotFound", f"The vpc ID '{ghost_vpc}' does not exist",
+                             400, expected_params={"VpcIds": [ghost_vpc]})
+        ec2.add_response("describe_nat_gateways", {"NatGateways": [{"NatGatewayId": nat, "State": "deleted"}]},
+                         {"NatGatewayIds": [nat]})
+        account.stub("elbv2").add_client_error("describe_load_balancers", "LoadBalancerNotFound",
+                                               "One or more load balancers not found", 400,
+                                               expected_params={"LoadBalancerArns": [balancer]})
+        account.stub("s3").add_client_error("head_bucket", "404", "Not Found", 404, expected_params={
+            "Bucket": "eks-pipeline-pipeline-artifactsbucket2aac5544-0a1b2c3d4e5f"})
+        account.stub("logs").add_response("describe_log_groups", {"logGroups": []}, {"logGroupNamePrefix": group})
+        ec2.add_response("describe_volumes", {"Volumes": [{"VolumeId": volume, "State": "available", "Size": 1}]},
+                         {"VolumeIds": [volume]})
+        ec2.add_response("describe_vpcs", {"Vpcs": [{"VpcId": vpc, "State": "available"}]}, {"VpcIds": [vpc]})
+        shutting = {"InstanceId": "i-0a1b2c3d4e5f60008", "State": {"Code": 32, "Name": "shutting-down"}}
+        ec2.add_response("describe_vpcs", {"Vpcs": [{"VpcId": vpc, "State": "available"}]},
+                         {"Filters": [{"Name": "tag:app", "Values": ["eks-pipeline"]}]})
+        ec2.add_response("describe_network_interfaces", {"NetworkInterfaces": [
+            {"NetworkInterfaceId": "eni-0a1b2c3d4e5f60009", "InterfaceType": "lambda", "Status": "in-use",
+             "Description": "AWS Lambda VPC ENI-eks-pipeline-cluster-ClusterKubectlProviderHandl-Ab12Cd34Ef56",
+             "RequesterId": "AROAEXAMPLEID:eks-pipeline-cluster-ClusterKubectlProviderHandl-Ab12Cd34Ef56",
+             "RequesterManaged": True, "VpcId": vpc},
+            {"NetworkInterfaceId": "eni-0a1b2c3d4e5f60010", "InterfaceType": "network_load_balancer",
+             "Status": "in-use", "Description": "ELB net/k8s-staging-hello-0a1b2c3d4e/0a1b2c3d4e5f6007",
+             "RequesterId": "amazon-elb", "RequesterManaged": True, "VpcId": vpc}]},
+            {"Filters": [{"Name": "vpc-id", "Values": [vpc]}]})
+        nothing_else_for_the_cluster(account, instances=[shutting])
+        logs = account.stub("logs")
+        for prefix, found in [("/aws/eks/eks-pipeline/", []), ("/aws/containerinsights/eks-pipeline/", []),
+                              ("eks-pipeline-cluster-", []), ("/aws/lambda/eks-pipeline-cluster-", []),
+                              ("eks-pipeline-pipeline-", []), ("/aws/lambda/eks-pipeline-pipeline-", [])]:
+            logs.add_response("describe_log_groups", {"logGroups": [{"logGroupName": g} for g in found]},
+                              {"logGroupNamePrefix": prefix})
+        return volume, vpc, shutting["InstanceId"]
+
+    def test_only_what_its_own_service_confirms_is_left_and_every_interface_in_a_left_vpc_is_listed(self):
+        account = Account()
+        volume, vpc, shutting = self.scenario(account)
+
+        left, out = run_checks(account)
+
+        account.done(self)
+        self.assertEqual(["eks-pipeline-network", arn("ec2", f"volume/{volume}"), arn("ec2", f"vpc/{vpc}"),
+                          "eni-0a1b2c3d4e5f60009", "eni-0a1b2c3d4e5f60010", shutting], left_ids(out), out)
+        self.assertEqual(6, left.count)
+        self.assertEqual(7, out.count("gone  "), out)
+        self.assertIn("lambda, in-use, \"AWS Lambda VPC ENI-eks-pipeline-cluster-", out)
+        self.assertIn("requester AROAEXAMPLEID:eks-pipeline-cluster-", out)
+        self.assertIn("Lambda releases it 20 to 40 minutes after its function is deleted", out)
+        self.assertIn("requester amazon-elb", out)
+        self.assertIn(f"{shutting}  (node of cluster eks-pipeline, shutting-down)", out)
+
+    def test_access_denied_on_a_stack_is_an_error_not_a_missing_stack(self):
+        account = Account()
+        account.stub("cloudformation").add_client_error(
+            "describe_stacks", "AccessDenied", "User: arn:aws:sts::123456789012:assumed-role/e2e/ci is not "
+            "authorized to perform: cloudformation:DescribeStacks", 403,
+            expected_params={"StackName": "eks-pipeline-cluster"})
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            run_checks(account)
+        self.assertEqual("AccessDenied", raised.exception.response["Error"]["Code"])
+
+    def test_a_throttled_or_denied_confirmation_is_an_error_not_a_ghost(self):
+        for code, status in (("Throttling", 400), ("UnauthorizedOperation", 403)):
+            with self.subTest(code):
+                account = Account()
+                for name in ("eks-pipeline-cluster", "eks-pipeline-network", "eks-pipeline-pipeline"):
+                    no_stack(account, name)
+                tagged(account, arn("ec2", "volume/vol-0a1b2c3d4e5f60005"))
+                account.stub("ec2").add_client_error("describe_volumes", code, "Rate exceeded", status,
+                                                      expected_params={"VolumeIds": ["vol-0a1b2c3d4e5f60005"]})
+                with self.assertRaises(botocore.exceptions.ClientError):
+                    run_checks(account)
+
+    def test_the_script_exits_two_with_one_line_when_a_call_is_refused(self):
+        account = Account()
+        account.stub("sts").add_response("get_caller_identity", {"Account": ACCOUNT_ID, "Arn": f"arn:aws:iam::{ACCOUNT_ID}:user/ci", "UserId": "AIDAEXAMPLE"})
+        account.stub("cloudformation").add_client_error("describe_stacks", "AccessDenied", "not authorized", 403)
+
+        class Session:
+            def client(self, service, config=None):
+                return account(service)
+
+        original = verify_destroyed.projects.session
+        verify_destroyed.projects.session = lambda region: Session()
+        self.addCleanup(setattr, verify_destroyed.projects, "session", original)
+        err, out = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out), \
+                unittest.mock.patch("sys.argv", ["verify-destroyed", "--assembly", assembly(self)]):
+            status = verify_destroyed.main()
+        self.assertEqual(2, status)
+        self.assertEqual(1, len(err.getvalue().strip().splitlines()), err.getvalue())
+        self.assertIn("the list is incomplete", err.getvalue())
+        self.assertNotIn("Nothing left", out.getvalue())
+
+
+class NothingThere:
+    """An account where the tagging API lists `arns` and every other call answers that the resource does
+    not exist; remembers every operation called, as (service, operation name)."""
+
+    def __init__(self, arns):
+        self.arns, self.called, self.clients = arns, set(), {}
+
+    def __call__(self, service):
+        if service not in self.clients:
+            made = client(service)
+            made.meta.events.register("before-call", lambda model, **_: self.answer(service, model))
+            self.clients[service] = made
+        return self.clients[service]
+
+    def answer(self, service, model):
+        from botocore.awsrequest import AWSResponse
+
+        self.called.add((service, model.name))
+        if model.name == "GetResources":
+            return AWSResponse(None, 200, {}, None), {"ResourceTagMappingList": [{"ResourceARN": a} for a in self.arns]}
+        return AWSResponse(None, 404, {}, None), {"Error": {"Code": "ResourceNotFoundException", "Message": "gone"},
+                                                  "ResponseMetadata": {"HTTPStatusCode": 404}}
+
+
+# One resource of every kind the app's stacks and controllers tag, as the tagging API spells its ARN.
+EVERY_KIND = [arn("ec2", f"{kind}/{prefix}-0a1b2c3d4e5f60001") for kind, prefix in (
+    ("instance", "i"), ("volume", "vol"), ("vpc", "vpc"), ("subnet", "subnet"), ("security-group", "sg"),
+    ("network-interface", "eni"), ("natgateway", "nat"), ("elastic-ip", "eipalloc"), ("internet-gateway", "igw"),
+    ("route-table", "rtb"), ("launch-template", "lt"), ("vpc-endpoint", "vpce"), ("vpc-flow-log", "fl"))] + [
+    "arn:aws:s3:::eks-pipeline-pipeline-sourcebucket-0a1b2c3d4e5f",
+    arn("elasticloadbalancing", "loadbalancer/net/k8s-staging-hello-0a1b2c3d4e/0a1b2c3d4e5f6007"),
+    arn("elasticloadbalancing", "targetgroup/k8s-staging-hello-0a1b2c3d4e/0a1b2c3d4e5f6008"),
+    arn("eks", "cluster/eks-pipeline"), arn("eks", "nodegroup/eks-pipeline/general/0a1b2c3d-4e5f"),
+    arn("eks", "addon/eks-pipeline/vpc-cni/0a1b2c3d-4e5f"),
+    arn("eks", "podidentityassociation/eks-pipeline/a-0a1b2c3d4e5f60001"),
+    arn("logs", "log-group:/aws/eks/eks-pipeline/cluster:*"),
+    arn("lambda", "function:eks-pipeline-cluster-ClusterKubectlProviderHandl-Ab12Cd34Ef56"),
+    arn("sns", "eks-pipeline-pipeline-ReleaseEvents0A1B2C3D-Ab12Cd34Ef56"), arn("ecr", "repository/eks-pipeline/hello"),
+    arn("codebuild", "project/eks-pipeline-build"), arn("codebuild", "report-group/eks-pipeline-build-unit-tests"),
+    arn("codepipeline", "eks-pipeline"), arn("events", "rule/eks-pipeline-pipeline-SourceChanged-Ab12Cd34Ef56"),
+    arn("ssm", "parameter/eks-pipeline/addon-versions"),
+    arn("codestar-notifications", "notificationrule/0a1b2c3d4e5f60a1b2c3d4e5f60a1b2c3d4e5f6"),
+    arn("cloudwatch", "alarm:eks-pipeline-production-unhealthy"), arn("scheduler", "schedule/default/eks-pipeline-stop"),
+    arn("secretsmanager", "secret:eks-pipeline-token-Ab12Cd"), "arn:aws:iam::123456789012:role/eks-pipeline-deploy",
+    arn("kms", "key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d")]
+
+ROLE = json.loads((ROOT / "docs" / "e2e-role.json").read_text())
+# The IAM service prefix where it differs from boto3's name for the service, and the IAM action where it
+# differs from the operation's name (Service Authorization Reference: HeadBucket needs s3:ListBucket).
+IAM_PREFIX = {"resourcegroupstaggingapi": "tag", "elbv2": "elasticloadbalancing"}
+IAM_ACTION = {("s3", "HeadBucket"): "s3:ListBucket"}
+
+
+def iam_actions(calls):
+    return {IAM_ACTION.get((service, name), f"{IAM_PREFIX.get(service, service)}:{name}") for service, name in calls}
+
+
+def allowed(action):
+    import fnmatch
+
+    for statement in ROLE["permissionsPolicy"]["Statement"]:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        if statement["Effect"] == "Allow" and any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions):
+            return True
+    return False
+
+
+class RoleDocumentTest(unittest.TestCase):
+    """docs/e2e-role.json allows every call scripts/e2e and scripts/verify-destroyed make: the calls are
+    recorded while the checks run (verify-destroyed) or read from the code (e2e), never listed by hand."""
+
+    def test_every_call_verify_destroyed_makes_is_allowed_by_the_role(self):
+        account = Account()
+        RealAnswersTest.scenario(None, account)
+        run_checks(account)
+        calls = account.called | {("sts", "GetCallerIdentity")}
+        for resource in EVERY_KIND:
+            sweep = NothingThere([resource])
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                left = verify_destroyed.Leftovers()
+                verify_destroyed.check_tagged(sweep, left, project()["tag"])
+            self.assertEqual(0, left.count, f"{resource} was asked of its own service: {out.getvalue()}")
+            self.assertGreater(len(sweep.called), 1, resource)
+            calls |= sweep.called
+        self.assertEqual([], sorted(a for a in iam_actions(calls) if not allowed(a)))
+
+    def test_the_sweep_has_a_resource_of_every_service_verify_destroyed_confirms_with(self):
+        source = (ROOT / "scripts" / "verify-destroyed").read_text()
+        services = set(re.findall(r'service == "([a-z0-9-]+)"', source))
+        self.assertLessEqual(services, {a.split(":")[2] for a in EVERY_KIND})
+        kinds = set(re.findall(r'^    "([a-z-]+)": \("describe_', source, re.M))
+        self.assertEqual(kinds, {a.split(":")[5].split("/")[0] for a in EVERY_KIND if ":ec2:" in a})
+
+    def test_every_call_e2e_makes_is_allowed_by_the_role(self):
+        e2e_source = (ROOT / "scripts" / "e2e").read_text()
+        calls = re.findall(r'\.call\(\s*"([a-z0-9-]+)",\s*"([a-z_]+)"', e2e_source)
+        # Every AWS call of e2e goes through Runner.call with its service and operation spelled out.
+        self.assertEqual(len(calls), e2e_source.count(".call("), "an AWS call whose service or operation is a variable")
+        self.assertGreaterEqual(len(calls), 10)
+        named = {(service, client(service).meta.method_to_api_mapping[operation]) for service, operation in calls}
+        self.assertEqual([], sorted(a for a in iam_actions(named) if not allowed(a)))
 
 
 if __name__ == "__main__":

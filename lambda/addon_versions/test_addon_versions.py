@@ -81,13 +81,41 @@ class AddonVersionsTest(unittest.TestCase):
         self.assertEqual({"vpc-cni": "v1.20.4-eksbuild.2", "coredns": "v1.12.4-eksbuild.1"}, self.received[0]["Data"])
         self.assertEqual("AddonVersions-req-0", self.received[0]["PhysicalResourceId"], "kept, so no replacement")
 
-    def test_no_default_fails_the_change_with_the_add_on_named(self):
-        self.expect("vpc-cni", listed("vpc-cni", ("v1.21.1-eksbuild.3", {"1.35": False})))
+    def test_compatible_versions_but_no_default_takes_the_newest_compatible_and_says_so(self):
+        # metrics-server, a community add-on, may list versions for a minor without marking one default.
+        self.expect("vpc-cni", listed("vpc-cni", ("v1.20.4-eksbuild.2", {"1.35": True})))
+        self.expect("coredns", listed("coredns", ("v0.8.0-eksbuild.1", {"1.35": False}),
+                                      ("v0.10.0-eksbuild.2", {"1.35": False, "1.34": True}),
+                                      ("v0.9.1-eksbuild.3", {"1.35": False}),
+                                      ("v0.11.0-eksbuild.1", {"1.36": True})))
 
-        addon_versions.run(self.event("Create"), self.eks, urllib.request.urlopen)
+        with self.assertLogs(level="INFO") as logs:
+            addon_versions.run(self.event("Create"), self.eks, urllib.request.urlopen)
+
+        answer = self.received[0]
+        self.assertEqual("SUCCESS", answer["Status"])
+        self.assertEqual({"vpc-cni": "v1.20.4-eksbuild.2", "coredns": "v0.10.0-eksbuild.2"}, answer["Data"],
+                         "numerically newest of those compatible with 1.35, not v0.9.1 nor 1.36's v0.11.0")
+        self.assertEqual("vpc-cni v1.20.4-eksbuild.2, coredns v0.10.0-eksbuild.2 (newest compatible: AWS marks no "
+                         "default for 1.35)", answer["Reason"])
+        self.assertIn("coredns v0.10.0-eksbuild.2 (newest compatible", "\n".join(logs.output))
+
+    def test_no_compatible_version_fails_the_change_with_the_add_on_named(self):
+        self.expect("vpc-cni", listed("vpc-cni", ("v1.21.1-eksbuild.3", {"1.36": True})))
+
+        with self.assertLogs(level="ERROR"):
+            addon_versions.run(self.event("Create"), self.eks, urllib.request.urlopen)
 
         self.assertEqual("FAILED", self.received[0]["Status"])
-        self.assertIn("AWS lists no default version of vpc-cni for Kubernetes 1.35", self.received[0]["Reason"])
+        self.assertIn("AWS lists no version of vpc-cni compatible with Kubernetes 1.35", self.received[0]["Reason"])
+
+    def test_an_empty_answer_also_fails(self):
+        self.expect("vpc-cni", {"addons": []})
+
+        with self.assertLogs(level="ERROR"):
+            addon_versions.run(self.event("Create"), self.eks, urllib.request.urlopen)
+
+        self.assertEqual("FAILED", self.received[0]["Status"])
 
     def test_delete_calls_nothing(self):
         addon_versions.run(self.event("Delete"), self.eks, urllib.request.urlopen)

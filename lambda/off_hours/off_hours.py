@@ -21,7 +21,8 @@ Environment (set by OffHoursScaler.java):
                        and the service probe's): stop silences their
                        actions before the nodes go; start sets them back to OK (still silent) and then
                        turns their actions on again, so parked nodes alert nobody and nodes that fail to
-                       come back alert as usual once the alarms have evaluated them again.
+                       come back alert as usual once the alarms have evaluated them again. A failed stop
+                       or start turns them on again all the same, and fails the invocation.
 Only the standard library and the runtime's boto3 are used. The Kubernetes API is called with a token
 made from the function's own IAM role, which an access entry maps to a group allowed only to scale the
 autoscaler's Deployment.
@@ -92,11 +93,19 @@ def silence_alarms(cloudwatch, names):
 
 
 def wake_alarms(cloudwatch, names):
-    """OK while their actions are still off (so nobody is told), then their actions on again.
+    """OK while their actions are still off (so nobody is told), then their actions on again, whatever
+    setting a state did: an alarm left silent is worse than one message too many.
     https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html"""
-    for name in names:
-        cloudwatch.set_alarm_state(AlarmName=name, StateValue="OK",
-                                   StateReason="The nodes are starting after off-hours.")
+    try:
+        for name in names:
+            cloudwatch.set_alarm_state(AlarmName=name, StateValue="OK",
+                                       StateReason="The nodes are starting after off-hours.")
+    finally:
+        unsilence_alarms(cloudwatch, names)
+
+
+def unsilence_alarms(cloudwatch, names):
+    """Turns the alarms' actions on again, in whatever state they are."""
     if names:
         cloudwatch.enable_alarm_actions(AlarmNames=names)
         LOG.info("alarm actions on: %s", ", ".join(names))
@@ -183,15 +192,29 @@ def wait_for_a_ready_node(ask, seconds, clock, sleep):
 
 
 def run(action, environment, eks, session, open_url, cloudwatch=None):
+    """Silences the alarms, stops; or starts, then wakes them. The alarms come back on whatever the
+    scale calls do: after a failed start they see the nodes missing and tell someone, and after a failed
+    stop the nodes may still run, unwatched otherwise. The error is raised again, so the invocation fails
+    and the function's own error alarm, which this never silences, fires too."""
     alarms = parse_alarm_names(environment.get("ALARM_NAMES"))
     cloudwatch = cloudwatch or (session.client("cloudwatch") if alarms else None)
     if action == "stop":
         silence_alarms(cloudwatch, alarms)
-    result = scale_cluster(action, environment, eks, session, open_url,
-                           eks.describe_cluster(name=environment["CLUSTER_NAME"])["cluster"])
-    if action == "start":
+        try:
+            return scale(action, environment, eks, session, open_url)
+        except Exception:
+            LOG.error("the stop failed; the nodes may still run, so their alarms are on again")
+            unsilence_alarms(cloudwatch, alarms)
+            raise
+    try:
+        return scale(action, environment, eks, session, open_url)
+    finally:
         wake_alarms(cloudwatch, alarms)
-    return result
+
+
+def scale(action, environment, eks, session, open_url):
+    return scale_cluster(action, environment, eks, session, open_url,
+                         eks.describe_cluster(name=environment["CLUSTER_NAME"])["cluster"])
 
 
 def scale_cluster(action, environment, eks, session, open_url, info):

@@ -390,8 +390,11 @@ class EndToEndTest(unittest.TestCase):
             def describe_cluster(self, name):
                 raise RuntimeError("AccessDenied")
 
-        answer = self.delete(BrokenEks())
+        with self.assertLogs(level="ERROR") as logged:  # the function's log has the failure, with its traceback
+            answer = self.delete(BrokenEks())
 
+        self.assertEqual(["restoring the nodes before the delete failed"], [r.getMessage() for r in logged.records])
+        self.assertIn("AccessDenied", logged.output[0])
         self.assertEqual("SUCCESS", answer["Status"])
         self.assertIn("Restoring the nodes failed (AccessDenied)", answer["Reason"])
 
@@ -409,3 +412,136 @@ class EndToEndTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FailedScalingTest(unittest.TestCase):
+    """A stop or start whose scale calls fail still turns the alarms' actions on, and the invocation fails.
+    EKS and CloudWatch are botocore Stubbers, which check every call against the services' API models; the
+    Kubernetes API is a function that answers or refuses like urlopen."""
+
+    NAMES = ["eks-pipeline-nodes-below-minimum", "eks-pipeline-service-unreachable"]
+    ENVIRONMENT = {"CLUSTER_NAME": "eks-pipeline", "NODE_GROUPS": json.dumps(GROUPS[:1]),
+                   "AUTOSCALER": "kube-system/cluster-autoscaler", "AUTOSCALER_REPLICAS": "1",
+                   "ALARM_NAMES": json.dumps(NAMES)}
+
+    def setUp(self):
+        import boto3
+        from botocore.stub import Stubber
+
+        self.session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                             region_name="us-east-2")
+        self.eks, self.cloudwatch = self.session.client("eks"), self.session.client("cloudwatch")
+        self.eks_stub, self.cloudwatch_stub = Stubber(self.eks), Stubber(self.cloudwatch)
+        self.eks_stub.activate()
+        self.cloudwatch_stub.activate()
+        self.eks_stub.add_response("describe_cluster", {"cluster": {
+            "name": "eks-pipeline", "endpoint": "https://127.0.0.1:1",
+            "certificateAuthority": {"data": base64.b64encode(b"not a certificate").decode()}}},
+            {"name": "eks-pipeline"})
+
+    def tearDown(self):
+        self.eks_stub.assert_no_pending_responses()
+        self.cloudwatch_stub.assert_no_pending_responses()
+
+    def describe(self, scaling):
+        self.eks_stub.add_response("describe_nodegroup", {"nodegroup": {"scalingConfig": scaling}},
+                                   {"clusterName": "eks-pipeline", "nodegroupName": "general"})
+
+    def update_fails(self, scaling):
+        self.eks_stub.add_client_error("update_nodegroup_config", "ServerException", "EKS is unavailable",
+                                       expected_params={"clusterName": "eks-pipeline", "nodegroupName": "general",
+                                                        "scalingConfig": scaling})
+
+    def expect_woken(self):
+        for name in self.NAMES:
+            self.cloudwatch_stub.add_response("set_alarm_state", {}, {
+                "AlarmName": name, "StateValue": "OK", "StateReason": "The nodes are starting after off-hours."})
+        self.cloudwatch_stub.add_response("enable_alarm_actions", {}, {"AlarmNames": self.NAMES})
+
+    def run_off_hours(self, action, open_url):
+        with mock_ssl_context():
+            return off_hours.run(action, self.ENVIRONMENT, self.eks, self.session, open_url, self.cloudwatch)
+
+    def test_a_start_whose_node_group_update_fails_wakes_the_alarms_and_fails(self):
+        from botocore.exceptions import ClientError
+
+        self.describe({"minSize": 0, "desiredSize": 0, "maxSize": 5})
+        self.update_fails({"minSize": 2, "desiredSize": 3, "maxSize": 5})
+        self.expect_woken()
+        with self.assertLogs(level="INFO") as logs, self.assertRaises(ClientError):
+            self.run_off_hours("start", answering())
+        self.assertIn("alarm actions on: " + ", ".join(self.NAMES), "\n".join(logs.output))
+
+    def test_a_start_that_cannot_reach_the_api_server_wakes_the_alarms_and_fails(self):
+        self.describe({"minSize": 0, "desiredSize": 0, "maxSize": 5})
+        self.eks_stub.add_response("update_nodegroup_config", {}, {
+            "clusterName": "eks-pipeline", "nodegroupName": "general",
+            "scalingConfig": {"minSize": 2, "desiredSize": 3, "maxSize": 5}})
+        self.expect_woken()
+        with self.assertLogs(level="INFO"), self.assertRaises(urllib.error.URLError):
+            self.run_off_hours("start", refusing)
+
+    def test_a_start_whose_alarm_state_cannot_be_set_still_turns_their_actions_on(self):
+        from botocore.exceptions import ClientError
+
+        self.describe({"minSize": 2, "desiredSize": 3, "maxSize": 5})
+        self.cloudwatch_stub.add_client_error("set_alarm_state", "Throttling", "Rate exceeded")
+        self.cloudwatch_stub.add_response("enable_alarm_actions", {}, {"AlarmNames": self.NAMES})
+        with self.assertLogs(level="INFO"), self.assertRaises(ClientError):
+            self.run_off_hours("start", answering())
+
+    def test_a_stop_whose_node_group_update_fails_turns_the_alarms_back_on_and_fails(self):
+        from botocore.exceptions import ClientError
+
+        self.cloudwatch_stub.add_response("disable_alarm_actions", {}, {"AlarmNames": self.NAMES})
+        self.describe({"minSize": 2, "desiredSize": 3, "maxSize": 5})
+        self.update_fails({"minSize": 0, "desiredSize": 0, "maxSize": 5})
+        self.cloudwatch_stub.add_response("enable_alarm_actions", {}, {"AlarmNames": self.NAMES})
+        with self.assertLogs(level="INFO") as logs, self.assertRaises(ClientError):
+            self.run_off_hours("stop", answering())
+        self.assertIn("the stop failed", "\n".join(logs.output))
+
+    def test_a_stop_that_cannot_reach_the_api_server_turns_the_alarms_back_on_and_fails(self):
+        self.cloudwatch_stub.add_response("disable_alarm_actions", {}, {"AlarmNames": self.NAMES})
+        self.cloudwatch_stub.add_response("enable_alarm_actions", {}, {"AlarmNames": self.NAMES})
+        with self.assertLogs(level="INFO"), self.assertRaises(urllib.error.URLError):
+            self.run_off_hours("stop", refusing)
+
+
+class _Answer:
+    def __init__(self, body):
+        self.body = body
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def read(self):
+        return self.body
+
+
+def answering():
+    """An urlopen whose API server scales the Deployment as asked."""
+    def open_url(request, context=None, timeout=None):
+        return _Answer(json.dumps({"spec": json.loads(request.data)["spec"]}).encode())
+    return open_url
+
+
+def refusing(request, context=None, timeout=None):
+    """An urlopen whose API server cannot be reached."""
+    raise urllib.error.URLError("connection refused")
+
+
+class mock_ssl_context:  # noqa: N801 (used as a context manager, like unittest.mock.patch)
+    """The stubbed cluster's CA is not a certificate; these tests are about what happens after the call."""
+
+    def __enter__(self):
+        self.original = ssl.create_default_context
+        ssl.create_default_context = lambda cadata=None: None
+        return self
+
+    def __exit__(self, *exc):
+        ssl.create_default_context = self.original
+        return False

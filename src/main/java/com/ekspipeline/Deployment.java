@@ -1,6 +1,7 @@
 package com.ekspipeline;
 
 import com.ekspipeline.cluster.ClusterStack;
+import com.ekspipeline.cluster.NodesStack;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.core.AppTag;
 import com.ekspipeline.core.LogGroupsAspect;
@@ -19,11 +20,11 @@ import java.util.List;
  * so what is tested is what is deployed. The stack IDs are named here only; the scripts read them from
  * {@code cdk.out/project.json}.
  */
-public record Deployment(NetworkStack network, ClusterStack cluster, PipelineStack pipeline) {
+public record Deployment(NetworkStack network, ClusterStack cluster, NodesStack nodes, PipelineStack pipeline) {
 
-    /** In deployment order: each stack uses what the one before it made. */
+    /** In deployment order: each stack uses what the one before it made; {@code cdk destroy} goes in reverse. */
     public List<Stack> stacks() {
-        return List.of(network, cluster, pipeline);
+        return List.of(network, cluster, nodes, pipeline);
     }
 
     public static Deployment create(final App app, final AppConfig config) {
@@ -37,7 +38,9 @@ public record Deployment(NetworkStack network, ClusterStack cluster, PipelineSta
         // instead, or adds them with vpc.tagSubnets.
         config.network().existing().ifPresent(vpc -> Annotations.of(cluster).acknowledgeWarning(
                 "@aws-cdk/aws-eks:clusterMustManuallyTagSubnet", "the VPC preflight checks or adds the tags"));
+        final NodesStack nodes = new NodesStack(app, "Nodes", config, network.getVpc(), cluster);
         final PipelineStack pipeline = new PipelineStack(app, "Pipeline", config, network.getVpc(), cluster.getCluster());
-        return new Deployment(network, cluster, pipeline);
+        pipeline.addStackDependency(nodes, "releases run on the nodes, in the stage namespaces");
+        return new Deployment(network, cluster, nodes, pipeline);
     }
 }

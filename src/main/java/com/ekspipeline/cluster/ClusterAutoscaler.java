@@ -5,7 +5,6 @@ import com.ekspipeline.core.SortedJson;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.eks_v2.Cluster;
 import software.amazon.awscdk.services.eks_v2.HelmChart;
-import software.amazon.awscdk.services.eks_v2.HelmChartOptions;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.constructs.Construct;
 
@@ -53,7 +52,8 @@ public final class ClusterAutoscaler extends Construct {
                         "aws:ResourceTag/k8s.io/cluster-autoscaler/" + clusterName, "owned")))
                 .build());
 
-        chart = cluster.addHelmChart("Chart", HelmChartOptions.builder()
+        // At the path Cluster.addHelmChart("Chart") gives, which keeps its logical ID in the nodes stack.
+        chart = HelmChart.Builder.create(info.home(), "chart-Chart").cluster(cluster)
                 .repository("https://kubernetes.github.io/autoscaler")
                 .chart("cluster-autoscaler")
                 .version(CHART_VERSION)
@@ -70,7 +70,7 @@ public final class ClusterAutoscaler extends Construct {
                                 "balance-similar-node-groups", true,
                                 "expander", "least-waste",
                                 "skip-nodes-with-system-pods", false))))
-                .build());
+                .build();
         // The role must be associated before the pod starts, or it runs without credentials.
         chart.getNode().addDependency(identity);
         info.order().runsOnNodes(chart);

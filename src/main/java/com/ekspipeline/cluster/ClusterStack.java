@@ -7,7 +7,6 @@ import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.CapacityRules;
 import com.ekspipeline.config.ClusterConfig;
-import com.ekspipeline.config.ObservabilityConfig;
 import com.ekspipeline.core.AppStack;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
@@ -15,41 +14,33 @@ import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.eks_v2.Cluster;
 import software.constructs.Construct;
 
-import java.util.List;
-
 /**
- * The EKS cluster and everything that runs in it before the first workload: managed node groups, the
- * managed add-ons, the cluster autoscaler, the AWS Load Balancer Controller, the default storage class
- * and the stage namespaces. Each part declares in {@link ClusterOrder} what it waits for and what must
- * outlive it, so that {@code cdk destroy} takes them down in a safe order.
+ * The EKS control plane and what must lead the nodes: the control plane's log group, the secrets key, the
+ * cluster with its kubectl provider and admin access entries, the add-ons nodes need to become Ready and
+ * the lookup of every add-on's version. The node groups and what follows them are in {@link NodesStack},
+ * deployed after this one: CloudFormation rolls back one stack at a time, so a node roll that fails rolls
+ * back the node groups and never asks this stack to take the control plane back to an older version.
  */
 public final class ClusterStack extends AppStack {
 
     private static final String OPEN_TO_ALL = "0.0.0.0/0";
 
     private final Cluster cluster;
+    private final ClusterInfo info;
+    private final ClusterAddons addons;
 
     public ClusterStack(final Construct scope, final String id, final AppConfig config, final IVpc vpc) {
-        super(scope, id, config, "cluster", "EKS cluster " + config.cluster().clusterName() + " with managed node groups ("
-                + config.appName() + ")");
+        super(scope, id, config, "cluster", "EKS cluster " + config.cluster().clusterName() + ": control plane and "
+                + "the add-ons nodes need (" + config.appName() + ")");
         final ClusterConfig settings = config.cluster();
-        final ClusterOrder order = new ClusterOrder();
-        cluster = ControlPlane.create(this,
-                new ControlPlane.Props(config.appName(), settings, vpc), order);
-        final ClusterInfo info = new ClusterInfo(cluster, settings.clusterName(), settings.kubernetesVersion(), order);
-
-        final NodeGroups nodeGroups = new NodeGroups(this, "NodeGroups", info, settings.nodeGroups());
-        new ClusterAddons(this, "Addons", info, config.observability().enabled());
-        final ClusterAutoscaler autoscaler = new ClusterAutoscaler(this, "ClusterAutoscaler", info);
-        config.billing().offHours().ifPresent(hours ->
-                new OffHoursScaler(this, "OffHours", info, autoscaler, vpc, settings.nodeGroups(), hours,
-                        config.observability().enabled()
-                                ? ObservabilityConfig.offHoursAlarmNames(config.appName()) : List.of()));
-        new DefaultStorageClass(this, "Storage", info, config.appName());
-        new StageNamespaces(this, "Namespaces", info);
+        cluster = ControlPlane.create(this, new ControlPlane.Props(settings, vpc));
+        info = new ClusterInfo(cluster, settings.clusterName(), settings.kubernetesVersion(), new ClusterOrder(), cluster);
+        addons = new ClusterAddons(this, "Addons", info, config.observability().enabled());
+        // The load balancer controller in the nodes stack trusts the cluster's OIDC provider (IRSA); CDK
+        // creates it on first use, so use it here, before the cluster's suppressions are added.
+        cluster.getOpenIdConnectProvider();
         // Last, and in this order: a suppression covers the children a construct has when it is added.
         ControlPlane.excuseNagFindings(this, cluster);
-        nodeGroups.excuseNagFindings();
 
         CfnOutput.Builder.create(this, "UpdateKubeconfigCommand")
                 .description("Run this to point kubectl at the cluster (needs a principal from adminPrincipalArns)")
@@ -61,6 +52,16 @@ public final class ClusterStack extends AppStack {
 
     public Cluster getCluster() {
         return cluster;
+    }
+
+    /** The cluster as its parts in the nodes stack receive it, with the order they share. */
+    ClusterInfo info() {
+        return info;
+    }
+
+    /** The add-on versions the lookup here finds, which the nodes stack's add-ons use. */
+    AddonVersions addonVersions() {
+        return addons.versions();
     }
 
     private void warn(final AppConfig config) {

@@ -48,7 +48,7 @@ final class ContainerInsights {
     }
 
     /** Creates the log groups, the agent's identity and the add-on; returns the add-on. */
-    static Addon create(final ClusterAddons addons, final ClusterInfo info) {
+    static Addon create(final NodeAddons addons, final ClusterInfo info) {
         final Construct scope = new Construct(addons, "ContainerInsights");
         final PodIdentityRole identity = new PodIdentityRole(scope, "AgentIdentity", info.cluster(), NAMESPACE,
                 SERVICE_ACCOUNT);

@@ -9,7 +9,8 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
-import software.amazon.awscdk.services.eks_v2.AlbControllerOptions;
+import software.amazon.awscdk.services.eks_v2.AlbController;
+import software.amazon.awscdk.services.eks_v2.AlbControllerProps;
 import software.amazon.awscdk.services.eks_v2.AlbControllerVersion;
 import software.amazon.awscdk.services.eks_v2.Cluster;
 import software.amazon.awscdk.services.eks_v2.ClusterLoggingTypes;
@@ -19,6 +20,7 @@ import software.amazon.awscdk.services.eks_v2.KubectlProviderOptions;
 import software.amazon.awscdk.services.eks_v2.KubernetesVersion;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.constructs.IConstruct;
 
 import java.util.List;
 import java.util.Map;
@@ -26,23 +28,22 @@ import java.util.Map;
 /**
  * The EKS cluster itself: the control plane with all five log types in a group the stack owns, secrets
  * encrypted with a rotated key, access entries only (no aws-auth ConfigMap), the configured admins, the
- * kubectl provider in the private subnets, and the AWS Load Balancer Controller. Created in the stack's
- * own scope, so that the cluster keeps its logical ID.
+ * kubectl provider in the private subnets; and, for the nodes stack, the AWS Load Balancer Controller.
+ * Created in the stack's own scope, so that the cluster keeps its logical ID.
  */
 final class ControlPlane {
 
     /**
-     * @param appName          the app tag's value, which the load balancer controller puts on what it creates
      * @param settings         the cluster's configuration
      * @param vpc              the VPC whose private subnets the cluster, its nodes and the kubectl handler use
      */
-    record Props(String appName, ClusterConfig settings, IVpc vpc) {
+    record Props(ClusterConfig settings, IVpc vpc) {
     }
 
     private ControlPlane() {
     }
 
-    static Cluster create(final Stack scope, final Props props, final ClusterOrder order) {
+    static Cluster create(final Stack scope, final Props props) {
         final ClusterConfig settings = props.settings();
         // EKS writes control-plane logs to this exact group, creating it with no retention if it is
         // missing; owning it here deletes it with the stack, and the app's aspect gives it the retention.
@@ -79,11 +80,6 @@ final class ControlPlane {
                         .kubectlLayer(KubectlLayer.create(scope, settings.kubernetesVersion()))
                         .privateSubnets(props.vpc().getPrivateSubnets())
                         .build())
-                // The load balancers, target groups and security groups the controller creates carry the
-                // app tag too, so verify-destroyed finds any it failed to delete.
-                .albController(AlbControllerOptions.builder().version(AlbControllerVersion.V2_17_1)
-                        .additionalHelmChartValues(Map.of("defaultTags", Map.of(AppTag.KEY, props.appName())))
-                        .build())
                 .outputConfigCommand(false)
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
@@ -93,10 +89,43 @@ final class ControlPlane {
         for (int i = 0; i < admins.size(); i++) {
             cluster.grantClusterAdmin("Admin" + (i + 1), admins.get(i));
         }
-        // The controller's pods need nodes, and it deletes the namespaces' load balancers on the way out.
-        order.runsOnNodes(cluster.getAlbController());
-        order.outlivesNamespaces(cluster.getAlbController());
         return cluster;
+    }
+
+    /**
+     * The AWS Load Balancer Controller, in the nodes stack: its pods run on the nodes, so it follows them,
+     * and a stack that held it with the cluster would need the nodes before and after itself. CDK names and
+     * places it as {@code Cluster.albController} would (aws-eks-v2 {@code AlbController.create}: the stack
+     * of {@code scope}, an ID from the cluster's path), so its resources keep their logical IDs.
+     */
+    static AlbController loadBalancerController(final Stack scope, final ClusterInfo info, final String appName) {
+        // The load balancers, target groups and security groups the controller creates carry the
+        // app tag too, so verify-destroyed finds any it failed to delete.
+        final AlbController controller = AlbController.create(scope, AlbControllerProps.builder()
+                .cluster(info.cluster())
+                .version(AlbControllerVersion.V2_17_1)
+                .additionalHelmChartValues(Map.of("defaultTags", Map.of(AppTag.KEY, appName)))
+                .build());
+        // The controller's pods need nodes, and it deletes the namespaces' load balancers on the way out.
+        info.order().runsOnNodes(controller);
+        info.order().outlivesNamespaces(controller);
+        Nag.suppress(controller, "AwsSolutions-IAM5", "The AWS Load Balancer Controller's "
+                + "policy as AWS publishes it: Describe* calls take no resource, and the ELB and security group "
+                + "actions are limited by the elbv2.k8s.aws/cluster tag conditions.",
+                "Resource::*", Nag.matching("^Resource::arn:<AWS::Partition>:(ec2|elasticloadbalancing):\\*:\\*:.*$"));
+        return controller;
+    }
+
+    /**
+     * The public endpoint's finding, on {@code target} and its children: the cluster, and in the nodes stack
+     * the construct standing for it, so that what moved there keeps the metadata it had as the cluster's
+     * child (CDK's refactor compares resources with their metadata).
+     */
+    static void excusePublicEndpoint(final IConstruct target) {
+        Nag.suppress(target, "AwsSolutions-EKS1", "The public endpoint is open to endpointPublicCidrs, by default "
+                + "0.0.0.0/0 (AWS's and eksctl's default) so that a new user can run kubectl from anywhere; synth "
+                + "warns while it is, and every caller still needs IAM credentials an access entry admits. In-VPC "
+                + "callers (nodes, kubectl handler, deploy projects) use the private endpoint.");
     }
 
     /**
@@ -105,16 +134,9 @@ final class ControlPlane {
      * added, and node groups, add-ons, manifests and charts are all children of the cluster.
      */
     static void excuseNagFindings(final Stack scope, final Cluster cluster) {
-        Nag.suppress(cluster, "AwsSolutions-EKS1", "The public endpoint is open to endpointPublicCidrs, by default "
-                + "0.0.0.0/0 (AWS's and eksctl's default) so that a new user can run kubectl from anywhere; synth "
-                + "warns while it is, and every caller still needs IAM credentials an access entry admits. In-VPC "
-                + "callers (nodes, kubectl handler, deploy projects) use the private endpoint.");
+        excusePublicEndpoint(cluster);
         Nag.suppress(cluster.getRole(), "AwsSolutions-IAM4", "EKS requires AmazonEKSClusterPolicy on the "
                 + "cluster role; AWS maintains it as the API evolves.", Nag.managedPolicy("AmazonEKSClusterPolicy"));
-        Nag.suppress(cluster.getAlbController(), "AwsSolutions-IAM5", "The AWS Load Balancer Controller's "
-                + "policy as AWS publishes it: Describe* calls take no resource, and the ELB and security group "
-                + "actions are limited by the elbv2.k8s.aws/cluster tag conditions.",
-                "Resource::*", Nag.matching("^Resource::arn:<AWS::Partition>:(ec2|elasticloadbalancing):\\*:\\*:.*$"));
         final String provider = "Cluster/KubectlProvider";
         Nag.suppressPath(scope, provider, "AwsSolutions-IAM4", "CDK's kubectl handler: the Lambda basic and VPC "
                 + "execution roles and ECR read access for its layer, as CDK defines them.",

@@ -19,7 +19,7 @@ public final class DefaultStorageClass extends Construct {
     /** @param appName the app tag's value, which every volume carries */
     public DefaultStorageClass(final Construct scope, final String id, final ClusterInfo info, final String appName) {
         super(scope, id);
-        final KubernetesManifest manifest = info.cluster().addManifest("Gp3StorageClass", SortedJson.of(Map.of(
+        final KubernetesManifest manifest = info.addManifest("Gp3StorageClass", SortedJson.of(Map.of(
                 "apiVersion", "storage.k8s.io/v1",
                 "kind", "StorageClass",
                 "metadata", Map.of(

@@ -3,6 +3,8 @@ package com.ekspipeline.cluster;
 import com.ekspipeline.config.NodeGroupConfig;
 import com.ekspipeline.core.Nag;
 import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.TagProps;
+import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.ec2.BlockDevice;
 import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
@@ -18,7 +20,6 @@ import software.amazon.awscdk.services.eks_v2.CapacityType;
 import software.amazon.awscdk.services.eks_v2.LaunchTemplateSpec;
 import software.amazon.awscdk.services.eks_v2.Nodegroup;
 import software.amazon.awscdk.services.eks_v2.NodegroupAmiType;
-import software.amazon.awscdk.services.eks_v2.NodegroupOptions;
 import software.constructs.Construct;
 
 import java.util.ArrayList;
@@ -34,13 +35,18 @@ import java.util.List;
  */
 public final class NodeGroups extends Construct {
 
+    /** Above the priority of the Name tag CDK gives a launch template (the default, 100). */
+    private static final int FROZEN_NAME_PRIORITY = 101;
+
     private final List<Nodegroup> groups = new ArrayList<>();
 
     public NodeGroups(final Construct scope, final String id, final ClusterInfo info,
                       final List<NodeGroupConfig> configs) {
         super(scope, id);
         for (NodeGroupConfig config : configs) {
-            final Nodegroup group = info.cluster().addNodegroupCapacity(config.name(), NodegroupOptions.builder()
+            // At the path Cluster.addNodegroupCapacity gives, which keeps its logical ID in the nodes stack.
+            final Nodegroup group = Nodegroup.Builder.create(info.home(), "Nodegroup" + config.name())
+                    .cluster(info.cluster())
                     .nodegroupName(config.name())
                     .amiType(config.arm()
                             ? NodegroupAmiType.AL2023_ARM_64_STANDARD : NodegroupAmiType.AL2023_X86_64_STANDARD)
@@ -58,9 +64,9 @@ public final class NodeGroups extends Construct {
                     // terminating pods they protect; EKS fails the update rather than break a budget.
                     .forceUpdate(false)
                     .releaseVersion(config.amiReleaseVersion().orElse(null))
-                    .build());
-            // The nodes run the control plane's version: raising kubernetesVersion rolls them in the same
-            // deploy, after the cluster (which the group references) and the add-ons nodes need.
+                    .build();
+            // The nodes run the control plane's version: raising kubernetesVersion rolls them when the nodes
+            // stack deploys, after the cluster stack has raised the control plane and the add-ons nodes need.
             ((CfnNodegroup) group.getNode().getDefaultChild()).addPropertyOverride("Version",
                     info.version().version());
             info.order().nodeGroup(group);
@@ -99,6 +105,11 @@ public final class NodeGroups extends Construct {
                                 .build()))
                         .build()))
                 .build();
+        // CDK tags the template, its instances and volumes with Name = its construct path. Keep the path it
+        // had before the node groups left the cluster stack: another value is a new template version, which
+        // rolls every node, and a change CloudFormation's stack refactoring refuses to move.
+        Tags.of(template).add("Name", "Cluster/" + getNode().getId() + "/" + template.getNode().getId(),
+                TagProps.builder().priority(FROZEN_NAME_PRIORITY).build());
         return LaunchTemplateSpec.builder()
                 .id(template.getLaunchTemplateId())
                 .version(template.getLatestVersionNumber())

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awscdk.CustomResource;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.TimeZone;
 import software.amazon.awscdk.services.ec2.IVpc;
@@ -26,6 +27,7 @@ import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.scheduler.CronOptionsWithTimezone;
 import software.amazon.awscdk.services.scheduler.Schedule;
+import software.amazon.awscdk.services.scheduler.ScheduleGroup;
 import software.amazon.awscdk.services.scheduler.ScheduleExpression;
 import software.amazon.awscdk.services.scheduler.ScheduleTargetInput;
 import software.amazon.awscdk.services.scheduler.targets.LambdaInvoke;
@@ -64,10 +66,11 @@ public final class OffHoursScaler extends Construct {
      * @param groups     the node groups whose configured sizes the function restores
      * @param hours      when the nodes stop and start
      * @param alarmNames the alarms parked nodes would set off, silent while the nodes are parked; may be empty
+     * @param appName    names the function and the schedules' group, which the pipeline stack watches
      */
     public OffHoursScaler(final Construct scope, final String id, final ClusterInfo info,
                           final ClusterAutoscaler autoscaler, final IVpc vpc, final List<NodeGroupConfig> groups,
-                          final OffHoursConfig hours, final List<String> alarmNames) {
+                          final OffHoursConfig hours, final List<String> alarmNames, final String appName) {
         super(scope, id);
         final Cluster cluster = info.cluster();
         final String clusterName = info.name();
@@ -110,6 +113,7 @@ public final class OffHoursScaler extends Construct {
                     .build());
         }
         final Function function = PythonFunction.builder(this, "Function", "off_hours", "off_hours.handler")
+                .functionName(OffHoursConfig.functionName(appName))
                 .role(role)
                 .description("Scales " + clusterName + "'s node groups to zero outside working hours and back")
                 // Lambda's longest: a destroy waits in it for a node to become Ready (a few minutes).
@@ -136,7 +140,7 @@ public final class OffHoursScaler extends Construct {
         manifests.addAll(grant("ClusterRole", Map.of("name", KUBERNETES_GROUP),
                 Map.of("apiGroups", List.of(""), "resources", List.of("nodes"), "verbs", List.of("get", "list"))));
         @SuppressWarnings("unchecked")
-        final KubernetesManifest rbac = cluster.addManifest("OffHoursRbac", manifests.toArray(Map[]::new));
+        final KubernetesManifest rbac = info.addManifest("OffHoursRbac", manifests.toArray(Map[]::new));
 
         // A destroy while the nodes are parked: the namespaces are deleted after this, and its delete
         // starts the nodes and waits for a Ready one, so the controllers that release the namespaces'
@@ -151,9 +155,17 @@ public final class OffHoursScaler extends Construct {
 
         final TimeZone zone = TimeZone.of(hours.timeZone().getId());
         final String everyDay = "*";
-        final Schedule down = schedule(function, "ScaleDown", "stop", hours.scaleDownAt(), everyDay, zone, clusterName);
-        final Schedule up = schedule(function, "ScaleUp", "start", hours.scaleUpAt(), days(hours.scaleUpDays()), zone,
+        // A group of their own: Scheduler counts the invocations it gave up on per group
+        // (InvocationDroppedCount), and the pipeline stack alarms on this group's count.
+        // https://docs.aws.amazon.com/scheduler/latest/UserGuide/monitoring-cloudwatch.html
+        final ScheduleGroup group = ScheduleGroup.Builder.create(this, "Schedules")
+                .scheduleGroupName(OffHoursConfig.scheduleGroupName(appName))
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        final Schedule down = schedule(function, group, "ScaleDown", "stop", hours.scaleDownAt(), everyDay, zone,
                 clusterName);
+        final Schedule up = schedule(function, group, "ScaleUp", "start", hours.scaleUpAt(), days(hours.scaleUpDays()),
+                zone, clusterName);
         down.getNode().addDependency(access);
         up.getNode().addDependency(access);
 
@@ -170,9 +182,10 @@ public final class OffHoursScaler extends Construct {
         getNode().addDependency(autoscaler.getChart());
     }
 
-    private Schedule schedule(final Function function, final String id, final String action, final LocalTime at, final String weekDays,
-                              final TimeZone zone, final String clusterName) {
-        return Schedule.Builder.create(this, id)
+    private Schedule schedule(final Function function, final ScheduleGroup group, final String id, final String action,
+                              final LocalTime at, final String weekDays, final TimeZone zone, final String clusterName) {
+        final Schedule schedule = Schedule.Builder.create(this, id)
+                .scheduleGroup(group)
                 .description((action.equals("stop") ? "Scales " + clusterName + "'s nodes to zero"
                         : "Starts " + clusterName + "'s nodes") + " at " + at + " " + zone.getTimezoneName())
                 .schedule(ScheduleExpression.cron(CronOptionsWithTimezone.builder()
@@ -187,6 +200,9 @@ public final class OffHoursScaler extends Construct {
                         .maxEventAge(Duration.hours(1))
                         .build())
                 .build();
+        // CDK writes the group's literal name, which orders nothing: created after it, deleted before it.
+        schedule.getNode().addDependency(group);
+        return schedule;
     }
 
     /**

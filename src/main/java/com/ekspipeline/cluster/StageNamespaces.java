@@ -28,7 +28,7 @@ public final class StageNamespaces extends Construct {
 
     public StageNamespaces(final Construct scope, final String id, final ClusterInfo info) {
         super(scope, id);
-        QUOTAS.forEach((stage, quota) -> info.order().namespace(info.cluster().addManifest(
+        QUOTAS.forEach((stage, quota) -> info.order().namespace(info.addManifest(
                 stage.title() + "Namespace", SortedJson.of(namespace(stage)), SortedJson.of(resourceQuota(stage, quota)),
                 SortedJson.of(limitRange(stage)))));
     }
@@ -42,7 +42,12 @@ public final class StageNamespaces extends Construct {
                 "name", stage.namespace(),
                 "labels", Map.of("stage", stage.namespace(),
                         // Restricted Pod Security: non-root, no privilege escalation, dropped capabilities.
-                        "pod-security.kubernetes.io/enforce", "restricted")));
+                        "pod-security.kubernetes.io/enforce", "restricted",
+                        // A new pod is Ready only once the NLB sees it healthy, so a rollout never leaves the
+                        // target group with only initial and draining targets (aws-load-balancer-controller#1834).
+                        // The controller's webhook injects the gate; the namespaces come after the controller.
+                        // https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/pod_readiness_gate/
+                        "elbv2.k8s.aws/pod-readiness-gate-inject", "enabled")));
     }
 
     private static Map<String, Object> resourceQuota(final Stage stage, final Quota quota) {

@@ -23,6 +23,19 @@ public record OffHoursConfig(LocalTime scaleDownAt, LocalTime scaleUpAt, ZoneId 
         scaleUpDays = List.copyOf(scaleUpDays);
     }
 
+    /**
+     * The off-hours function's name. The pipeline stack, deployed after the one holding the function,
+     * watches its metrics by this name: names that cross stacks come from config, not from tokens.
+     */
+    public static String functionName(final String appName) {
+        return appName + "-off-hours";
+    }
+
+    /** The schedule group of the stop and start schedules, whose dropped invocations the pipeline stack watches. */
+    public static String scheduleGroupName(final String appName) {
+        return appName + "-off-hours";
+    }
+
     /** How long the nodes run after each start: until the next {@code scaleDownAt}. */
     public Duration runningPerStart() {
         final long minutes = Duration.between(scaleUpAt, scaleDownAt).toMinutes();

@@ -29,6 +29,18 @@ import java.util.Map;
  */
 final class ImageBuild {
 
+    /**
+     * The prefix of the tag each deploy adds to the image it runs ({@code deployed-<stage>-<build tag>},
+     * in deploy.yml), which the repository's first lifecycle rule keeps.
+     */
+    static final String DEPLOYED_TAG_PREFIX = "deployed-";
+
+    /** How many images of those a stage ran the first rule keeps: in effect all of them. */
+    static final int DEPLOYED_IMAGES_KEPT = 9999;
+
+    /** Images only built (never deployed) beyond this many newest images expire. */
+    static final int IMAGES_KEPT = 20;
+
     /** The CodeBuild report group name, as {@code build.yml}'s {@code reports} section names it. */
     static final String TEST_REPORT = "unit-tests";
 
@@ -51,8 +63,7 @@ final class ImageBuild {
                 .imageScanOnPush(true)
                 .imageTagMutability(TagMutability.IMMUTABLE)
                 .encryption(RepositoryEncryption.AES_256)
-                .lifecycleRules(List.of(LifecycleRule.builder()
-                        .description("Keep the 20 newest images").maxImageCount(20).build()))
+                .lifecycleRules(lifecycleRules())
                 .emptyOnDelete(true)
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
@@ -91,6 +102,30 @@ final class ImageBuild {
                     + "(arm64) and x86_64 instances, but the pipeline builds the service for x86_64 only; pods "
                     + "scheduled on Graviton nodes will not start. Use one architecture, or add a nodeSelector.");
         }
+    }
+
+    /**
+     * A stage rollback redeploys an earlier execution's IMAGE_URI, and parked nodes pull the running image
+     * again in the morning, so no image a stage ran may expire. ECR has no "keep" action, but an image
+     * that a higher-priority rule's tag selection matches can never be expired by a lower-priority rule:
+     * the first rule matches every image a deploy tagged and expires only beyond 9,999 of them; the second
+     * expires images beyond the 20 newest, which can then only be images no stage ever ran.
+     * https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html (lifecycle policy evaluation rules)
+     * https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html
+     */
+    static List<LifecycleRule> lifecycleRules() {
+        return List.of(
+                LifecycleRule.builder()
+                        .rulePriority(1)
+                        .description("Keep every image a stage ran: a rollback or a node may pull it again")
+                        .tagPrefixList(List.of(DEPLOYED_TAG_PREFIX))
+                        .maxImageCount(DEPLOYED_IMAGES_KEPT)
+                        .build(),
+                LifecycleRule.builder()
+                        .rulePriority(2)
+                        .description("Of the images only built, keep those among the " + IMAGES_KEPT + " newest")
+                        .maxImageCount(IMAGES_KEPT)
+                        .build());
     }
 
     Repository images() {

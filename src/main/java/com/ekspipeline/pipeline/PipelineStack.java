@@ -2,6 +2,7 @@ package com.ekspipeline.pipeline;
 
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.NodeGroupConfig;
+import com.ekspipeline.config.ObservabilityConfig;
 import com.ekspipeline.config.PipelineConfig;
 import com.ekspipeline.core.AppStack;
 import software.amazon.awscdk.CfnOutput;
@@ -39,7 +40,7 @@ public final class PipelineStack extends AppStack {
                 settings.buildTimeoutMinutes(), artifactKey));
         final StageDeploys deploys = new StageDeploys(this, new StageDeploys.Props(config.appName(), cluster, vpc,
                 config.cluster().kubernetesVersion().version(), settings.deployTimeoutMinutes(),
-                settings.rolloutTimeoutSeconds(), artifactKey));
+                settings.rolloutTimeoutSeconds(), artifactKey, build.images()));
         final Function smokeTest = SmokeTestFunction.create(this, settings.smokeTestSeconds());
         final ReleasePipeline pipeline = new ReleasePipeline(this, new ReleasePipeline.Props(config.appName(), source,
                 settings.sourceObjectKey(), build.project(), deploys, smokeTest, settings.smokeTestSeconds(),
@@ -55,7 +56,11 @@ public final class PipelineStack extends AppStack {
                         config.observability().enabled()), pipeline.pipeline());
         output("NotificationTopicArn", notifications.topicArn(), config.observability().enabled()
                 ? "Failed, succeeded and rolled-back releases, approvals waiting, and the app's alarms"
+                : config.billing().offHours().isPresent()
+                ? "Failed, succeeded and rolled-back releases, approvals waiting, and off-hours failures"
                 : "Failed, succeeded and rolled-back releases, and approvals waiting");
+        config.billing().offHours().ifPresent(hours -> OffHoursWatch.create(this, config.appName(),
+                notifications.admitAlarms(ObservabilityConfig.alarmNamePrefix(config.appName()))));
         if (config.observability().enabled()) {
             new OpsMonitoring(this, "Observability", config, notifications, build.project(), deploys, smokeTest);
             output("DashboardUrl", OpsDashboard.url(config.region(), config.appName()),

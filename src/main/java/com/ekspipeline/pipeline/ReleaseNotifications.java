@@ -35,7 +35,7 @@ final class ReleaseNotifications {
             PipelineNotificationEvents.MANUAL_APPROVAL_NEEDED);
 
     /**
-     * @param appName names the topic
+     * @param appName names the topic and the notification rule
      * @param email   who is emailed; empty: nobody, and synth warns
      * @param alarms  whether the app's alarms publish here too (observability on)
      */
@@ -44,6 +44,7 @@ final class ReleaseNotifications {
 
     private final Topic topic;
     private final Key key;
+    private boolean alarmsAdmitted;
 
     ReleaseNotifications(final Stack scope, final Props props, final Pipeline pipeline) {
         key = Key.Builder.create(scope, "NotificationsKey")
@@ -63,11 +64,19 @@ final class ReleaseNotifications {
                         + "fires" : "") + ": set notificationEmail to subscribe an address to the pipeline's "
                         + "notification topic."));
         // Making the topic the rule's target lets the notifications service publish to it (topic policy)
-        // and use its key (key policy).
+        // and use its key (key policy). Rule names are unique in the account, so it is named for the app:
+        // CDK's default, from the construct path, is the same in every app.
+        // https://docs.aws.amazon.com/codestar-notifications/latest/APIReference/API_CreateNotificationRule.html
         pipeline.notifyOn("ReleaseEvents", topic, PipelineNotifyOnOptions.builder()
+                .notificationRuleName(ruleName(props.appName()))
                 .events(EVENTS)
                 .detailType(DetailType.FULL)
                 .build());
+    }
+
+    /** The notification rule's name, unique in the account as long as the app's name is. */
+    static String ruleName(final String appName) {
+        return appName + "-releases";
     }
 
     String topicArn() {
@@ -78,8 +87,13 @@ final class ReleaseNotifications {
      * Lets the app's CloudWatch alarms publish here: the topic's policy admits CloudWatch for alarms of
      * this account named {@code alarmNamePrefix*}, and the key's lets CloudWatch encrypt what it sends.
      * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+     * Called by each part that alarms here; the statements are added once.
      */
     Topic admitAlarms(final String alarmNamePrefix) {
+        if (alarmsAdmitted) {
+            return topic;
+        }
+        alarmsAdmitted = true;
         final Stack stack = Stack.of(topic);
         final ServicePrincipal cloudwatch = new ServicePrincipal("cloudwatch.amazonaws.com");
         key.addToResourcePolicy(PolicyStatement.Builder.create()

@@ -33,7 +33,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The pipeline itself: Source → Build → Staging (deploy, smoke test) → Production (approval, deploy,
+ * The pipeline itself: Source → Build → Staging (deploy, smoke test) → Approval → Production (deploy,
  * smoke test), the approval topic, and the EventBridge rule that starts a run for every new version of
  * the source zip. The build's {@code IMAGE_URI} reaches both deploys, and each deploy's
  * {@code SERVICE_URL} its smoke test and the approval message, as pipeline variables.
@@ -94,7 +94,7 @@ final class ReleasePipeline {
                     .environmentVariables(new TreeMap<>(Map.of(
                             "IMAGE_URI", CodeBuildDefaults.plain(buildAction.variable("IMAGE_URI")),
                             "IMAGE_DIGEST", CodeBuildDefaults.plain(buildAction.variable("IMAGE_DIGEST")))))
-                    .runOrder(stage == Stage.STAGING ? 1 : 2) // production's runs after the approval
+                    .runOrder(1)
                     .build());
         }
         final ManualApprovalAction approve = ManualApprovalAction.Builder.create()
@@ -120,8 +120,14 @@ final class ReleasePipeline {
                         stage("Build", buildAction),
                         rollingBack("Staging", deployActions.get(Stage.STAGING),
                                 smoke(props, deployActions.get(Stage.STAGING), 2)),
-                        rollingBack("Production", approve, deployActions.get(Stage.PRODUCTION),
-                                smoke(props, deployActions.get(Stage.PRODUCTION), 3))))
+                        // A stage of its own that does not roll back: a rejection fails an action, and a
+                        // failed stage with ROLLBACK re-runs from its first action with the last good
+                        // execution, so in Production a rejection would ask to approve the release
+                        // production already runs, holding the stage until answered.
+                        // https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals-approve-or-reject.html
+                        stage("Approval", approve),
+                        rollingBack("Production", deployActions.get(Stage.PRODUCTION),
+                                smoke(props, deployActions.get(Stage.PRODUCTION), 2))))
                 .build();
         props.deploys().prerequisites().forEach(p -> pipeline.getNode().addDependency(p));
         pipeline.getNode().addDependency(seed);
@@ -160,7 +166,7 @@ final class ReleasePipeline {
                             + "smoke-test function's versions (:*).",
                     "Resource::*", Nag.matching("^Resource::<SmokeTest[0-9A-F]+\\.Arn>:\\*$"));
         }
-        Nag.suppressPath(scope, "Pipeline/Production/Approve/CodePipelineActionRole", "AwsSolutions-IAM5",
+        Nag.suppressPath(scope, "Pipeline/Approval/Approve/CodePipelineActionRole", "AwsSolutions-IAM5",
                 CodeBuildDefaults.KMS_REASON, "Action::kms:GenerateDataKey*", CodeBuildDefaults.KMS_ALIAS);
     }
 

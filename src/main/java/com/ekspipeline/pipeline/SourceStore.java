@@ -34,8 +34,17 @@ final class SourceStore {
     record Props(int logRetentionDays, String sourceObjectKey) {
     }
 
-    /** Objects of the artifact bucket, and old versions of the source, are kept this long. */
-    private static final int KEEP_DAYS = 30;
+    /** Old versions of the source are kept this long; a run reads the artifact bucket's copy, not them. */
+    static final int KEEP_DAYS = 30;
+
+    /**
+     * Objects of the artifact bucket are kept this long: longer than CodePipeline keeps an execution in
+     * its history (12 months), so every execution a stage can roll back to, whose artifacts the rollback
+     * runs again, still finds them. Only what no rollback can reach expires.
+     * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListPipelineExecutions.html
+     * https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html
+     */
+    static final int ARTIFACT_KEEP_DAYS = 400;
 
     private final Stack scope;
     private final String sourceObjectKey;
@@ -123,7 +132,7 @@ final class SourceStore {
                     .lifecycleRules(List.of(LifecycleRule.builder()
                             .noncurrentVersionExpiration(Duration.days(KEEP_DAYS)).build()));
         } else {
-            bucket.lifecycleRules(List.of(LifecycleRule.builder().expiration(Duration.days(KEEP_DAYS)).build()));
+            bucket.lifecycleRules(List.of(LifecycleRule.builder().expiration(Duration.days(ARTIFACT_KEEP_DAYS)).build()));
         }
         return bucket.build();
     }

@@ -15,6 +15,7 @@ import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ecr.IRepository;
 import software.amazon.awscdk.services.eks_v2.AccessEntry;
 import software.amazon.awscdk.services.eks_v2.AccessPolicy;
 import software.amazon.awscdk.services.eks_v2.AccessPolicyNameOptions;
@@ -47,10 +48,18 @@ final class StageDeploys {
      * @param timeoutMinutes        each deploy action's limit
      * @param rolloutTimeoutSeconds how long a deploy waits for the new pods before rolling back
      * @param artifactKey           the key CodeBuild encrypts its output with
+     * @param images                the repository whose images a deploy tags as deployed, so they never expire
      */
     record Props(String appName, ICluster cluster, IVpc vpc, String kubernetesVersion, int timeoutMinutes,
-                 int rolloutTimeoutSeconds, IAlias artifactKey) {
+                 int rolloutTimeoutSeconds, IAlias artifactKey, IRepository images) {
     }
+
+    /** What a deploy reads while it waits for its load balancer (k8s/wait-for-load-balancer). */
+    static final List<String> LOAD_BALANCER_READS = List.of("elasticloadbalancing:DescribeLoadBalancers",
+            "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth");
+
+    /** What a deploy does to keep its image: read it, and add the tag the lifecycle rule keeps. */
+    static final List<String> IMAGE_TAGGING = List.of("ecr:DescribeImages", "ecr:BatchGetImage", "ecr:PutImage");
 
     private final Map<Stage, PipelineProject> projects = new EnumMap<>(Stage.class);
     private final List<IConstruct> prerequisites = new ArrayList<>();
@@ -77,6 +86,14 @@ final class StageDeploys {
                     .actions(List.of("eks:DescribeCluster"))
                     .resources(List.of(cluster.getClusterArn()))
                     .build());
+            // Elastic Load Balancing's Describe actions support no resource-level permissions: "*".
+            // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
+            role.addToPolicy(PolicyStatement.Builder.create()
+                    .sid("WaitForLoadBalancer")
+                    .actions(LOAD_BALANCER_READS)
+                    .resources(List.of("*"))
+                    .build());
+            props.images().grant(role, IMAGE_TAGGING.toArray(String[]::new));
             prerequisites.add(AccessEntry.Builder.create(scope, stage.title() + "DeployAccess")
                     .cluster(cluster)
                     .principal(role.getRoleArn())
@@ -131,8 +148,11 @@ final class StageDeploys {
         Nag.suppress(deploy, "AwsSolutions-IAM5", "CodeBuild in a VPC must create and describe network "
                 + "interfaces, and those ec2 actions take no resource.", "Resource::*");
         Nag.suppress(role, "AwsSolutions-IAM5", "CodeBuild in a VPC must create network "
-                + "interfaces; CDK scopes them to this account's network interfaces in the project's subnets.",
-                Nag.matching("^Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/\\*$"));
+                + "interfaces; CDK scopes them to this account's network interfaces in the project's subnets. The "
+                + "deploy waits until its load balancer is active and a target healthy: Elastic Load Balancing's "
+                + "Describe actions, which only read, take no resource (\"*\").",
+                Nag.matching("^Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/\\*$"),
+                "Resource::*");
         return deploy;
     }
 }

@@ -23,11 +23,14 @@ class ClusterStackTest {
 
     private static ClusterStack stack;
     private static Template template;
+    /** The nodes stack: node groups and what follows them (NodesStackTest tests the split itself). */
+    private static Template nodes;
 
     @BeforeAll
     static void synth() {
         stack = Synths.defaults().cluster();
         template = Template.fromStack(stack);
+        nodes = Template.fromStack(Synths.defaults().nodes());
     }
 
     @Test
@@ -93,7 +96,7 @@ class ClusterStackTest {
 
     @Test
     void nodeGroupIsAl2023InPrivateSubnetsWithRepairAndBoundedRollingUpdates() {
-        template.hasResourceProperties("AWS::EKS::Nodegroup", Map.of(
+        nodes.hasResourceProperties("AWS::EKS::Nodegroup", Map.of(
                 "NodegroupName", "general",
                 "AmiType", "AL2023_ARM_64_STANDARD",
                 "CapacityType", "ON_DEMAND",
@@ -108,30 +111,29 @@ class ClusterStackTest {
 
     @Test
     void nodesRequireImdsv2AndBootFromEncryptedGp3() {
-        template.hasResourceProperties("AWS::EC2::LaunchTemplate", Map.of("LaunchTemplateData", Match.objectLike(Map.of(
+        nodes.hasResourceProperties("AWS::EC2::LaunchTemplate", Map.of("LaunchTemplateData", Match.objectLike(Map.of(
                 "MetadataOptions", Match.objectLike(Map.of("HttpTokens", "required", "HttpPutResponseHopLimit", 2)),
                 "BlockDeviceMappings", List.of(Map.of("DeviceName", "/dev/xvda", "Ebs", Map.of(
                         "VolumeType", "gp3", "Encrypted", true, "VolumeSize", 50, "DeleteOnTermination", true)))))));
-        template.hasResourceProperties("AWS::EKS::Nodegroup", Map.of(
+        nodes.hasResourceProperties("AWS::EKS::Nodegroup", Map.of(
                 "LaunchTemplate", Match.objectLike(Map.of("Id", Match.anyValue())),
                 "DiskSize", Match.absent()));
     }
 
     @Test
     void managedAddonsAreInstalledWithNetworkPolicyEnforcement() {
-        final List<String> names = Resources.ofType(template, "AWS::EKS::Addon").values().stream()
-                .map(addon -> (String) Resources.properties(addon).get("AddonName")).sorted().toList();
-        assertEquals(List.of("aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy",
-                "metrics-server", "vpc-cni"), names);
+        // The add-ons nodes need lead them in the cluster stack; the others follow the nodes in theirs.
+        assertEquals(List.of("eks-pod-identity-agent", "kube-proxy", "vpc-cni"), addonNames(template));
+        assertEquals(List.of("aws-ebs-csi-driver", "coredns", "metrics-server"), addonNames(nodes));
         template.hasResourceProperties("AWS::EKS::Addon", Map.of(
                 "AddonName", "vpc-cni", "ConfigurationValues", "{\"enableNetworkPolicy\":\"true\"}"));
     }
 
     @Test
     void ebsCsiDriverGetsItsPermissionsThroughPodIdentity() {
-        template.hasResourceProperties("AWS::EKS::PodIdentityAssociation", Map.of(
+        nodes.hasResourceProperties("AWS::EKS::PodIdentityAssociation", Map.of(
                 "Namespace", "kube-system", "ServiceAccount", "ebs-csi-controller-sa"));
-        template.hasResourceProperties("AWS::IAM::Role", Map.of(
+        nodes.hasResourceProperties("AWS::IAM::Role", Map.of(
                 "AssumeRolePolicyDocument", Map.of("Statement", List.of(Map.of(
                         "Action", List.of("sts:AssumeRole", "sts:TagSession"),
                         "Effect", "Allow",
@@ -142,13 +144,15 @@ class ClusterStackTest {
 
     @Test
     void nodesWaitForNetworkingAddonsAndPodAddonsWaitForNodes() {
-        final String nodeGroup = Resources.logicalIds(template, "AWS::EKS::Nodegroup").get(0);
-        final List<String> nodeDeps = Resources.dependsOn(Resources.ofType(template, "AWS::EKS::Nodegroup").get(nodeGroup));
+        // The networking add-ons are in the cluster stack, which the nodes stack deploys after.
+        assertTrue(Synths.defaults().nodes().getDependencies().contains(stack));
         for (String before : List.of("vpc-cni", "kube-proxy", "eks-pod-identity-agent")) {
-            assertTrue(nodeDeps.contains(addon(before)), before + " must exist before nodes join");
+            Resources.logicalId(template, "AWS::EKS::Addon", "AddonName", before);
         }
+        final String nodeGroup = Resources.logicalIds(nodes, "AWS::EKS::Nodegroup").get(0);
         for (String after : List.of("coredns", "aws-ebs-csi-driver", "metrics-server")) {
-            assertTrue(Resources.dependsOn(Resources.ofType(template, "AWS::EKS::Addon").get(addon(after)))
+            assertTrue(Resources.dependsOn(Resources.ofType(nodes, "AWS::EKS::Addon").get(
+                    Resources.logicalId(nodes, "AWS::EKS::Addon", "AddonName", after)))
                     .contains(nodeGroup), after + " needs nodes to schedule its pods");
         }
     }
@@ -160,34 +164,43 @@ class ClusterStackTest {
         final String lookup = lookups.keySet().iterator().next();
         final Map<String, Object> properties = Resources.properties(lookups.get(lookup));
         assertEquals("1.35", properties.get("KubernetesVersion"));
-        final Map<String, Map<String, Object>> addons = Resources.ofType(template, "AWS::EKS::Addon");
+        final Map<String, Map<String, Object>> addons = new java.util.HashMap<>(Resources.ofType(template, "AWS::EKS::Addon"));
+        addons.putAll(Resources.ofType(nodes, "AWS::EKS::Addon"));
         assertEquals(addons.values().stream().map(a -> Resources.properties(a).get("AddonName")).sorted().toList(),
                 ((List<?>) properties.get("AddonNames")).stream().sorted().toList(), "one lookup for every add-on");
+        @SuppressWarnings("unchecked")
+        final Map<String, Map<String, Object>> outputs = (Map<String, Map<String, Object>>) template.toJSON().get("Outputs");
         addons.values().forEach(addon -> {
             final Map<String, Object> props = Resources.properties(addon);
-            assertEquals(Map.of("Fn::GetAtt", List.of(lookup, props.get("AddonName"))), props.get("AddonVersion"));
+            Object version = props.get("AddonVersion");
+            if (version instanceof Map<?, ?> reference && reference.get("Fn::GetStackOutput") instanceof Map<?, ?> output) {
+                // In the nodes stack, the lookup's answer arrives through the cluster stack's output.
+                version = outputs.get(output.get("OutputName")).get("Value");
+            }
+            assertEquals(Map.of("Fn::GetAtt", List.of(lookup, props.get("AddonName"))), version);
             assertEquals("OVERWRITE", props.get("ResolveConflicts"), props.get("AddonName") + "");
         });
     }
 
     @Test
     void nodeGroupsRunTheClustersVersionAndHonourDisruptionBudgets() {
-        final Map<String, Map<String, Object>> groups = Resources.ofType(template, "AWS::EKS::Nodegroup");
+        final Map<String, Map<String, Object>> groups = Resources.ofType(nodes, "AWS::EKS::Nodegroup");
         assertEquals(1, groups.size());
         groups.values().forEach(group -> {
             final Map<String, Object> props = Resources.properties(group);
             assertEquals("1.35", props.get("Version"));
             assertEquals(false, props.get("ForceUpdateEnabled"), "an update waits for PodDisruptionBudgets");
             assertEquals(null, props.get("ReleaseVersion"), "unpinned: the newest AMI of the version");
-            // Referencing the cluster makes CloudFormation update the group after the control plane.
-            assertEquals(Map.of("Ref", Resources.logicalIds(template, "AWS::EKS::Cluster").get(0)), props.get("ClusterName"));
+            // The cluster's name comes from the cluster stack, which CloudFormation updates first.
+            assertEquals(stack.getStackName(), ((Map<?, ?>) ((Map<?, ?>) props.get("ClusterName"))
+                    .get("Fn::GetStackOutput")).get("StackName"));
         });
     }
 
     @Test
     void aPinnedAmiReleaseReachesItsNodeGroup() {
         final Template pinned = Template.fromStack(TestContext.defaults()
-                .withNodeGroup(Map.of("amiReleaseVersion", "1.35.0-20251120")).deploy().cluster());
+                .withNodeGroup(Map.of("amiReleaseVersion", "1.35.0-20251120")).deploy().nodes());
         pinned.hasResourceProperties("AWS::EKS::Nodegroup", Map.of("ReleaseVersion", "1.35.0-20251120",
                 "Version", "1.35"));
     }
@@ -202,13 +215,13 @@ class ClusterStackTest {
         assertTrue(values.contains("\"autoDiscovery\":{\"clusterName\":\"eks-pipeline\"}"), values);
         assertTrue(values.contains("\"image\":{\"tag\":\"v1.35.0\"}"), values);
         assertTrue(values.contains("\"name\":\"cluster-autoscaler\""), values);
-        template.hasResourceProperties("AWS::EKS::PodIdentityAssociation", Map.of(
+        nodes.hasResourceProperties("AWS::EKS::PodIdentityAssociation", Map.of(
                 "Namespace", "kube-system", "ServiceAccount", "cluster-autoscaler"));
     }
 
     @Test
     void clusterAutoscalerMayResizeOnlyThisClustersGroups() {
-        template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(
+        nodes.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(
                 List.of(Match.objectLike(Map.of(
                         "Sid", "ResizeOwnNodeGroups",
                         "Action", List.of("autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"),
@@ -251,14 +264,14 @@ class ClusterStackTest {
 
     @Test
     void namespacesAreDeletedWhileNodesAddonsAndControllersStillRun() {
-        final List<String> mustOutliveNamespaces = new ArrayList<>(Resources.logicalIds(template, "AWS::EKS::Nodegroup"));
-        mustOutliveNamespaces.addAll(Resources.logicalIds(template, "AWS::EKS::Addon"));
-        mustOutliveNamespaces.addAll(Resources.logicalIds(template, "Custom::AWSCDK-EKS-HelmChart"));
+        final List<String> mustOutliveNamespaces = new ArrayList<>(Resources.logicalIds(nodes, "AWS::EKS::Nodegroup"));
+        mustOutliveNamespaces.addAll(Resources.logicalIds(nodes, "AWS::EKS::Addon"));
+        mustOutliveNamespaces.addAll(Resources.logicalIds(nodes, "Custom::AWSCDK-EKS-HelmChart"));
         mustOutliveNamespaces.add(manifestId("\"kind\":\"StorageClass\""));
         for (Stage stage : Stage.values()) {
             final String namespace = manifestId("\"name\":\"" + stage.namespace() + "\"");
             final List<String> deps = Resources.dependsOn(
-                    Resources.ofType(template, "Custom::AWSCDK-EKS-KubernetesResource").get(namespace));
+                    Resources.ofType(nodes, "Custom::AWSCDK-EKS-KubernetesResource").get(namespace));
             for (String controller : mustOutliveNamespaces) {
                 assertTrue(deps.contains(controller), stage + " namespace must be deleted before " + controller);
             }
@@ -268,7 +281,11 @@ class ClusterStackTest {
     @Test
     void nothingInTheStackIsRetained() {
         @SuppressWarnings("unchecked")
-        final Map<String, Map<String, Object>> resources = (Map<String, Map<String, Object>>) template.toJSON().get("Resources");
+        final Map<String, Map<String, Object>> resources = new java.util.HashMap<>(
+                (Map<String, Map<String, Object>>) template.toJSON().get("Resources"));
+        @SuppressWarnings("unchecked")
+        final Map<String, Map<String, Object>> inNodes = (Map<String, Map<String, Object>>) nodes.toJSON().get("Resources");
+        resources.putAll(inNodes);
         resources.forEach((id, resource) -> {
             final Object policy = resource.get("DeletionPolicy");
             assertTrue(policy == null || policy.equals("Delete"), id + " has DeletionPolicy " + policy);
@@ -333,17 +350,20 @@ class ClusterStackTest {
 
         private ClusterStack variant;
         private Template variantTemplate;
+        private Template variantNodes;
 
         @BeforeAll
         void synth() {
-            variant = TestContext.defaults()
+            final com.ekspipeline.Deployment deployment = TestContext.defaults()
                     .with("kubernetesVersion", "1.33")
                     .with("endpointPublicCidrs", "203.0.113.0/24")
                     .with("adminPrincipalArns", "arn:aws:iam::123456789012:role/PlatformAdmin")
                     .with("nodeGroups", "[{\"name\":\"arm\",\"instanceTypes\":[\"m7g.large\",\"m6g.large\"],"
                             + "\"capacityType\":\"SPOT\",\"minSize\":1,\"desiredSize\":1,\"maxSize\":4,\"diskSizeGiB\":30}]")
-                    .deploy().cluster();
+                    .deploy();
+            variant = deployment.cluster();
             variantTemplate = Template.fromStack(variant);
+            variantNodes = Template.fromStack(deployment.nodes());
         }
 
         @Test
@@ -363,7 +383,7 @@ class ClusterStackTest {
 
         @Test
         void gravitonSpotGroupsGetTheArmAmiAndSpotCapacity() {
-            variantTemplate.hasResourceProperties("AWS::EKS::Nodegroup", Map.of(
+            variantNodes.hasResourceProperties("AWS::EKS::Nodegroup", Map.of(
                     "AmiType", "AL2023_ARM_64_STANDARD",
                     "CapacityType", "SPOT",
                     "InstanceTypes", List.of("m7g.large", "m6g.large")));
@@ -383,23 +403,24 @@ class ClusterStackTest {
         }
     }
 
-    private static String addon(final String name) {
-        return Resources.logicalId(template, "AWS::EKS::Addon", "AddonName", name);
+    private static List<String> addonNames(final Template in) {
+        return Resources.ofType(in, "AWS::EKS::Addon").values().stream()
+                .map(addon -> (String) Resources.properties(addon).get("AddonName")).sorted().toList();
     }
 
     private static Map<String, Object> helmChart(final String chart) {
-        return Resources.properties(Resources.ofType(template, "Custom::AWSCDK-EKS-HelmChart")
-                .get(Resources.logicalId(template, "Custom::AWSCDK-EKS-HelmChart", "Chart", chart)));
+        return Resources.properties(Resources.ofType(nodes, "Custom::AWSCDK-EKS-HelmChart")
+                .get(Resources.logicalId(nodes, "Custom::AWSCDK-EKS-HelmChart", "Chart", chart)));
     }
 
     private static String manifestId(final String fragment) {
-        final List<String> ids = Resources.manifests(template).entrySet().stream()
+        final List<String> ids = Resources.manifests(nodes).entrySet().stream()
                 .filter(e -> e.getValue().contains(fragment)).map(Map.Entry::getKey).toList();
         assertEquals(1, ids.size(), () -> "manifests containing " + fragment + ": " + ids);
         return ids.get(0);
     }
 
     private static String manifestContaining(final String fragment) {
-        return Resources.manifests(template).get(manifestId(fragment));
+        return Resources.manifests(nodes).get(manifestId(fragment));
     }
 }

@@ -1,5 +1,7 @@
 package com.ekspipeline.cluster;
 
+import com.ekspipeline.Deployment;
+import com.ekspipeline.config.ObservabilityConfig;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
@@ -8,8 +10,10 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,16 +22,80 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OffHoursScalerTest {
 
     private static Template template;
+    /** The pipeline stack of the same app: observability off, so only off-hours alarms on the topic. */
+    private static Template pipeline;
 
     @BeforeAll
     static void synth() {
-        template = Template.fromStack(TestContext.defaults().with("offHours", Map.of("scaleDownAt", "19:45",
-                "scaleUpAt", "07:30", "timeZone", "Europe/Berlin", "scaleUpDays", List.of("mon", "WED"))).deploy().cluster());
+        final Deployment app = TestContext.defaults().with("offHours", Map.of("scaleDownAt", "19:45",
+                "scaleUpAt", "07:30", "timeZone", "Europe/Berlin", "scaleUpDays", List.of("mon", "WED"))).deploy();
+        template = Template.fromStack(app.nodes());
+        pipeline = Template.fromStack(app.pipeline());
+    }
+
+    /**
+     * The function's own failures reach the notification topic, with observability off as here: its
+     * errors and throttles, found by the function's configured name, and invocations the scheduler gave up
+     * on, found by the schedules' group name.
+     */
+    @Test
+    void itsOwnFailuresAlarmOnTheNotificationTopicWithoutObservability() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "off_hours.handler", "FunctionName", "eks-pipeline-off-hours")));
+        template.hasResourceProperties("AWS::Scheduler::ScheduleGroup", Map.of("Name", "eks-pipeline-off-hours"));
+        final String group = Resources.logicalIds(template, "AWS::Scheduler::ScheduleGroup").get(0);
+        Resources.ofType(template, "AWS::Scheduler::Schedule").values().forEach(schedule -> {
+            assertEquals("eks-pipeline-off-hours", Resources.properties(schedule).get("GroupName"));
+            // Named, not referenced: the group must be created before the schedules and deleted after.
+            assertTrue(Resources.dependsOn(schedule).contains(group), schedule::toString);
+        });
+
+        final Object topic = Map.of("Ref", Resources.logicalIds(pipeline, "AWS::SNS::Topic").stream()
+                .filter(id -> id.startsWith("Notifications")).findFirst().orElseThrow());
+        final Map<String, List<Object>> watched = Map.of(
+                "eks-pipeline-off-hours-failed", List.of("AWS/Lambda", "Errors", "FunctionName", "eks-pipeline-off-hours"),
+                "eks-pipeline-off-hours-throttled", List.of("AWS/Lambda", "Throttles", "FunctionName", "eks-pipeline-off-hours"),
+                "eks-pipeline-off-hours-dropped", List.of("AWS/Scheduler", "InvocationDroppedCount", "ScheduleGroup",
+                        "eks-pipeline-off-hours"));
+        assertEquals(watched.size(), Resources.ofType(pipeline, "AWS::CloudWatch::Alarm").size());
+        watched.forEach((name, metric) -> pipeline.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "AlarmName", name,
+                "Namespace", metric.get(0),
+                "MetricName", metric.get(1),
+                "Dimensions", List.of(Map.of("Name", metric.get(2), "Value", metric.get(3))),
+                "Statistic", "Sum",
+                "Threshold", 1,
+                "TreatMissingData", "notBreaching",
+                "AlarmActions", List.of(topic),
+                "OKActions", List.of(topic))));
+        // CloudWatch may publish to the encrypted topic: its policy admits the app's alarms.
+        pipeline.hasResourceProperties("AWS::SNS::TopicPolicy", Match.objectLike(Map.of("PolicyDocument",
+                Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Sid", "CloudWatchAlarms", "Action", "sns:Publish")))))))));
+    }
+
+    /** Off-hours mutes the node and service alarms while the nodes are parked; never those about itself. */
+    @Test
+    void offHoursNeverMutesTheAlarmsAboutItself() {
+        final Set<String> muted = new HashSet<>(ObservabilityConfig.offHoursAlarmNames("eks-pipeline"));
+        final Map<String, Map<String, Object>> pipelineResources = Synths.everythingOn().get("Pipeline");
+        final List<String> alarms = pipelineResources.values().stream()
+                .filter(r -> "AWS::CloudWatch::Alarm".equals(r.get("Type")))
+                .map(r -> (String) Resources.properties(r).get("AlarmName")).toList();
+        assertTrue(alarms.containsAll(List.of("eks-pipeline-off-hours-failed", "eks-pipeline-off-hours-throttled",
+                "eks-pipeline-off-hours-dropped")), alarms.toString());
+        assertTrue(alarms.containsAll(muted), alarms.toString());
+        final Object environment = Synths.everythingOn().get("Nodes").values().stream()
+                .filter(r -> "off_hours.handler".equals(Resources.properties(r).get("Handler")))
+                .map(r -> Resources.properties(r).get("Environment")).findFirst().orElseThrow();
+        final String silenced = String.valueOf(((Map<?, ?>) ((Map<?, ?>) environment).get("Variables")).get("ALARM_NAMES"));
+        assertTrue(silenced.contains("eks-pipeline-nodes-not-ready"), silenced);
+        assertTrue(!silenced.contains("off-hours"), silenced);
     }
 
     @Test
     void isOffByDefault() {
-        final Template plain = Template.fromStack(Synths.defaults().cluster());
+        final Template plain = Template.fromStack(Synths.defaults().nodes());
         plain.resourceCountIs("AWS::Scheduler::Schedule", 0);
         plain.resourceCountIs(OffHoursScaler.RESTORE_TYPE, 0);
         assertTrue(Resources.ofType(plain, "AWS::Lambda::Function").values().stream()
@@ -58,10 +126,10 @@ class OffHoursScalerTest {
                         "NODE_GROUPS", "[{\"desiredSize\":2,\"maxSize\":5,\"minSize\":2,\"name\":\"general\"}]",
                         "AUTOSCALER", "kube-system/cluster-autoscaler",
                         "AUTOSCALER_REPLICAS", "1")),
-                // Inside the VPC, in the cluster security group, to reach the private endpoint.
+                // Inside the VPC, in the cluster security group (from the cluster stack), to reach the private endpoint.
                 "VpcConfig", Match.objectLike(Map.of("SecurityGroupIds", List.of(
-                        Map.of("Fn::GetAtt", List.of(Resources.logicalIds(template, "AWS::EKS::Cluster").get(0),
-                                "ClusterSecurityGroupId")))))));
+                        Map.of("Fn::GetStackOutput", Match.objectLike(Map.of("StackName", "eks-pipeline-cluster",
+                                "OutputName", Match.stringLikeRegexp(".*ClusterSecurityGroupId.*")))))))));
     }
 
     @Test

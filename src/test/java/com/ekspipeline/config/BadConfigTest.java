@@ -59,7 +59,16 @@ class BadConfigTest {
                 bad("buildTimeoutMinutes", 0, "buildTimeoutMinutes is 0"),
                 bad("buildTimeoutMinutes", "30m", "buildTimeoutMinutes is \"30m\""),
                 bad("deployTimeoutMinutes", 500, "deployTimeoutMinutes is 500"),
-                bad("rolloutTimeoutSeconds", 1500, "rolloutTimeoutSeconds 1500 leaves too little of deployTimeoutMinutes 20"),
+                bad("rolloutTimeoutSeconds", 6000, "rolloutTimeoutSeconds 6000 leaves too little of deployTimeoutMinutes "
+                        + "70; the deploy action needs 10 minutes beyond the rollout wait for kubectl, the load "
+                        + "balancer's address and its wait for a healthy target, or a rollback, so deployTimeoutMinutes "
+                        + "must be at least 110 or rolloutTimeoutSeconds at most 3600."),
+                // The default before pod readiness gates: five minutes for up to eight pods of 430 s each.
+                bad("rolloutTimeoutSeconds", 300, "rolloutTimeoutSeconds 300 cannot cover a stage's 8 replicas: a "
+                        + "rollout replaces one pod at a time and, with pod readiness gates, waits up to 430 s for each "
+                        + "(190 s for the old pod to drain from the NLB and stop, 60 s to start the new one, 180 s for "
+                        + "the NLB to see it healthy, aws-load-balancer-controller#1834), so rolloutTimeoutSeconds "
+                        + "must be at least 3440."),
                 bad("smokeTestSeconds", 900, "smokeTestSeconds is 900"),
                 bad("nodeGroups", List.of(), "nodeGroups is []"),
                 bad("nodeGroups", "[{broken json", "nodeGroups is \"[{broken json\""),

@@ -99,19 +99,22 @@ class ConfigLoaderTest {
 
     @Test
     void pipelineDefaultsAndOverrides() {
-        assertEquals(new PipelineConfig(Optional.empty(), "source/eks-pipeline.zip", 30, 20, 300, 300, Optional.empty()),
+        assertEquals(new PipelineConfig(Optional.empty(), "source/eks-pipeline.zip", 30, 70, 3600, 300, Optional.empty()),
                 TestContext.defaults().load().pipeline());
         final PipelineConfig custom = TestContext.defaults()
                 .with("approvalEmail", "release.team+eks@example.co.uk")
                 .with("sourceObjectKey", "releases/shop-v2.zip")
                 .with("buildTimeoutMinutes", "45")
-                .with("deployTimeoutMinutes", 30)
-                .with("rolloutTimeoutSeconds", 1500)
+                .with("deployTimeoutMinutes", 90)
+                .with("rolloutTimeoutSeconds", 4800)
                 .with("smokeTestSeconds", 840)
                 .with("notificationEmail", "ops@example.com")
                 .load().pipeline();
         assertEquals(new PipelineConfig(Optional.of("release.team+eks@example.co.uk"), "releases/shop-v2.zip",
-                45, 30, 1500, 840, Optional.of("ops@example.com")), custom);
+                45, 90, 4800, 840, Optional.of("ops@example.com")), custom);
+        // The smallest that fits: a stage's 8 replicas at 430 s each, and 10 minutes more for the deploy.
+        assertEquals(3440, TestContext.defaults().with("rolloutTimeoutSeconds", 3440).with("deployTimeoutMinutes", 68)
+                .load().pipeline().rolloutTimeoutSeconds());
         assertEquals(Optional.empty(), TestContext.defaults().with("approvalEmail", "").load().pipeline().approvalEmail(),
                 "an empty email means no subscription");
         assertEquals("app.zip", TestContext.defaults().with("sourceObjectKey", "app.zip").load().pipeline()

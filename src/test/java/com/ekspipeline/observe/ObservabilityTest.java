@@ -33,19 +33,22 @@ class ObservabilityTest {
             .with("offHours", Map.of("scaleDownAt", "20:00", "scaleUpAt", "07:00", "timeZone", "UTC"));
 
     private static Deployment deployment;
+    /** The nodes stack, where the add-on, its identity and off-hours are. */
     private static Template cluster;
+    private static Template controlPlane;
     private static Template pipeline;
 
     @BeforeAll
     static void synth() {
         deployment = ON.deploy();
-        cluster = Template.fromStack(deployment.cluster());
+        cluster = Template.fromStack(deployment.nodes());
+        controlPlane = Template.fromStack(deployment.cluster());
         pipeline = Template.fromStack(deployment.pipeline());
     }
 
     @Test
     void isOffByDefault() {
-        final Template plainCluster = Template.fromStack(Synths.defaults().cluster());
+        final Template plainCluster = Template.fromStack(Synths.defaults().nodes());
         final Template plainPipeline = Template.fromStack(Synths.defaults().pipeline());
         assertTrue(Resources.ofType(plainCluster, "AWS::EKS::Addon").values().stream()
                 .noneMatch(a -> "amazon-cloudwatch-observability".equals(Resources.properties(a).get("AddonName"))));
@@ -62,9 +65,15 @@ class ObservabilityTest {
                         Map.of("kubernetes", Map.of("enhanced_container_insights", false))))),
                 "containerLogs", Map.of("enabled", true)), Resources.parseJson((String) properties.get("ConfigurationValues")));
         assertEquals("OVERWRITE", properties.get("ResolveConflicts"));
-        final String lookup = Resources.logicalIds(cluster, "Custom::AddonVersions").get(0);
-        assertEquals(Map.of("Fn::GetAtt", List.of(lookup, "amazon-cloudwatch-observability")), properties.get("AddonVersion"));
-        assertTrue(Resources.strings(Resources.properties(Resources.ofType(cluster, "Custom::AddonVersions").get(lookup))
+        final String lookup = Resources.logicalIds(controlPlane, "Custom::AddonVersions").get(0);
+        // The lookup is in the cluster stack; the add-on reads its answer through that stack's output.
+        final Map<?, ?> output = (Map<?, ?>) ((Map<?, ?>) properties.get("AddonVersion")).get("Fn::GetStackOutput");
+        assertEquals(deployment.cluster().getStackName(), output.get("StackName"));
+        assertEquals(Map.of("Fn::GetAtt", List.of(lookup, "amazon-cloudwatch-observability")),
+                ((Map<?, ?>) controlPlane.toJSON().get("Outputs")).entrySet().stream()
+                        .filter(e -> e.getKey().equals(output.get("OutputName")))
+                        .map(e -> ((Map<?, ?>) e.getValue()).get("Value")).findFirst().orElseThrow());
+        assertTrue(Resources.strings(Resources.properties(Resources.ofType(controlPlane, "Custom::AddonVersions").get(lookup))
                 .get("AddonNames")).contains("amazon-cloudwatch-observability"));
     }
 
@@ -87,6 +96,7 @@ class ObservabilityTest {
         final String topic = Resources.logicalId(pipeline, "AWS::SNS::Topic", "DisplayName", "eks-pipeline pipeline");
         final Map<String, Map<String, Object>> alarms = alarmsByName();
         assertEquals(List.of("eks-pipeline-nodes-below-minimum", "eks-pipeline-nodes-not-ready",
+                "eks-pipeline-off-hours-dropped", "eks-pipeline-off-hours-failed", "eks-pipeline-off-hours-throttled",
                 "eks-pipeline-reservation-at-max", "eks-pipeline-restarts-production", "eks-pipeline-restarts-staging",
                 "eks-pipeline-service-unreachable"), List.copyOf(alarms.keySet()));
         alarms.forEach((name, alarm) -> {
@@ -151,7 +161,9 @@ class ObservabilityTest {
         final String names = (String) ((Map<?, ?>) ((Map<?, ?>) Resources.properties(function).get("Environment"))
                 .get("Variables")).get("ALARM_NAMES");
         final List<String> silenced = List.of(names.replaceAll("[\\[\\]\"]", "").split(","));
-        assertEquals(alarmsByName().keySet().stream().filter(n -> !n.contains("-restarts-")).toList(), silenced);
+        // Not the restarts (parked nodes run no pods), and never those about off-hours itself.
+        assertEquals(alarmsByName().keySet().stream().filter(n -> !n.contains("-restarts-") && !n.contains("-off-hours-"))
+                .toList(), silenced);
         final String statements = cluster.findResources("AWS::IAM::Policy").values().toString();
         assertTrue(statements.contains("cloudwatch:DisableAlarmActions") && statements.contains(":alarm:eks-pipeline-nodes-"
                 + "below-minimum"), statements);

@@ -68,12 +68,13 @@ class PipelineStackTest {
     @Test
     void isATypeV2PipelineWithTheStagesInReleaseOrder() {
         assertEquals("V2", pipeline().get("PipelineType"));
-        assertEquals(List.of("Source", "Build", "Staging", "Production"),
-                ((List<?>) pipeline().get("Stages")).stream().map(s -> ((Map<?, ?>) s).get("Name")).toList());
+        assertEquals(List.of("Source", "Build", "Staging", "Approval", "Production"),
+                ((List<?>) pipeline().get("Stages")).stream().map(s -> ((Map<?, ?>) s).get("Name")).toList(),
+                "the approval, a stage of its own, runs before the production deploy");
         assertEquals(List.of("Deploy@1", "SmokeTest@2"), order("Staging"));
-        assertEquals(List.of("Approve@1", "Deploy@2", "SmokeTest@3"), order("Production"),
-                "the approval runs before the production deploy, which runs before its smoke test");
-        assertEquals("Manual", ((Map<?, ?>) action("Production", "Approve").get("ActionTypeId")).get("Provider"));
+        assertEquals(List.of("Approve@1"), order("Approval"));
+        assertEquals(List.of("Deploy@1", "SmokeTest@2"), order("Production"));
+        assertEquals("Manual", ((Map<?, ?>) action("Approval", "Approve").get("ActionTypeId")).get("Provider"));
     }
 
     private static List<String> order(final String stage) {
@@ -96,7 +97,7 @@ class PipelineStackTest {
             assertEquals(Map.of("url", "#{" + stage.title() + "DeployVariables.SERVICE_URL}",
                     "expect", "Hello from", "budgetSeconds", 300), parameters);
         }
-        assertTrue(((String) configuration(action("Production", "Approve")).get("CustomData"))
+        assertTrue(((String) configuration(action("Approval", "Approve")).get("CustomData"))
                 .contains("#{StagingDeployVariables.SERVICE_URL}"), "the approver sees what staging runs");
     }
 
@@ -260,7 +261,7 @@ class PipelineStackTest {
                     .collect(Collectors.toMap(v -> (String) v.get("Name"), v -> v.get("Value")));
             assertEquals(stage.namespace(), variables.get("STAGE"));
             assertEquals("1.35", variables.get("KUBERNETES_VERSION"));
-            assertEquals("300", variables.get("ROLLOUT_TIMEOUT_SECONDS"));
+            assertEquals("3600", variables.get("ROLLOUT_TIMEOUT_SECONDS"));
         }
         template.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Map.of(
                 "IpProtocol", "tcp", "FromPort", 443, "ToPort", 443,
@@ -312,7 +313,7 @@ class PipelineStackTest {
     @Test
     void approvalsGoToATopicAndOnlyAConfiguredEmailIsSubscribed() {
         template.resourceCountIs("AWS::SNS::Subscription", 0);
-        assertTrue(configuration(action("Production", "Approve")).containsKey("NotificationArn"));
+        assertTrue(configuration(action("Approval", "Approve")).containsKey("NotificationArn"));
         final Template withEmail = Template.fromStack(TestContext.defaults()
                 .with("approvalEmail", "releases@example.com").deploy().pipeline());
         withEmail.hasResourceProperties("AWS::SNS::Subscription", Map.of(
@@ -353,6 +354,9 @@ class PipelineStackTest {
                 st -> (String) st.get("Name"), st -> st.getOrDefault("OnFailure", Map.of())));
         assertEquals(Map.of("Result", "ROLLBACK"), onFailure.get("Staging"));
         assertEquals(Map.of("Result", "ROLLBACK"), onFailure.get("Production"));
+        // A rejection fails the approval; with ROLLBACK its stage would re-run from the approval with the
+        // release production already runs, and hold the stage until someone answered.
+        assertEquals(Map.of(), onFailure.get("Approval"), "a rejected release stops there, nothing rolls back");
         assertEquals(Map.of(), onFailure.get("Source"), "a source stage cannot roll back");
         assertEquals(Map.of(), onFailure.get("Build"), "nothing to roll back: the build changes nothing that runs");
     }

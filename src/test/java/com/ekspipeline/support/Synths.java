@@ -2,32 +2,35 @@ package com.ekspipeline.support;
 
 import com.ekspipeline.Deployment;
 import com.ekspipeline.config.AppConfig;
+import com.ekspipeline.cost.CostEstimate;
+import software.amazon.awscdk.App;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Synths shared by every test class in the run (Surefire runs them in one JVM): the default app, and the
- * app with every optional part on for the whole-app checks (IAM hygiene, teardown). Building an app
- * costs a second or more of jsii calls; the tests only read what it made.
+ * Apps shared by every test class in the run (Surefire runs them in one JVM): one app per context, the
+ * named configurations of {@link TestContext#CONFIGURATIONS} (the default app, everything on, ...) and each
+ * variant a test builds with {@link TestContext#with}. Building an app costs a second or more of jsii calls;
+ * the tests only read what it made (a check that adds to an app, as cdk-nag does, builds its own).
  */
 public final class Synths {
 
-    private static Deployment defaults;
-    private static Map<String, Map<String, Map<String, Object>>> everythingOn;
+    private static final Map<Map<String, Object>, Deployment> APPS = new HashMap<>();
+    private static final Map<Map<String, Object>, CostEstimate> ESTIMATES = new HashMap<>();
+    private static final Map<String, Map<String, Map<String, Map<String, Object>>>> RESOURCES = new HashMap<>();
+    private static final Map<String, Map<String, Map<String, Object>>> TEMPLATES = new HashMap<>();
 
     private Synths() {
     }
 
     /** The app as cdk.json configures it. */
-    public static synchronized Deployment defaults() {
-        if (defaults == null) {
-            defaults = TestContext.defaults().deploy();
-        }
-        return defaults;
+    public static Deployment defaults() {
+        return named("default");
     }
 
     /** The configuration the default app is built from. */
@@ -35,17 +38,51 @@ public final class Synths {
         return TestContext.defaults().load();
     }
 
+    /** The app of the configuration {@code name} in {@link TestContext#CONFIGURATIONS}. */
+    public static Deployment named(final String name) {
+        return of(TestContext.named(name));
+    }
+
     /** Each stack's resources, by stack ID, of the app with every optional part on. */
+    public static Map<String, Map<String, Map<String, Object>>> everythingOn() {
+        return resources("everything-on");
+    }
+
+    /** Each stack's resources, by stack ID, of the configuration {@code name}. */
     @SuppressWarnings("unchecked")
-    public static synchronized Map<String, Map<String, Map<String, Object>>> everythingOn() {
-        if (everythingOn == null) {
+    public static synchronized Map<String, Map<String, Map<String, Object>>> resources(final String name) {
+        return RESOURCES.computeIfAbsent(name, key -> {
             final Map<String, Map<String, Map<String, Object>>> stacks = new LinkedHashMap<>();
-            for (final Stack stack : TestContext.everythingOn().deploy().stacks()) {
+            for (final Stack stack : named(key).stacks()) {
                 stacks.put(stack.getNode().getId(),
                         (Map<String, Map<String, Object>>) Template.fromStack(stack).toJSON().get("Resources"));
             }
-            everythingOn = Collections.unmodifiableMap(stacks);
-        }
-        return everythingOn;
+            return Collections.unmodifiableMap(stacks);
+        });
+    }
+
+    /** The app of {@code context}, built the first time a test asks for it. */
+    static synchronized Deployment of(final TestContext context) {
+        return APPS.computeIfAbsent(Map.copyOf(context.asMap()), key -> context.build());
+    }
+
+    /** The cost estimate of {@code context}'s app, taken after synth, as the entry point takes it. */
+    static synchronized CostEstimate estimate(final TestContext context) {
+        return ESTIMATES.computeIfAbsent(Map.copyOf(context.asMap()), key -> {
+            final Deployment deployment = of(context);
+            ((App) deployment.network().getNode().getScope()).synth();
+            return context.estimate(deployment);
+        });
+    }
+
+    /** Each stack's whole template (outputs too), by stack name, of the app with every optional part on. */
+    public static synchronized Map<String, Map<String, Object>> everythingOnTemplates() {
+        return TEMPLATES.computeIfAbsent("everything-on", key -> {
+            final Map<String, Map<String, Object>> templates = new LinkedHashMap<>();
+            for (final Stack stack : named(key).stacks()) {
+                templates.put(stack.getStackName(), Template.fromStack(stack).toJSON());
+            }
+            return Collections.unmodifiableMap(templates);
+        });
     }
 }

@@ -23,11 +23,17 @@ import java.util.Optional;
 /**
  * The context the CLI would pass: cdk.json's own {@code context} block (defaults and feature flags),
  * with overrides laid on top the way {@code -c key=value} does.
+ *
+ * <p>The named configurations every step of {@code scripts/test} checks (the default, everything on, ...)
+ * are defined once, in {@link #CONFIGURATIONS}, which the scripts read too ({@code scripts/synths.py}).
  */
 public final class TestContext {
 
     /** Synth is pinned to one day so lifecycle checks do not drift with the calendar. */
     public static final LocalDate TODAY = LocalDate.of(2026, 11, 24);
+
+    /** Each named configuration as overrides of cdk.json's context, one line each. */
+    public static final Path CONFIGURATIONS = Path.of("src", "test", "resources", "configurations.json");
 
     private final Map<String, Object> context;
 
@@ -49,13 +55,35 @@ public final class TestContext {
 
     /** The defaults with every optional part switched on, for checks that must see every resource. */
     public static TestContext everythingOn() {
-        return defaults()
-                .with("adminPrincipalArns", List.of("arn:aws:iam::123456789012:role/Admin"))
-                .with("approvalEmail", "releases@example.com")
-                .with("notificationEmail", "ops@example.com")
-                .with("budgetEmail", "billing@example.com")
-                .with("observability", true)
-                .with("offHours", Map.of("scaleDownAt", "20:00", "scaleUpAt", "07:00", "timeZone", "Europe/Berlin"));
+        return named("everything-on");
+    }
+
+    /** The names of the configurations in {@link #CONFIGURATIONS}, in the file's order. */
+    public static List<String> names() {
+        return List.copyOf(configurations().keySet());
+    }
+
+    /** The defaults with the overrides of the configuration {@code name} in {@link #CONFIGURATIONS}. */
+    public static TestContext named(final String name) {
+        final Map<String, Object> overrides = configurations().get(name);
+        if (overrides == null) {
+            throw new IllegalArgumentException("No configuration " + name + " in " + CONFIGURATIONS + "; there are "
+                    + names());
+        }
+        TestContext context = defaults();
+        for (final Map.Entry<String, Object> override : overrides.entrySet()) {
+            context = context.with(override.getKey(), override.getValue());
+        }
+        return context;
+    }
+
+    private static Map<String, Map<String, Object>> configurations() {
+        try {
+            return new ObjectMapper().readValue(CONFIGURATIONS.toFile(), new TypeReference<LinkedHashMap<String,
+                    Map<String, Object>>>() { });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A copy with {@code key} set, as {@code -c key=value} would. */
@@ -89,18 +117,29 @@ public final class TestContext {
         return ConfigLoader.load(context, Optional.empty(), TODAY);
     }
 
-    /** The whole app, built by the same wiring as the entry point. */
+    /**
+     * The whole app, built by the same wiring as the entry point: once per context for every test class of
+     * the run ({@link Synths}), so tests only read it.
+     */
     public Deployment deploy() {
+        return Synths.of(this);
+    }
+
+    /** A new app of this context, for the one check that adds to it ({@link Synths} builds the shared ones). */
+    Deployment build() {
         final App app = new App(AppProps.builder().context(context).build());
         return Deployment.create(app, load());
     }
 
-    /** The cost estimate synth prints for this context, of the app built by the same wiring. */
+    /** The cost estimate synth prints for this context, of the app built by the same wiring (shared, as deploy()). */
     public CostEstimate estimate() {
-        final AppConfig config = load();
-        final App app = new App(AppProps.builder().context(context).build());
-        Deployment.create(app, config);
-        return CostEstimate.of(config, app, PriceTable.load(), SampleWorkload.RELEASED);
+        return Synths.estimate(this);
+    }
+
+    /** The estimate of {@code deployment}, an app of this context. */
+    CostEstimate estimate(final Deployment deployment) {
+        return CostEstimate.of(load(), deployment.network().getNode().getScope(), PriceTable.load(),
+                SampleWorkload.RELEASED);
     }
 
     /** The whole app, synthesizing into {@code outdir} (for checks that read what synth writes). */

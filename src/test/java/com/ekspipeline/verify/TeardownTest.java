@@ -142,7 +142,7 @@ class TeardownTest {
      */
     @Test
     void theContainerInsightsLogGroupsAreTheStacksAndTheAddonWaitsForThem() {
-        final Map<String, Map<String, Object>> cluster = STACKS.get("Cluster");
+        final Map<String, Map<String, Object>> cluster = STACKS.get("Nodes");
         final Map<String, String> groups = new java.util.TreeMap<>();
         cluster.forEach((id, r) -> {
             final Object name = Resources.properties(r).get("LogGroupName");
@@ -211,7 +211,7 @@ class TeardownTest {
      */
     @Test
     void namespacesAreDeletedBeforeNodeGroupsAddonsAndControllers() {
-        final Map<String, Map<String, Object>> cluster = STACKS.get("Cluster");
+        final Map<String, Map<String, Object>> cluster = STACKS.get("Nodes");
         final List<String> namespaces = cluster.entrySet().stream()
                 .filter(e -> "Custom::AWSCDK-EKS-KubernetesResource".equals(e.getValue().get("Type"))
                         && String.valueOf(Resources.properties(e.getValue()).get("Manifest")).contains("\"kind\":\"Namespace\""))

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,16 +77,24 @@ class UpgradeRehearsalTest {
     void exactlyTheClusterItsAddonsNodeGroupsAndWhatRunsKubectlChange() {
         assertEquals(List.of(), upgrade.get("Network.json"), "the VPC is untouched");
         final List<Map<String, Object>> cluster = upgrade.get("Cluster.json");
-        // The add-ons' versions are read from the AddonVersions lookup, whose change updates them all.
-        assertEquals(Set.of("AWS::EKS::Cluster", "AWS::EKS::Nodegroup", "Custom::AddonVersions",
-                "AWS::Lambda::LayerVersion", "Custom::AWSCDK-EKS-HelmChart"), of(cluster, "type"), cluster.toString());
+        // The add-ons' versions are read from the AddonVersions lookup, whose change updates them all; the
+        // kubectl handler takes the new layer version, which it refers to (a second-order update).
+        assertEquals(Set.of("AWS::EKS::Cluster", "Custom::AddonVersions", "AWS::Lambda::LayerVersion",
+                "AWS::Lambda::Function"), of(cluster, "type"), cluster.toString());
+        cluster.stream().filter(c -> "AWS::Lambda::Function".equals(c.get("type"))).forEach(function -> {
+            assertEquals("updated", function.get("change"));
+            assertEquals(List.of("KubectlLayer600207B5"), function.get("because"));
+        });
         final Map<String, Object> controlPlane = cluster.stream()
                 .filter(c -> "AWS::EKS::Cluster".equals(c.get("type"))).findFirst().orElseThrow();
         assertEquals(List.of("Version"), controlPlane.get("properties"));
-        cluster.stream().filter(c -> "AWS::EKS::Nodegroup".equals(c.get("type")))
+        // Then, in the nodes stack, the node groups roll and the autoscaler's image follows the cluster's minor.
+        final List<Map<String, Object>> nodes = upgrade.get("Nodes.json");
+        assertEquals(Set.of("AWS::EKS::Nodegroup", "Custom::AWSCDK-EKS-HelmChart"), of(nodes, "type"), nodes.toString());
+        nodes.stream().filter(c -> "AWS::EKS::Nodegroup".equals(c.get("type")))
                 .forEach(group -> assertEquals(List.of("Version"), group.get("properties")));
-        // The autoscaler's image follows the cluster's minor; the pipeline's deploys fetch its kubectl.
-        assertEquals(1, cluster.stream().filter(c -> "Custom::AWSCDK-EKS-HelmChart".equals(c.get("type"))).count());
+        assertEquals(1, nodes.stream().filter(c -> "Custom::AWSCDK-EKS-HelmChart".equals(c.get("type"))).count());
+        // The pipeline's deploys fetch the new minor's kubectl.
         assertEquals(Set.of("AWS::CodeBuild::Project"), of(upgrade.get("Pipeline.json"), "type"));
     }
 
@@ -95,10 +104,20 @@ class UpgradeRehearsalTest {
         final Map<String, Object> lookup = upgrade.get("Cluster.json").stream()
                 .filter(c -> "Custom::AddonVersions".equals(c.get("type"))).findFirst().orElseThrow();
         assertEquals(List.of("KubernetesVersion"), lookup.get("properties"), "looked up again for 1.35");
-        final Map<String, Map<String, Object>> resources = (Map<String, Map<String, Object>>) JSON.readValue(
-                WORK.resolve("after/Cluster.json").toFile(), Map.class).get("Resources");
-        final List<Object> versions = resources.values().stream().filter(r -> "AWS::EKS::Addon".equals(r.get("Type")))
-                .map(r -> ((Map<String, Object>) r.get("Properties")).get("AddonVersion")).toList();
+        final Map<String, Object> cluster = JSON.readValue(WORK.resolve("after/Cluster.json").toFile(), Map.class);
+        final Map<String, Map<String, Object>> outputs = (Map<String, Map<String, Object>>) cluster.get("Outputs");
+        final List<Object> versions = new java.util.ArrayList<>();
+        for (final String stack : List.of("Cluster.json", "Nodes.json")) {
+            final Map<String, Map<String, Object>> resources = (Map<String, Map<String, Object>>) JSON.readValue(
+                    WORK.resolve("after/" + stack).toFile(), Map.class).get("Resources");
+            resources.values().stream().filter(r -> "AWS::EKS::Addon".equals(r.get("Type")))
+                    .map(r -> ((Map<String, Object>) r.get("Properties")).get("AddonVersion"))
+                    // In the nodes stack, the lookup's answer arrives through the cluster stack's output.
+                    .map(v -> ((Map<?, ?>) v).containsKey("Fn::GetStackOutput")
+                            ? outputs.get(((Map<?, ?>) ((Map<?, ?>) v).get("Fn::GetStackOutput")).get("OutputName")).get("Value")
+                            : v)
+                    .forEach(versions::add);
+        }
         assertEquals(6, versions.size(), "vpc-cni, kube-proxy, pod identity agent, CoreDNS, EBS CSI driver, metrics-server");
         versions.forEach(v -> assertEquals(lookup.get("id"), ((List<?>) ((Map<?, ?>) v).get("Fn::GetAtt")).get(0)));
     }
@@ -113,13 +132,27 @@ class UpgradeRehearsalTest {
         Files.createDirectories(base);
         Files.copy(WORK.resolve("after/Cluster.json"), base.resolve("Cluster.json"),
                 StandardCopyOption.REPLACE_EXISTING);
+        // The node groups and the add-ons after them read the cluster from the Nodes stack, whose template
+        // is the same on both sides: the replacement reaches them through the Cluster stack's outputs.
+        for (final Path side : List.of(base, renamed)) {
+            Files.copy(WORK.resolve("after/Nodes.json"), side.resolve("Nodes.json"), StandardCopyOption.REPLACE_EXISTING);
+        }
 
-        final List<Map<String, Object>> changes = changes(base, renamed).get("Cluster.json");
+        final Map<String, List<Map<String, Object>>> byStack = changes(base, renamed);
+        final List<Map<String, Object>> changes = new ArrayList<>(byStack.get("Cluster.json"));
+        changes.addAll(byStack.get("Nodes.json"));
 
         final Map<String, Object> cluster = changes.stream().filter(c -> "AWS::EKS::Cluster".equals(c.get("type")))
                 .findFirst().orElseThrow();
         assertEquals("replaced", cluster.get("change"));
         assertEquals(List.of("/properties/Name"), cluster.get("replacedBy"));
+        // What names the cluster in a create-only property goes with it: node groups, add-ons, access
+        // entries, pod identity associations, and the OIDC provider of its issuer URL.
+        final List<Map<String, Object>> replaced = changes.stream().filter(c -> "replaced".equals(c.get("change")))
+                .toList();
+        assertEquals(12, replaced.size(), replaced.toString());
+        assertEquals(Set.of("AWS::EKS::Cluster", "AWS::EKS::Nodegroup", "AWS::EKS::Addon", "AWS::EKS::AccessEntry",
+                "AWS::EKS::PodIdentityAssociation", "AWS::IAM::OIDCProvider"), of(replaced, "type"));
     }
 
     /** The second rehearsal: new instance types cannot be set on a node group, so it is replaced. */
@@ -128,7 +161,7 @@ class UpgradeRehearsalTest {
         write(TestContext.defaults().withNodeGroup(Map.of("instanceTypes", List.of("m5.large"))).deploy(),
                 WORK.resolve("resized"));
         final List<Map<String, Object>> changes = changes(WORK.resolve("after"), WORK.resolve("resized"))
-                .get("Cluster.json");
+                .get("Nodes.json");
         final List<Map<String, Object>> replaced = changes.stream().filter(c -> "replaced".equals(c.get("change"))).toList();
         assertEquals(Set.of("AWS::EKS::Nodegroup"), of(replaced, "type"), changes.toString());
         assertTrue(((List<?>) replaced.get(0).get("replacedBy")).contains("/properties/InstanceTypes"));

@@ -1,0 +1,173 @@
+"""Synths shared by every step of a test run and every script: one `cdk synth` per configuration and source.
+
+A configuration is a set of `-c key=value` overrides of cdk.json's context. The named ones every check
+runs against (the default, everything on, ...) are defined once, in src/test/resources/configurations.json,
+which the Java tests read too (TestContext.named); adding one is one line there.
+
+`assembly(overrides)` returns the cloud assembly synthesized with those overrides: target/synth/<name>-<key>/,
+where the key hashes the overrides and every file of the project git sees that synth may read (the app's
+code, cdk.json, the pom, the Lambdas, the manifests, the sample service the source bundle zips, the pinned
+CLI in package-lock.json). It synthesizes
+only when no assembly has that key, so a run's steps, processes running side by side (a lock file makes the
+second wait for the first) and the next run on unchanged sources share one synth.
+
+The synth runs without AWS credentials, as offline checks do: what the scripts read from it (names, the
+estimate) does not depend on the account.
+
+Usage: scripts/synths.py NAME...   synthesizes the named configurations (side by side) and prints each
+                                   one's assembly folder, one a line, in the order given
+       scripts/synths.py --names   prints the names of the configurations, one a line
+"""
+import concurrent.futures
+import fcntl
+import hashlib
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CONFIGURATIONS = ROOT / "src" / "test" / "resources" / "configurations.json"
+CACHE = ROOT / "target" / "synth"
+# What synth writes, and what the app never reads (the tests, the scripts, the docs), so that editing a
+# test or the README does not cost the next run its synths.
+OUTSIDE = ("target/", "cdk.out/", "node_modules/", ".git/", "src/test/", "tests/", "scripts/", "docs/", ".github/",
+           ".ci/", "README.md")
+WRITTEN = ("manifest.json", "project.json", "cost-estimate.json")  # what a finished synth has written
+
+
+def configurations():
+    """Each named configuration's overrides, by name, in the file's order."""
+    return json.loads(CONFIGURATIONS.read_text())
+
+
+def overrides(name):
+    """The named configuration as `-c` values, KEY=VALUE (JSON for what is not a string)."""
+    named = configurations()
+    if name not in named:
+        raise SystemExit(f"No configuration {name} in {CONFIGURATIONS.relative_to(ROOT)}; there are {', '.join(named)}.")
+    return [f"{key}={value if isinstance(value, str) else json.dumps(value, separators=(',', ':'))}"
+            for key, value in named[name].items()]
+
+
+def name_of(context):
+    """The name of the configuration whose overrides are `context` (in any order); None for another one."""
+    given = as_dict(context)
+    return next((name for name in configurations() if as_dict(overrides(name)) == given), None)
+
+
+def as_dict(context):
+    return dict(override.split("=", 1) for override in context)
+
+
+def source_files():
+    """The project's files that a synth may read, as paths relative to ROOT, sorted."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=False)
+    if listed.returncode == 0:
+        paths = [path for path in listed.stdout.decode().split("\0") if path]
+    else:  # not a git checkout (an unpacked archive): every file but build output
+        paths = [str(path.relative_to(ROOT)) for path in ROOT.rglob("*") if path.is_file()]
+    return sorted(path for path in paths if not path.startswith(OUTSIDE) and (ROOT / path).is_file())
+
+
+def key(context):
+    """What a synth with `context` depends on, hashed: the overrides (in any order) and every source file."""
+    digest = hashlib.sha256(json.dumps(sorted(as_dict(context).items())).encode())
+    for path in source_files():
+        digest.update(path.encode() + b"\0" + (ROOT / path).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def folder(context):
+    """Where the assembly of `context` is kept: named after its configuration, or after its overrides."""
+    name = name_of(context)
+    if name is None:
+        name = re.sub(r"[^A-Za-z0-9.-]+", "-", "-".join(context))[:40].strip("-") or "default"
+    return CACHE / f"{name}-{key(context)}"
+
+
+def offline_environment():
+    """The environment without AWS credentials, region or metadata service: synth resolves no account."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "CDK_DEFAULT_"))}
+    env.update(AWS_SHARED_CREDENTIALS_FILE="/nonexistent", AWS_CONFIG_FILE="/nonexistent",
+               AWS_EC2_METADATA_DISABLED="true")
+    return env
+
+
+class SynthFailed(Exception):
+    def __init__(self, returncode, output):
+        super().__init__(f"cdk synth exited {returncode}")
+        self.returncode = returncode
+        self.output = output
+
+
+def assembly(context=()):
+    """The cloud assembly of `context` (a list of KEY=VALUE), synthesized first unless one with its key exists.
+    Raises SynthFailed, with the CLI's output, when synth fails (a refused configuration)."""
+    context = list(context)
+    target = folder(context)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / f"{target.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one synth per key; who comes second waits and reuses it
+        if target.is_dir():  # only a finished synth is moved there
+            return target
+        partial = pathlib.Path(tempfile.mkdtemp(dir=CACHE, prefix=target.name + ".partial-"))
+        cdk = ROOT / "node_modules" / ".bin" / "cdk"
+        command = [str(cdk) if cdk.exists() else "cdk", "synth", "--quiet", "--no-notices", "--output", str(partial)]
+        for override in context:
+            command += ["-c", override]
+        result = subprocess.run(command, cwd=ROOT, env=offline_environment(), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True, check=False)
+        forget_older(target)
+        if result.returncode != 0 or not all((partial / name).exists() for name in WRITTEN):
+            shutil.rmtree(partial, ignore_errors=True)
+            raise SynthFailed(result.returncode, result.stderr)
+        (partial / "synth.log").write_text(result.stderr)
+        try:
+            partial.rename(target)
+        except OSError:
+            if not target.is_dir():
+                raise
+            shutil.rmtree(partial, ignore_errors=True)  # another process finished the same synth first
+    return target
+
+
+def forget_older(target):
+    """Removes what older sources of the same configuration left in the cache: of no more use."""
+    same = re.compile(re.escape(target.name[:-16]) + r"[0-9a-f]{16}(\.lock)?")
+    for old in CACHE.iterdir():
+        if same.fullmatch(old.name) and not old.name.startswith(target.name):
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+
+
+def named(name):
+    """The assembly of the named configuration."""
+    return assembly(overrides(name))
+
+
+def main(arguments):
+    if arguments == ["--names"]:
+        print("\n".join(configurations()))
+        return 0
+    if not arguments or any(argument.startswith("-") for argument in arguments):
+        print(__doc__.split("Usage: ")[1], file=sys.stderr)
+        return 2
+    with concurrent.futures.ThreadPoolExecutor() as pool:
+        futures = [pool.submit(named, name) for name in arguments]
+    failed = False
+    for name, future in zip(arguments, futures):
+        try:
+            print(future.result().relative_to(ROOT))
+        except SynthFailed as failure:
+            print(f"cdk synth of configuration {name} failed ({failure}):\n{failure.output}", file=sys.stderr)
+            failed = True
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

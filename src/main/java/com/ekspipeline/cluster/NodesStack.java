@@ -1,0 +1,55 @@
+package com.ekspipeline.cluster;
+
+import com.ekspipeline.config.AppConfig;
+import com.ekspipeline.config.ClusterConfig;
+import com.ekspipeline.config.ObservabilityConfig;
+import com.ekspipeline.core.AppStack;
+import software.amazon.awscdk.RemovalPolicies;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.constructs.Construct;
+
+import java.util.List;
+
+/**
+ * The managed node groups and what must follow them: the add-ons that run on nodes, the AWS Load Balancer
+ * Controller, the cluster autoscaler, off-hours and its restore-before-destroy, the default storage class
+ * and the stage namespaces. Deployed after {@link ClusterStack}, so that raising kubernetesVersion first
+ * upgrades the control plane and the add-ons nodes need (one stack), then rolls the nodes and updates the
+ * rest (this stack). When a node roll fails, for instance on a PodDisruptionBudget that never allows an
+ * eviction, CloudFormation rolls back this stack only; the control plane stays where it went.
+ * (aws/containers-roadmap#497: one stack holding both ends UPDATE_ROLLBACK_FAILED.)
+ *
+ * <p>Each part declares in the cluster's {@link ClusterOrder} what it waits for and what must outlive it;
+ * an order across the two stacks becomes this stack's dependency on the cluster stack, and within this
+ * stack a resource's DependsOn. Node groups, manifests and charts are created under a construct with the
+ * cluster's ID, so they keep the logical IDs they had as the cluster's children in one stack.
+ */
+public final class NodesStack extends AppStack {
+
+    public NodesStack(final Construct scope, final String id, final AppConfig config, final IVpc vpc,
+                      final ClusterStack clusterStack) {
+        super(scope, id, config, "nodes", "Managed node groups of EKS cluster " + config.cluster().clusterName()
+                + " and what runs on them (" + config.appName() + ")");
+        addStackDependency(clusterStack, "the nodes join the control plane and need the add-ons it leads with");
+        final ClusterConfig settings = config.cluster();
+        final Construct home = new Construct(this, "Cluster");
+        final ClusterInfo info = clusterStack.info().at(home);
+
+        final NodeGroups nodeGroups = new NodeGroups(this, "NodeGroups", info, settings.nodeGroups());
+        new NodeAddons(this, "Addons", info, clusterStack.addonVersions(), config.observability().enabled());
+        ControlPlane.loadBalancerController(this, info, config.appName());
+        final ClusterAutoscaler autoscaler = new ClusterAutoscaler(this, "ClusterAutoscaler", info);
+        config.billing().offHours().ifPresent(hours ->
+                new OffHoursScaler(this, "OffHours", info, autoscaler, vpc, settings.nodeGroups(), hours,
+                        config.observability().enabled()
+                                ? ObservabilityConfig.offHoursAlarmNames(config.appName()) : List.of(),
+                        config.appName()));
+        new DefaultStorageClass(this, "Storage", info, config.appName());
+        new StageNamespaces(this, "Namespaces", info);
+        // As the cluster's removal policy did for its children: nothing here outlives a destroy.
+        RemovalPolicies.of(home).destroy();
+        // Last, and in this order: a suppression covers the children a construct has when it is added.
+        ControlPlane.excusePublicEndpoint(home);
+        nodeGroups.excuseNagFindings();
+    }
+}
