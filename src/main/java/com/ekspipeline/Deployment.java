@@ -7,6 +7,7 @@ import com.ekspipeline.core.AppTag;
 import com.ekspipeline.core.LogGroupsAspect;
 import com.ekspipeline.network.NetworkStack;
 import com.ekspipeline.pipeline.PipelineStack;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Stack;
@@ -31,6 +32,12 @@ public record Deployment(NetworkStack network, ClusterStack cluster, NodesStack 
         Aspects.of(app).add(new LogGroupsAspect(config.logRetentionDays()));
         final NetworkStack network = new NetworkStack(app, "Network", config);
         final ClusterStack cluster = new ClusterStack(app, "Cluster", config, network.getVpc());
+        // Explicit: an existing VPC passes literals, not references, yet its preflight must run first.
+        cluster.addDependency(network);
+        // CDK cannot tag imported subnets for load balancers and warns; the VPC preflight checks the tags
+        // instead, or adds them with vpc.tagSubnets.
+        config.network().existing().ifPresent(vpc -> Annotations.of(cluster).acknowledgeWarning(
+                "@aws-cdk/aws-eks:clusterMustManuallyTagSubnet", "the VPC preflight checks or adds the tags"));
         final NodesStack nodes = new NodesStack(app, "Nodes", config, network.getVpc(), cluster);
         final PipelineStack pipeline = new PipelineStack(app, "Pipeline", config, network.getVpc(), cluster.getCluster());
         pipeline.addStackDependency(nodes, "releases run on the nodes, in the stage namespaces");

@@ -42,6 +42,25 @@ public record Cidr(long address, int prefix) {
         return parse(text, 0, 32).isPresent();
     }
 
+    /** How many addresses the range holds. */
+    public long size() {
+        return 1L << (32 - prefix);
+    }
+
+    /** True when every address of {@code other} is in this range. */
+    public boolean contains(final Cidr other) {
+        return other.prefix >= prefix && (other.address & mask()) == address;
+    }
+
+    /** True when the two ranges share an address. */
+    public boolean overlaps(final Cidr other) {
+        return contains(other) || other.contains(this);
+    }
+
+    private long mask() {
+        return prefix == 0 ? 0 : (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
+    }
+
     @Override
     public String toString() {
         return (address >>> 24) + "." + ((address >>> 16) & 0xFF) + "." + ((address >>> 8) & 0xFF) + "."

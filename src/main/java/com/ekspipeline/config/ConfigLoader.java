@@ -37,13 +37,14 @@ public final class ConfigLoader {
         final Optional<String> account = AppRules.account(s, defaultAccount);
         final List<String> zones = AppRules.availabilityZones(s, region);
         final int retention = AppRules.logRetentionDays(s);
-        final NetworkConfig network = NetworkRules.read(s, zones.size());
+        final NetworkConfig network = NetworkRules.read(s, zones);
         final ObservabilityConfig observability = ObservabilityRules.read(s);
         final ClusterConfig cluster = ClusterRules.read(s, appName, region, today, prices, observability.enabled(),
                 projectRoot);
         ZonalGroups.check(s, cluster.nodeGroups(), zones);
         final PipelineConfig pipeline = PipelineRules.read(s);
         final BillingConfig billing = BillingRules.read(s);
+        network.existing().ifPresent(vpc -> VpcCapacityRules.check(s, vpc, zones, cluster.nodeGroups()));
         UnknownKeys.reject(s);
         if (!s.errors().isEmpty()) {
             throw new ConfigException(s.errors());

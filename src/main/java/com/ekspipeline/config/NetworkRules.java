@@ -1,8 +1,9 @@
 package com.ekspipeline.config;
 
+import java.util.List;
 import java.util.Optional;
 
-/** The VPC's keys: its range and its NAT gateways. */
+/** The VPC's keys: its range and its NAT gateways, or an existing VPC ({@link VpcRules}). */
 final class NetworkRules {
 
     /** A placeholder for an invalid range, so that loading goes on to report every other error. */
@@ -11,8 +12,12 @@ final class NetworkRules {
     private NetworkRules() {
     }
 
-    static NetworkConfig read(final ContextReader s, final int zones) {
-        return new NetworkConfig(vpcCidr(s), s.integer("natGateways", 1, Math.max(1, zones)));
+    static NetworkConfig read(final ContextReader s, final List<String> zones) {
+        if (s.has("vpc")) {
+            return VpcRules.read(s, zones).map(vpc -> new NetworkConfig(vpc.cidr(), 0, Optional.of(vpc)))
+                    .orElse(new NetworkConfig(INVALID, 0, Optional.empty()));
+        }
+        return new NetworkConfig(vpcCidr(s), s.integer("natGateways", 1, Math.max(1, zones.size())), Optional.empty());
     }
 
     private static Cidr vpcCidr(final ContextReader s) {

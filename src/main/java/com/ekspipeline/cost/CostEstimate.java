@@ -95,15 +95,10 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
                 + "nodes would then cost " + money(atMax.multiply(HOURS)) + " per 30 days.");
         config.billing().offHours().ifPresent(hours -> assumptions.add(offHoursNote(hours)));
 
-        final int natGateways = count(app, CfnNatGateway.class);
-        lines.add(new Line("NAT gateways", String.valueOf(natGateways),
-                prices.require(region, "nat-gateway").multiply(BigDecimal.valueOf(natGateways))));
-
+        final boolean ownVpc = config.network().existing().isEmpty();
+        NetworkCost.add(config, count(app, CfnNatGateway.class), count(app, CfnEIP.class), prices,
+                workload.loadBalancers(), lines, assumptions);
         final int zones = config.availabilityZones().size();
-        final int lbAddresses = workload.loadBalancers() * zones;
-        final int elasticIps = count(app, CfnEIP.class);
-        lines.add(new Line("Public IPv4 addresses", elasticIps + " NAT + " + lbAddresses + " load balancer",
-                prices.require(region, "public-ipv4-address").multiply(BigDecimal.valueOf(elasticIps + lbAddresses))));
         lines.add(new Line("Network Load Balancers (sample service)", String.valueOf(workload.loadBalancers()),
                 prices.require(region, "network-load-balancer").multiply(BigDecimal.valueOf(workload.loadBalancers()))));
         lines.add(new Line("Persistent volumes (gp3, sample service)", workload.claimGiB() + " GiB",
@@ -119,13 +114,15 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
                 perHour(prices.require(region, "kms-key")).multiply(BigDecimal.valueOf(keys))));
 
         final int gibPerDay = config.billing().estimatedLogGiBPerDay();
-        lines.add(new Line("Logs: control plane and VPC flow logs", gibPerDay + " GiB/day, " + config.logRetentionDays()
-                + "-day retention", logsPerHour(prices, region, gibPerDay, config.logRetentionDays())));
-        assumptions.add("Logs: estimatedLogGiBPerDay (" + gibPerDay + ") of control-plane and VPC flow logs ingested into "
+        lines.add(new Line("Logs: control plane" + (ownVpc ? " and VPC flow logs" : ""), gibPerDay + " GiB/day, "
+                + config.logRetentionDays() + "-day retention", logsPerHour(prices, region, gibPerDay,
+                config.logRetentionDays())));
+        assumptions.add("Logs: estimatedLogGiBPerDay (" + gibPerDay + ") of control-plane" + (ownVpc ? " and VPC flow"
+                : "") + " logs ingested into "
                 + "CloudWatch, kept for logRetentionDays uncompressed; a busy cluster's audit log alone can be more.");
         ObservabilityCost.add(config, app, prices, workload, runningShare, lines, assumptions);
         assumptions.add("Not included: data processed by NAT gateways (" + money(prices.require(region, "nat-gateway-data"))
-                + " per GiB, image pulls included) and load balancers, data transfer out, CodeBuild and CodePipeline "
+                + " per GiB, image pulls included" + (ownVpc ? "" : ", billed to the VPC's owner") + ") and load balancers, data transfer out, CodeBuild and CodePipeline "
                 + "minutes, S3, ECR and Lambda usage, CloudWatch API requests.");
         return new CostEstimate(config.appName(), region, prices.pricedOn(), lines, atMax.multiply(HOURS), assumptions);
     }

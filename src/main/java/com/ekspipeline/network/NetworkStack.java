@@ -41,16 +41,36 @@ public final class NetworkStack extends AppStack {
     /** CloudFormation's own validation warns about zones written into a template. */
     static final String FIXED_ZONES_WARNING = "CloudFormation-Validate::W3010";
 
-    private final Vpc vpc;
+    private final IVpc vpc;
 
     public NetworkStack(final Construct scope, final String id, final AppConfig config) {
-        super(scope, id, config, "network", "VPC across " + config.availabilityZones().size()
-                + " availability zones for the EKS cluster and its pipeline (" + config.appName() + ")");
+        super(scope, id, config, "network", config.network().existing()
+                .map(existing -> "The budget of " + config.appName() + ", whose cluster uses the existing VPC "
+                        + existing.id() + " (nothing of the network is created)")
+                .orElse("VPC across " + config.availabilityZones().size()
+                        + " availability zones for the EKS cluster and its pipeline (" + config.appName() + ")"));
 
+        this.vpc = config.network().existing()
+                .map(existing -> ExistingVpcImport.create(this, existing, config.availabilityZones()))
+                .orElseGet(() -> ownVpc(config));
+        config.network().existing().ifPresent(existing -> new VpcPreflight(this, "VpcPreflight", config, existing));
+
+        // The budget lives in the stack deployed first and destroyed last, so it watches every other one.
+        final BillingConfig billing = config.billing();
+        billing.budgetEmail().ifPresentOrElse(
+                email -> new MonthlyBudget(this, "MonthlyBudget", config.appName(), billing, email),
+                () -> Annotations.of(this).addWarningV2("eks-pipeline:noBudget", "No budget alarm: set budgetEmail to be emailed when the "
+                        + "account's spend passes " + billing.budgetAlertPercents().stream().map(p -> p + "%")
+                        .collect(Collectors.joining(", ")) + " of monthlyBudgetUsd ($" + billing.monthlyBudgetUsd()
+                        + ") in a month."));
+    }
+
+    /** The app's own VPC: public and private subnets in every zone, NAT, flow logs, an S3 endpoint. */
+    private Vpc ownVpc(final AppConfig config) {
         final LogGroup flowLogs = OwnedLogGroup.create(this, "FlowLogs");
 
         final int prefix = config.network().vpcCidr().prefix();
-        this.vpc = Vpc.Builder.create(this, "Vpc")
+        final Vpc vpc = Vpc.Builder.create(this, "Vpc")
                 .ipAddresses(IpAddresses.cidr(config.network().vpcCidr().toString()))
                 .availabilityZones(config.availabilityZones())
                 .natGateways(config.network().natGateways())
@@ -74,15 +94,7 @@ public final class NetworkStack extends AppStack {
         // Zones fixed in config are the design: synth needs no lookup and gives the same template everywhere.
         Validations.of(vpc).acknowledge(Acknowledgment.builder().id(FIXED_ZONES_WARNING)
                 .reason("availability zones are fixed in config so that synth needs no lookup").build());
-
-        // The budget lives in the stack deployed first and destroyed last, so it watches every other one.
-        final BillingConfig billing = config.billing();
-        billing.budgetEmail().ifPresentOrElse(
-                email -> new MonthlyBudget(this, "MonthlyBudget", config.appName(), billing, email),
-                () -> Annotations.of(this).addWarningV2("eks-pipeline:noBudget", "No budget alarm: set budgetEmail to be emailed when the "
-                        + "account's spend passes " + billing.budgetAlertPercents().stream().map(p -> p + "%")
-                        .collect(Collectors.joining(", ")) + " of monthlyBudgetUsd ($" + billing.monthlyBudgetUsd()
-                        + ") in a month."));
+        return vpc;
     }
 
     public IVpc getVpc() {

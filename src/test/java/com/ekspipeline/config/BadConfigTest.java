@@ -1,5 +1,6 @@
 package com.ekspipeline.config;
 
+import com.ekspipeline.support.SampleVpc;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -155,6 +156,90 @@ class BadConfigTest {
         assertTrue(error.startsWith(expected), () -> "\"" + error + "\" should start with \"" + expected + "\"");
         assertTrue(error.endsWith(".") || error.endsWith("?"), error);
         assertFalse(error.contains("\n"), error);
+    }
+
+    /** The {@code vpc} key's rules, each broken once in an otherwise valid existing VPC. */
+    static Stream<Arguments> existingVpc() {
+        return Stream.of(
+                Arguments.of("vpc with vpcCidr", TestContext.defaults().with("natGateways", "")
+                        .with("vpc", SampleVpc.object()), "vpc and vpcCidr are both set (vpcCidr \"10.0.0.0/16\"), but "
+                        + "vpcCidr shapes the VPC the app builds"),
+                Arguments.of("vpc with natGateways", TestContext.defaults().with("vpcCidr", "")
+                        .with("vpc", SampleVpc.object()), "vpc and natGateways are both set (natGateways 1)"),
+                Arguments.of("vpc not an object", SampleVpc.context(Map.of()).with("vpc", "vpc-0a1b2c3d"),
+                        "vpc is \"vpc-0a1b2c3d\" but must be an object with id, cidr, privateSubnets"),
+                badVpc("id", "vpc-xyz", "vpc.id is \"vpc-xyz\" but must be a VPC ID such as vpc-0123456789abcdef0."),
+                badVpc("cidr", "10.20.0.0/12", "vpc.cidr is \"10.20.0.0/12\" but must be the VPC's primary IPv4 range"),
+                badVpc("tagSubnets", "yes", "vpc.tagSubnets is \"yes\" but must be true or false."),
+                badVpc("routeTables", List.of(), "Unknown configuration key vpc.routeTables (value []) is not allowed"),
+                badVpc("privateSubnets", List.of(SampleVpc.subnet(SampleVpc.object(), "privateSubnets", 0)),
+                        "vpc.privateSubnets is [{"),
+                badSubnet("privateSubnets", 1, "id", "subnet-12", "vpc.privateSubnets[1].id is \"subnet-12\" but must be "
+                        + "a subnet ID"),
+                badSubnet("privateSubnets", 2, "routeTableId", "rt-1", "vpc.privateSubnets[2].routeTableId is \"rt-1\""),
+                badSubnet("publicSubnets", 0, "cidr", "10.20.96.0/29", "vpc.publicSubnets[0].cidr is \"10.20.96.0/29\" "
+                        + "but must be the subnet's IPv4 range in CIDR form, /16 to /28"),
+                badSubnet("privateSubnets", 1, "zone", "us-east-2d", "vpc.privateSubnets[1].zone is \"us-east-2d\" but "
+                        + "must be one of availabilityZones (us-east-2a, us-east-2b, us-east-2c)."),
+                badSubnet("privateSubnets", 2, "zone", "us-east-2a", "vpc.privateSubnets[2].zone is us-east-2a, which "
+                        + "privateSubnets[0] already covers"),
+                badSubnet("privateSubnets", 0, "routeTable", "rtb-1", "Unknown configuration key "
+                        + "vpc.privateSubnets[0].routeTable (value \"rtb-1\") is not allowed; did you mean "
+                        + "vpc.privateSubnets[0].routeTableId?"),
+                badSubnet("privateSubnets", 1, "cidr", "10.21.32.0/19", "vpc.privateSubnets[1].cidr is \"10.21.32.0/19\" "
+                        + "but must be a range inside vpc.cidr (10.20.0.0/16)."),
+                badSubnet("publicSubnets", 2, "cidr", "10.20.64.0/24", "vpc.publicSubnets[2].cidr is \"10.20.64.0/24\" "
+                        + "but must be a range that overlaps no other subnet's (vpc.privateSubnets[2] is 10.20.64.0/19)."),
+                badSubnet("publicSubnets", 1, "id", SampleVpc.PRIVATE_IDS.get(1), "vpc.publicSubnets[1].id is "
+                        + "\"subnet-0aaaaaaaaaaaaaaa2\" but must be a subnet not already listed (vpc.privateSubnets[1] has it)."),
+                Arguments.of("vpc without public subnets", SampleVpc.context(without(SampleVpc.object(), "publicSubnets")),
+                        "vpc.publicSubnets is missing, but the sample service's load balancer is internet-facing"),
+                Arguments.of("vpc with two of three zones", SampleVpc.context(firstTwoPrivate()),
+                        "vpc.privateSubnets has no subnet in us-east-2c, but every zone of availabilityZones needs one"),
+                Arguments.of("private subnets too small", SampleVpc.context(smallPrivate("/27")),
+                        "vpc.privateSubnets[0].cidr is 10.20.0.0/27, 27 usable addresses in us-east-2a (AWS reserves 5), "
+                        + "but the worst case there takes 49: 2 nodes at maxSize with every address of their "
+                        + "interfaces (36), 8 for the EKS control plane's interfaces, 3 for the app's functions and "
+                        + "2 for the deploy builds; give a larger subnet or lower the node groups' maxSize."));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("existingVpc")
+    void existingVpcIsRefusedWithOneSentence(final String name, final TestContext context, final String expected) {
+        isRefusedWithOneSentenceNamingTheKeyAndValue(name, context, expected);
+    }
+
+    private static Arguments badVpc(final String key, final Object value, final String expected) {
+        final Map<String, Object> vpc = SampleVpc.object();
+        vpc.put(key, value);
+        return Arguments.of("vpc." + key + " = " + value, SampleVpc.context(vpc), expected);
+    }
+
+    private static Arguments badSubnet(final String list, final int index, final String key, final Object value,
+                                       final String expected) {
+        final Map<String, Object> vpc = SampleVpc.object();
+        SampleVpc.subnet(vpc, list, index).put(key, value);
+        return Arguments.of("vpc." + list + "[" + index + "]." + key + " = " + value, SampleVpc.context(vpc), expected);
+    }
+
+    private static Map<String, Object> without(final Map<String, Object> vpc, final String key) {
+        vpc.remove(key);
+        return vpc;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> firstTwoPrivate() {
+        final Map<String, Object> vpc = SampleVpc.object();
+        vpc.put("privateSubnets", ((List<Object>) vpc.get("privateSubnets")).subList(0, 2));
+        return vpc;
+    }
+
+    /** The first private subnet shrunk to the given size at the start of its /19. */
+    private static Map<String, Object> smallPrivate(final String prefix) {
+        final Map<String, Object> vpc = SampleVpc.object();
+        final Map<String, Object> subnet = SampleVpc.subnet(vpc, "privateSubnets", 0);
+        subnet.put("cidr", ((String) subnet.get("cidr")).replace("/19", prefix));
+        return vpc;
     }
 
     private static Arguments bad(final String key, final Object value, final String expected) {
