@@ -260,10 +260,10 @@ class ClusterStackTest {
     void eachStageNamespaceHasAQuotaAndALimitRangeInAManifestDeletedBeforeIt() {
         for (Stage stage : Stage.values()) {
             final String namespaceId = manifestId("\"name\":\"" + stage.namespace() + "\"");
-            final List<Map<String, Object>> namespace = Resources.parseJsonList(Resources.manifests(template).get(namespaceId));
+            final List<Map<String, Object>> namespace = Resources.parseJsonList(Resources.manifests(nodes).get(namespaceId));
             assertEquals(List.of("Namespace"), namespace.stream().map(o -> o.get("kind")).toList());
             final String limitsId = manifestId("\"namespace\":\"" + stage.namespace() + "\"");
-            final Map<String, Object> limits = Resources.ofType(template, "Custom::AWSCDK-EKS-KubernetesResource").get(limitsId);
+            final Map<String, Object> limits = Resources.ofType(nodes, "Custom::AWSCDK-EKS-KubernetesResource").get(limitsId);
             final String manifest = String.valueOf(Resources.properties(limits).get("Manifest"));
             assertEquals(List.of("ResourceQuota", "LimitRange"), Resources.parseJsonList(manifest).stream()
                     .map(o -> o.get("kind")).toList());
