@@ -668,27 +668,31 @@ class StoredContextTest(unittest.TestCase):
         projects.synthesize = lambda output, context=(), extra=(): self.synthesized.append(list(context))
         self.addCleanup(setattr, projects, "synthesize", original)
 
-    def folder_for(self, overrides, stored_context):
-        import hashlib
-
-        key = hashlib.sha256("\n".join(overrides).encode()).hexdigest()[:12]
-        folder = ROOT / "target" / "project" / key
-        folder.mkdir(parents=True, exist_ok=True)
+    def project_file(self, stored_context):
+        folder = pathlib.Path(tempfile.mkdtemp())
         self.addCleanup(lambda: (folder / "project.json").unlink(missing_ok=True))
         (folder / "project.json").write_text(json.dumps({"context": stored_context}))
-        return folder
+        return folder / "project.json"
 
     def test_a_project_file_of_other_settings_is_synthesized_again(self):
-        overrides = ["appName=stored-context-test"]
-        self.folder_for(overrides, dict(self.projects.asked([]), appName="someone-else"))
-        self.projects.assembly(self.argparse.Namespace(context=overrides, assembly=None))
-        self.assertEqual([overrides], self.synthesized)
+        # cdk.out/ written by `cdk synth -c appName=someone-else` is not what cdk.json asks for
+        stored = self.project_file(dict(self.projects.asked([]), appName="someone-else"))
+        self.assertFalse(self.projects.same_settings(stored, []))
 
     def test_a_project_file_of_the_same_settings_is_read_as_it_is(self):
+        stored = self.project_file(self.projects.asked([]))
+        self.assertTrue(self.projects.same_settings(stored, []))
+
+    def test_overrides_are_read_from_the_shared_synth_of_exactly_those_overrides(self):
+        asked = []
+        original = self.projects.shared
+        self.projects.shared = lambda context: asked.append(list(context)) or pathlib.Path("/shared")
+        self.addCleanup(setattr, self.projects, "shared", original)
         overrides = ["appName=stored-context-test", "natGateways=3"]
-        self.folder_for(overrides, self.projects.asked(overrides))
-        self.projects.assembly(self.argparse.Namespace(context=overrides, assembly=None))
-        self.assertEqual([], self.synthesized)
+        self.assertEqual(pathlib.Path("/shared"),
+                         self.projects.assembly(self.argparse.Namespace(context=overrides, assembly=None)))
+        self.assertEqual([overrides], asked)
+        self.assertEqual([], self.synthesized, "cdk.out/ is left as it was")
 
 
 class ReportTest(unittest.TestCase):

@@ -78,7 +78,7 @@ class Registry(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def addon_page(addon, version, default=True, kubernetes="1.35"):
+def addon_page(addon, version, default=True, kubernetes="1.36"):
     return {"addons": [{"addonName": addon, "type": "networking", "addonVersions": [
         {"addonVersion": version, "architecture": ["amd64", "arm64"],
          "compatibilities": [{"clusterVersion": kubernetes, "platformVersions": ["*"], "defaultVersion": default}]}]}]}
@@ -164,7 +164,7 @@ class PreflightTest(unittest.TestCase):
         for addon in ADDONS:
             self.stub("eks").add_response("describe_addon_versions",
                                           pages.get(addon.replace("-", "_")) or addon_page(addon, "v1.0.0-eksbuild.1"),
-                                          {"addonName": addon, "kubernetesVersion": "1.35"})
+                                          {"addonName": addon, "kubernetesVersion": "1.36"})
 
     def controller(self, answer=None):
         self.stub("ecr", "us-west-2").add_response("batch_get_image", answer or {"images": [{
@@ -205,7 +205,7 @@ class PreflightTest(unittest.TestCase):
         self.assertIn("Concurrently running builds for Linux/Small environment: 60 (L-9D07B6EF", out)
         self.assertIn("Concurrently running builds for ARM/Medium environment: 1 (L-ARMMEDIUM", out)
         self.assertIn("us-east-2a (use2-az1), us-east-2b (use2-az2), us-east-2c (use2-az3): every zone ID supported", out)
-        self.assertIn("metrics-server v1.0.0-eksbuild.1, AWS's default for Kubernetes 1.35", out)
+        self.assertIn("metrics-server v1.0.0-eksbuild.1, AWS's default for Kubernetes 1.36", out)
         self.assertIn(f"{CONTROLLER}:v2.17.1 exists for linux/amd64, linux/arm64 (nodes: arm64)", out)
         self.assertIn(f"the base image {self.app['baseImage']} exists for linux/amd64, linux/arm64", out)
         self.assertEqual("0 blocker(s), 0 warning(s), 0 check(s) AWS did not answer.", lines[-1])
@@ -284,14 +284,14 @@ class PreflightTest(unittest.TestCase):
         metrics["addons"][0]["addonVersions"].append(
             addon_page("metrics-server", "v0.7.2-eksbuild.1", default=False)["addons"][0]["addonVersions"][0])
         self.ready(addons=lambda: self.addons(metrics_server=metrics,
-                                              coredns=addon_page("coredns", "v1.13.1-eksbuild.1", kubernetes="1.36")))
+                                              coredns=addon_page("coredns", "v1.13.1-eksbuild.1", kubernetes="1.37")))
 
         status, out = self.run_preflight()
 
         self.assertEqual(1, status)
-        self.assertIn("WARN    add-ons    metrics-server: AWS marks no default for Kubernetes 1.35; the deploy takes the "
+        self.assertIn("WARN    add-ons    metrics-server: AWS marks no default for Kubernetes 1.36; the deploy takes the "
                       "newest compatible version, v0.8.0-eksbuild.2, and says so in the Cluster stack's events", out)
-        self.assertIn("BLOCK   add-ons    AWS lists no version of coredns compatible with Kubernetes 1.35 in this "
+        self.assertIn("BLOCK   add-ons    AWS lists no version of coredns compatible with Kubernetes 1.36 in this "
                       "region: choose a kubernetesVersion it supports", out)
 
     def test_images_missing_or_without_the_nodes_architecture_block(self):

@@ -71,10 +71,11 @@ class TemplateChangesTest(unittest.TestCase):
         found = self.changes(snapshot_templates("Cluster", renamed_cluster), snapshot_templates())
 
         replaced = {c["id"]: c for c in found["Cluster.json"] if c["change"] == "replaced"}
-        self.assertEqual(6, len(replaced), sorted(replaced))
+        self.assertEqual(7, len(replaced), sorted(replaced))
         self.assertEqual(["/properties/Name"], replaced["ClusterEB0386A7"]["replacedBy"])
         types = sorted(c["type"] for c in replaced.values())
-        self.assertEqual(["AWS::EKS::AccessEntry"] + ["AWS::EKS::Addon"] * 3 + [
+        # ... and the kubectl provider's rule into the new cluster's security group.
+        self.assertEqual(["AWS::EC2::SecurityGroupIngress", "AWS::EKS::AccessEntry"] + ["AWS::EKS::Addon"] * 3 + [
             "AWS::EKS::Cluster", "AWS::IAM::OIDCProvider"], types)
         # The Nodes stack reads the cluster's name through an output of the Cluster stack.
         nodes = {c["id"]: c for c in found["Nodes.json"] if c["change"] == "replaced"}
@@ -207,7 +208,7 @@ class ReviewTest(unittest.TestCase):
         cluster = section(result.stdout, "Cluster")
         self.assertIn("- AWS::EKS::Cluster ClusterEB0386A7 is replaced (/properties/Name): a new one is created and "
                       "the old one deleted, with what it holds", cluster)
-        self.assertIn("- 6 resource(s) replaced in all, counting those that refer to a replaced one: ", cluster)
+        self.assertIn("- 7 resource(s) replaced in all, counting those that refer to a replaced one: ", cluster)
         nodes = section(result.stdout, "Nodes")
         self.assertIn("- AWS::EKS::Nodegroup ClusterNodegroupgeneraluseast2aFB54B10F is replaced because it refers to "
                       "Cluster.json:PublishOutputRefClusterEB0386A7D87642F6, which changes", nodes)

@@ -260,7 +260,7 @@ class RealAnswersTest(unittest.TestCase):
     def scenario(self, account):
         """Minutes after a destroy whose Network stack failed: the tagging API still lists deleted resources;
         the VPC stays with a Lambda and a load balancer interface in it; a node is still shutting down."""
-        for name in ("eks-pipeline-cluster", "eks-pipeline-network", "eks-pipeline-pipeline"):
+        for name in ("eks-pipeline-cluster", "eks-pipeline-network", "eks-pipeline-nodes", "eks-pipeline-pipeline"):
             (a_stack(account, name, "DELETE_FAILED") if name.endswith("network") else no_stack(account, name))
         terminated, ghost_volume, ghost_vpc = "i-0a1b2c3d4e5f60001", "vol-0a1b2c3d4e5f60002", "vpc-0a1b2c3d4e5f60003"
         nat, volume, vpc = "nat-0a1b2c3d4e5f60004", "vol-0a1b2c3d4e5f60005", "vpc-0a1b2c3d4e5f60006"
@@ -304,6 +304,7 @@ class RealAnswersTest(unittest.TestCase):
         logs = account.stub("logs")
         for prefix, found in [("/aws/eks/eks-pipeline/", []), ("/aws/containerinsights/eks-pipeline/", []),
                               ("eks-pipeline-cluster-", []), ("/aws/lambda/eks-pipeline-cluster-", []),
+                              ("eks-pipeline-nodes-", []), ("/aws/lambda/eks-pipeline-nodes-", []),
                               ("eks-pipeline-pipeline-", []), ("/aws/lambda/eks-pipeline-pipeline-", [])]:
             logs.add_response("describe_log_groups", {"logGroups": [{"logGroupName": g} for g in found]},
                               {"logGroupNamePrefix": prefix})
@@ -340,7 +341,7 @@ class RealAnswersTest(unittest.TestCase):
         for code, status in (("Throttling", 400), ("UnauthorizedOperation", 403)):
             with self.subTest(code):
                 account = Account()
-                for name in ("eks-pipeline-cluster", "eks-pipeline-network", "eks-pipeline-pipeline"):
+                for name in ("eks-pipeline-cluster", "eks-pipeline-network", "eks-pipeline-nodes", "eks-pipeline-pipeline"):
                     no_stack(account, name)
                 tagged(account, arn("ec2", "volume/vol-0a1b2c3d4e5f60005"))
                 account.stub("ec2").add_client_error("describe_volumes", code, "Rate exceeded", status,
