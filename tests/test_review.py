@@ -79,8 +79,10 @@ class TemplateChangesTest(unittest.TestCase):
             "AWS::EKS::Cluster", "AWS::IAM::OIDCProvider"], types)
         # The Nodes stack reads the cluster's name through an output of the Cluster stack.
         nodes = {c["id"]: c for c in found["Nodes.json"] if c["change"] == "replaced"}
-        self.assertEqual(["AWS::EKS::Addon"] * 3 + ["AWS::EKS::Nodegroup"] * 3
-                         + ["AWS::EKS::PodIdentityAssociation"] * 2, sorted(c["type"] for c in nodes.values()))
+        # (with the leftover waiter's access entry and its rule into the cluster's security group)
+        self.assertEqual(["AWS::EC2::SecurityGroupIngress", "AWS::EKS::AccessEntry"] + ["AWS::EKS::Addon"] * 3
+                         + ["AWS::EKS::Nodegroup"] * 3 + ["AWS::EKS::PodIdentityAssociation"] * 2,
+                         sorted(c["type"] for c in nodes.values()))
         group = nodes["ClusterNodegroupgeneraluseast2aFB54B10F"]
         self.assertEqual((["/properties/ClusterName"], ["Cluster.json:PublishOutputRefClusterEB0386A7D87642F6"]),
                          (group["replacedBy"], group["because"]))
