@@ -46,7 +46,7 @@ final class VpcRules {
         }
         final ContextReader v = s.nested(object, "vpc");
         final String id = v.string("id", VPC_ID, "a VPC ID such as vpc-0123456789abcdef0");
-        final Cidr cidr = cidr(v);
+        final Cidr cidr = cidr(v, "the VPC's primary IPv4 range", "10.20.0.0/16");
         final List<ExistingVpc.Subnet> privateSubnets = subnets(v, "privateSubnets", zones);
         final List<ExistingVpc.Subnet> publicSubnets = v.has("publicSubnets")
                 ? subnets(v, "publicSubnets", zones) : List.of();
@@ -65,11 +65,12 @@ final class VpcRules {
         return Optional.of(vpc);
     }
 
-    private static Cidr cidr(final ContextReader v) {
-        final Object value = v.rawValue("cidr");
+    /** The {@code cidr} key of the VPC or of one subnet, /16 to /28; the error names {@code what} it is. */
+    private static Cidr cidr(final ContextReader r, final String what, final String example) {
+        final Object value = r.rawValue("cidr");
         final Optional<Cidr> cidr = value instanceof String text ? Cidr.parse(text, WIDEST, NARROWEST) : Optional.empty();
         if (cidr.isEmpty()) {
-            v.error("cidr", value, "the VPC's primary IPv4 range in CIDR form, /16 to /28, such as 10.20.0.0/16");
+            r.error("cidr", value, what + " in CIDR form, /16 to /28, such as " + example);
             return INVALID;
         }
         return cidr.get();
@@ -88,7 +89,7 @@ final class VpcRules {
                     + String.join(", ", zones) + ")");
             final ExistingVpc.Subnet subnet = new ExistingVpc.Subnet(
                     n.string("id", SUBNET_ID, "a subnet ID such as subnet-0123456789abcdef0"),
-                    zone, subnetCidr(n),
+                    zone, cidr(n, "the subnet's IPv4 range", "10.20.0.0/19"),
                     n.string("routeTableId", ROUTE_TABLE_ID, "a route table ID such as rtb-0123456789abcdef0"));
             UnknownKeys.reject(n);
             final Integer earlier = zone.isEmpty() ? null : byZone.putIfAbsent(zone, i);
@@ -109,16 +110,6 @@ final class VpcRules {
 
     private static Pattern zonePattern(final List<String> zones) {
         return Pattern.compile(String.join("|", zones.stream().map(Pattern::quote).toList()));
-    }
-
-    private static Cidr subnetCidr(final ContextReader n) {
-        final Object value = n.rawValue("cidr");
-        final Optional<Cidr> cidr = value instanceof String text ? Cidr.parse(text, WIDEST, NARROWEST) : Optional.empty();
-        if (cidr.isEmpty()) {
-            n.error("cidr", value, "the subnet's IPv4 range in CIDR form, /16 to /28, such as 10.20.0.0/19");
-            return INVALID;
-        }
-        return cidr.get();
     }
 
     private static void inside(final ContextReader v, final ExistingVpc vpc) {
