@@ -515,13 +515,35 @@ class RoleDocumentTest(unittest.TestCase):
         self.assertEqual(kinds, {a.split(":")[5].split("/")[0] for a in EVERY_KIND if ":ec2:" in a})
 
     def test_every_call_e2e_makes_is_allowed_by_the_role(self):
-        e2e_source = (ROOT / "scripts" / "e2e").read_text()
+        # e2e and the VPC it lends the app with --own-vpc (scripts/borrowed_vpc.py), which it calls through.
+        e2e_source = (ROOT / "scripts" / "e2e").read_text() + (ROOT / "scripts" / "borrowed_vpc.py").read_text()
         calls = re.findall(r'\.call\(\s*"([a-z0-9-]+)",\s*"([a-z_]+)"', e2e_source)
         # Every AWS call of e2e goes through Runner.call with its service and operation spelled out.
         self.assertEqual(len(calls), e2e_source.count(".call("), "an AWS call whose service or operation is a variable")
         self.assertGreaterEqual(len(calls), 10)
         named = {(service, client(service).meta.method_to_api_mapping[operation]) for service, operation in calls}
         self.assertEqual([], sorted(a for a in iam_actions(named) if not allowed(a)))
+        self.assertIn(("cloudformation", "CreateStack"), named)
+
+    def test_the_lent_vpc_is_created_through_the_cdk_execution_role_the_role_may_pass(self):
+        import fnmatch
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("borrowed_vpc", ROOT / "scripts" / "borrowed_vpc.py")
+        borrowed_vpc = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(borrowed_vpc)
+        passed = borrowed_vpc.execution_role("123456789012", "us-east-2")
+        stack = "arn:aws:cloudformation:us-east-2:123456789012:stack/" + borrowed_vpc.stack_name("e2e-abcdef") + "/1a2b"
+        statements = [s for s in ROLE["permissionsPolicy"]["Statement"] if s["Effect"] == "Allow"]
+
+        def grants(action, resource):
+            return any(fnmatch.fnmatchcase(action, a) and fnmatch.fnmatchcase(resource, r.replace("ACCOUNT", "123456789012"))
+                       for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+                       for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]))
+        self.assertTrue(grants("iam:PassRole", passed), passed)
+        self.assertFalse(grants("iam:PassRole", "arn:aws:iam::123456789012:role/Admin"))
+        self.assertTrue(grants("cloudformation:CreateStack", stack) and grants("cloudformation:DeleteStack", stack))
+        self.assertFalse(grants("cloudformation:DeleteStack", stack.replace("e2e-abcdef-borrowed-vpc", "prod-network")))
 
 
 if __name__ == "__main__":
