@@ -49,6 +49,10 @@ final class StageRules {
                         + reason + ".");
             }
         });
+        if (top.observability()) {
+            s.error("observability is true but must be false with stages: its alarms and dashboard watch one "
+                    + "cluster in the pipeline's account, and per-stage observability is not supported yet.");
+        }
         final ContextReader all = s.nested(object, "stages");
         final List<StageTarget> targets = new ArrayList<>();
         for (final String stage : StageTarget.STAGES) {
@@ -74,6 +78,10 @@ final class StageRules {
     private static StageTarget stage(final ContextReader t, final String stage, final Defaults top) {
         final Optional<String> account = t.has("account")
                 ? Optional.of(t.string("account", AppRules.ACCOUNT, "a 12-digit AWS account ID")) : top.account();
+        if (t.has("account") && top.account().isEmpty()) {
+            t.error(t.path("account") + " is set but account is not: the stage's deploy role trusts the pipeline's "
+                    + "account by its ID, so set account to the 12-digit ID of the account the pipeline is in.");
+        }
         final String region = t.has("region") ? AppRules.region(t, top.prices()) : top.region();
         final List<String> zones = t.has("availabilityZones") ? AppRules.availabilityZones(t, region)
                 : sameRegion(t, region, top);

@@ -140,8 +140,14 @@ class BadConfigTest {
     /** The {@code stages} key's rules, each broken once in an otherwise valid split of the stages. */
     static Stream<Arguments> stages() {
         return Stream.of(
-                badStage("staging", "account", "1234", "stages.staging.account is \"1234\" but must be a 12-digit "
+                Arguments.of("stages.staging.account = 1234", TestContext.defaults().with("account", "111111111111")
+                        .with("stages", withStage(splitStages(), "staging", Map.of("clusterName", "shop-staging",
+                                "account", "1234"))), "stages.staging.account is \"1234\" but must be a 12-digit "
                         + "AWS account ID."),
+                badStage("staging", "account", "222222222222", "stages.staging.account is set but account is not: "
+                        + "the stage's deploy role trusts the pipeline's account by its ID"),
+                Arguments.of("stages with observability", TestContext.defaults().with("stages", splitStages())
+                        .with("observability", true), "observability is true but must be false with stages"),
                 badStage("production", "region", "ap-south-1", "stages.production.region is \"ap-south-1\" but must be "
                         + "a region whose prices src/main/resources/prices.csv lists"),
                 badStage("production", "region", "us-west-2", "stages.production.availabilityZones is missing but must "
