@@ -22,11 +22,15 @@ class IamHygieneTest {
     private static final List<String> IDENTITY_POLICY_TYPES = List.of("AWS::IAM::Policy", "AWS::IAM::Role",
             "AWS::IAM::ManagedPolicy");
 
+    /** Everything on, and the stages on clusters (and accounts) of their own, whose deploy roles differ. */
+    private static final List<String> CONFIGURATIONS = List.of("everything-on", "split-stages", "two-accounts");
+
     /** Every identity-policy statement in every stack, with where it is (policies and inline role policies). */
     @SuppressWarnings("unchecked")
     private static List<Map.Entry<String, Map<String, Object>>> statements() {
         final List<Map.Entry<String, Map<String, Object>>> all = new ArrayList<>();
-        Synths.everythingOn().forEach((stack, resources) -> resources.forEach((id, resource) -> {
+        CONFIGURATIONS.forEach(configuration -> Synths.resources(configuration).forEach((stack, resources) ->
+                resources.forEach((id, resource) -> {
                     if (!IDENTITY_POLICY_TYPES.contains(resource.get("Type"))) {
                         return; // bucket and topic policies name their own resource; CDK's grants write them
                     }
@@ -39,8 +43,8 @@ class IamHygieneTest {
                         inline.forEach(p -> documents.add((Map<String, Object>) ((Map<?, ?>) p).get("PolicyDocument")));
                     }
                     documents.forEach(d -> ((List<Map<String, Object>>) d.get("Statement"))
-                            .forEach(s -> all.add(Map.entry(stack + "/" + id, s))));
-                }));
+                            .forEach(s -> all.add(Map.entry(configuration + "/" + stack + "/" + id, s))));
+                })));
         return all;
     }
 
@@ -65,8 +69,8 @@ class IamHygieneTest {
                 continue;
             }
             wildcards++;
-            final String[] where = statement.getKey().split("/", 2);
-            final Map<String, Object> resource = Synths.everythingOn().get(where[0]).get(where[1]);
+            final String[] where = statement.getKey().split("/", 3);
+            final Map<String, Object> resource = Synths.resources(where[0]).get(where[1]).get(where[2]);
             final Object nag = ((Map<String, Object>) resource.getOrDefault("Metadata", Map.of())).get("cdk_nag");
             final boolean reasoned = nag instanceof Map<?, ?> m && m.get("rules_to_suppress") instanceof List<?> rules
                     && rules.stream().map(r -> (Map<String, Object>) r).anyMatch(r ->

@@ -30,6 +30,16 @@ class NagTest {
                 .collect(Collectors.joining("\n")));
     }
 
+    /** The stages on clusters and accounts of their own: the deploy-access stacks and the per-stage deploys. */
+    @Test
+    void theSplitStagesHaveNoUnsuppressedFindings() {
+        final Path out = Path.of("target", "nag", "two-accounts");
+        final App app = (App) TestContext.named("two-accounts").deploy(out).network().getNode().getScope();
+        final List<NagReport.Finding> findings = NagReport.check(app, out);
+        assertEquals("", findings.stream().map(f -> f.message().lines().findFirst().orElse("") + "\n    at " + f.path())
+                .collect(Collectors.joining("\n")));
+    }
+
     /** Proves suppressions take effect with this aws-cdk-lib and cdk-nag, rather than trusting they do. */
     @Test
     void aSuppressionHidesExactlyTheFindingItNames() {
