@@ -1,12 +1,17 @@
 package com.ekspipeline.pipeline;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.codepipeline.Condition;
+import software.amazon.awscdk.services.codepipeline.Pipeline;
 import software.amazon.awscdk.services.codepipeline.Conditions;
 import software.amazon.awscdk.services.codepipeline.Result;
 import software.amazon.awscdk.services.codepipeline.Rule;
 import software.amazon.awscdk.services.codepipeline.RuleProps;
 import software.amazon.awscdk.services.codepipeline.StageProps;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 
 import java.util.List;
 
@@ -42,5 +47,19 @@ final class ProductionEntry {
                                 .build())))
                         .build())).build())
                 .build();
+    }
+
+    /**
+     * The rule runs as the pipeline's role (the rule declares no RoleArn), which reads the alarm's state: only
+     * this alarm's, as the CloudWatchAlarm rule reads it by name.
+     */
+    static void allowReading(final Pipeline pipeline, final String alarmName) {
+        pipeline.getRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("ReadStagingAlarm")
+                .actions(List.of("cloudwatch:DescribeAlarms"))
+                .resources(List.of(Stack.of(pipeline).formatArn(ArnComponents.builder()
+                        .service("cloudwatch").resource("alarm").resourceName(alarmName)
+                        .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build())))
+                .build());
     }
 }

@@ -129,6 +129,7 @@ final class ReleasePipeline {
                         production(props, deployActions.get(Stage.PRODUCTION))))
                 .build();
         props.deploys().prerequisites().forEach(p -> pipeline.getNode().addDependency(p));
+        props.deploys().productionEntryAlarm().ifPresent(alarm -> ProductionEntry.allowReading(pipeline, alarm));
         pipeline.getNode().addDependency(seed);
 
         Rule.Builder.create(scope, "SourceUploaded")
