@@ -1,5 +1,7 @@
 """scripts/review: the CDK CLI's diff of the synthesized app against snapshots, offline.
 Run: python3 -m unittest discover --start-directory tests"""
+import contextlib
+import io
 import json
 import pathlib
 import shutil
@@ -299,6 +301,49 @@ class ReviewTest(unittest.TestCase):
         result = review("--no-synth", "--base", "no-such-branch")
         self.assertEqual(2, result.returncode)
         self.assertIn("--base no-such-branch is not a commit in this repository", result.stderr)
+
+
+def review_module():
+    """scripts/review as a module (it has no .py suffix), for its functions on their own."""
+    import importlib.machinery
+    import importlib.util
+    import sys
+    sys.path.insert(0, str(ROOT / "scripts"))
+    loader = importlib.machinery.SourceFileLoader("review_script", str(ROOT / "scripts" / "review"))
+    spec = importlib.util.spec_from_loader("review_script", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def cluster_template(version):
+    return {"Resources": {"Cluster": {"Type": "AWS::EKS::Cluster", "Properties": {"Version": version}}}}
+
+
+class CanaryTest(unittest.TestCase):
+    """With split stages, production's minor never goes above what staging runs."""
+
+    def setUp(self):
+        self.review = review_module()
+
+    def pairs(self, staging, production):
+        return {"StagingCluster": tuple(cluster_template(v) for v in staging),
+                "ProductionCluster": tuple(cluster_template(v) for v in production)}
+
+    def test_raising_production_before_staging_runs_the_minor_is_refused_in_one_line(self):
+        with contextlib.redirect_stderr(io.StringIO()) as stderr, self.assertRaises(SystemExit) as exit_:
+            self.review.canary(self.pairs(("1.35", "1.36"), ("1.35", "1.36")))
+        self.assertEqual(1, exit_.exception.code)
+        self.assertEqual(["stages.production.kubernetesVersion goes from 1.35 to 1.36, but staging runs 1.35: staging "
+                          "is the canary of every upgrade; deploy 1.36 to staging first "
+                          "(stages.staging.kubernetesVersion)."], stderr.getvalue().strip().splitlines())
+
+    def test_production_follows_once_staging_runs_the_minor(self):
+        self.assertIsNone(self.review.canary(self.pairs(("1.36", "1.36"), ("1.35", "1.36"))))
+        self.assertIsNone(self.review.canary(self.pairs(("1.35", "1.36"), ("1.35", "1.35"))))
+
+    def test_one_cluster_has_no_canary_to_wait_for(self):
+        self.assertIsNone(self.review.canary({"Cluster": (cluster_template("1.35"), cluster_template("1.36"))}))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param pipeline          the delivery pipeline
  * @param billing           the budget alarm, cost assumptions and off-hours scale-down
  * @param observability     Container Insights, the alarms and the dashboard
+ * @param stages            staging and production on clusters of their own; empty (the default): both are
+ *                          namespaces of the one cluster above
  */
 public record AppConfig(
         String appName,
@@ -31,10 +33,24 @@ public record AppConfig(
         ClusterConfig cluster,
         PipelineConfig pipeline,
         BillingConfig billing,
-        ObservabilityConfig observability) {
+        ObservabilityConfig observability,
+        List<StageTarget> stages) {
 
     public AppConfig {
         availabilityZones = List.copyOf(availabilityZones);
+        stages = List.copyOf(stages);
+    }
+
+    /**
+     * The configuration of one stage's own stacks: named {@code <appName>-<stage>}, in the stage's account and
+     * region, its own VPC (shaped by vpcCidr and natGateways), cluster and off-hours; everything else as here.
+     */
+    public AppConfig target(final StageTarget stage) {
+        return new AppConfig(StageTarget.name(appName, stage.stage()), stage.region(), stage.account(),
+                stage.availabilityZones(), logRetentionDays, synthDay, network, stage.cluster(), pipeline,
+                new BillingConfig(billing.monthlyBudgetUsd(), billing.budgetEmail(), billing.budgetAlertPercents(),
+                        billing.estimatedLogGiBPerDay(), stage.offHours()),
+                observability, List.of());
     }
 
     /** The name of the stack that holds {@code part}, e.g. {@code eks-pipeline-network}. */

@@ -42,13 +42,13 @@ final class BillingRules {
         return percents.stream().sorted().toList();
     }
 
-    private static Optional<OffHoursConfig> offHours(final ContextReader s) {
+    static Optional<OffHoursConfig> offHours(final ContextReader s) {
         final Map<String, Object> object = s.object("offHours", "with the keys "
                 + String.join(", ", UnknownKeys.sorted(OFF_HOURS_KEYS)) + ", or absent to keep the nodes running");
         if (object == null) {
             return Optional.empty();
         }
-        final ContextReader o = s.nested(object, "offHours");
+        final ContextReader o = s.nested(object, s.path("offHours"));
         final int errorsBefore = o.errors().size();
         final String down = o.string("scaleDownAt", TIME_OF_DAY, "a 24-hour time such as 20:00");
         final String up = o.string("scaleUpAt", TIME_OF_DAY, "a 24-hour time such as 07:00");

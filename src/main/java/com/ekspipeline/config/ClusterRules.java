@@ -53,7 +53,7 @@ final class ClusterRules {
     }
 
     /** A version from the calendar that EKS still creates clusters with; null when there is none. */
-    private static KubernetesVersion kubernetesVersion(final ContextReader s, final LocalDate today,
+    static KubernetesVersion kubernetesVersion(final ContextReader s, final LocalDate today,
                                                        final Path projectRoot) {
         final Object value = s.rawValue("kubernetesVersion");
         final String creatable = KubernetesVersions.all().values().stream()
@@ -94,14 +94,15 @@ final class ClusterRules {
         return extended;
     }
 
-    private static List<NodeGroupConfig> nodeGroups(final ContextReader s, final String region,
+    static List<NodeGroupConfig> nodeGroups(final ContextReader s, final String region,
                                                     final PriceTable prices, final KubernetesVersion version) {
         final List<NodeGroupConfig> groups = new ArrayList<>();
         final List<Map<String, Object>> objects = s.objectList("nodeGroups", 1,
                 "a list of at least one node group object with the keys "
                         + String.join(", ", UnknownKeys.sorted(NodeGroupRules.KEYS)));
         for (int i = 0; i < objects.size(); i++) {
-            groups.add(NodeGroupRules.read(s.nested(objects.get(i), "nodeGroups[" + i + "]"), region, prices, version));
+            groups.add(NodeGroupRules.read(s.nested(objects.get(i), s.path("nodeGroups[" + i + "]")), region, prices,
+                    version));
         }
         final Set<String> names = new LinkedHashSet<>();
         for (NodeGroupConfig group : groups) {

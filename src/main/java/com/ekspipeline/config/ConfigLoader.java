@@ -45,11 +45,13 @@ public final class ConfigLoader {
         final PipelineConfig pipeline = PipelineRules.read(s);
         final BillingConfig billing = BillingRules.read(s);
         network.existing().ifPresent(vpc -> VpcCapacityRules.check(s, vpc, zones, cluster.nodeGroups()));
+        final List<StageTarget> stages = StageRules.read(s, new StageRules.Defaults(appName, region, account, zones,
+                cluster, today, prices, observability.enabled(), projectRoot));
         UnknownKeys.reject(s);
         if (!s.errors().isEmpty()) {
             throw new ConfigException(s.errors());
         }
         return new AppConfig(appName, region, account, zones, retention, today, network, cluster, pipeline, billing,
-                observability);
+                observability, stages);
     }
 }

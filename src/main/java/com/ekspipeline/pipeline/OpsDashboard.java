@@ -43,7 +43,7 @@ final class OpsDashboard {
      * @param smokeTest   the smoke-test function
      */
     record Props(String appName, String clusterName, List<NodeGroupConfig> groups, String sampleApp,
-                 IProject build, StageDeploys deploys, IFunction smokeTest, Metric reachable,
+                 IProject build, Deploys deploys, IFunction smokeTest, Metric reachable,
                  List<Alarm> alarms) {
     }
 

@@ -30,7 +30,7 @@ final class OpsMonitoring extends Construct {
      * @param smokeTest the smoke-test function
      */
     OpsMonitoring(final Construct scope, final String id, final AppConfig config, final ReleaseNotifications topic,
-                  final IProject build, final StageDeploys deploys, final IFunction smokeTest) {
+                  final IProject build, final Deploys deploys, final IFunction smokeTest) {
         super(scope, id);
         final ObservabilityConfig settings = config.observability();
         final List<NodeGroupConfig> groups = config.cluster().nodeGroups();

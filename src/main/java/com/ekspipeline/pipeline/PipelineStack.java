@@ -24,8 +24,36 @@ import java.util.List;
  */
 public final class PipelineStack extends AppStack {
 
+    /** What deploys the stages, made in the pipeline stack once its key and repository exist. */
+    private interface DeploysFactory {
+        Deploys create(PipelineStack scope, IAlias artifactKey, ImageBuild build);
+    }
+
+    /** The default: both stages are namespaces of {@code cluster}, whose VPC the deploy projects run in. */
     public PipelineStack(final Construct scope, final String id, final AppConfig config, final IVpc vpc,
                          final ICluster cluster) {
+        this(scope, id, config, (stack, artifactKey, build) -> new StageDeploys(stack, new StageDeploys.Props(
+                config.appName(), cluster, vpc, config.cluster().kubernetesVersion().version(),
+                config.pipeline().deployTimeoutMinutes(), config.pipeline().rolloutTimeoutSeconds(), artifactKey,
+                build.images())));
+    }
+
+    /**
+     * Each stage on a cluster of its own, possibly in another account: the pipeline reaches them by names only,
+     * and the repository lets each other account's nodes pull the one image both stages run.
+     */
+    public static PipelineStack split(final Construct scope, final String id, final AppConfig config,
+                                      final List<StageCluster> clusters) {
+        return new PipelineStack(scope, id, config, (stack, artifactKey, build) -> {
+            RepositoryPulls.allow(build.images(), clusters);
+            return new StageClusterDeploys(stack, new StageClusterDeploys.Props(clusters,
+                    config.pipeline().deployTimeoutMinutes(), config.pipeline().rolloutTimeoutSeconds(), artifactKey,
+                    build.images()));
+        });
+    }
+
+    private PipelineStack(final Construct scope, final String id, final AppConfig config,
+                          final DeploysFactory deploysFactory) {
         super(scope, id, config, "pipeline",
                 "Delivery pipeline for " + config.appName() + ": S3 source, build, staging, approval, production");
         final PipelineConfig settings = config.pipeline();
@@ -38,9 +66,7 @@ public final class PipelineStack extends AppStack {
                 groups.stream().allMatch(NodeGroupConfig::arm),
                 groups.stream().map(NodeGroupConfig::arm).distinct().count() > 1,
                 settings.buildTimeoutMinutes(), artifactKey));
-        final StageDeploys deploys = new StageDeploys(this, new StageDeploys.Props(config.appName(), cluster, vpc,
-                config.cluster().kubernetesVersion().version(), settings.deployTimeoutMinutes(),
-                settings.rolloutTimeoutSeconds(), artifactKey, build.images()));
+        final Deploys deploys = deploysFactory.create(this, artifactKey, build);
         final Function smokeTest = SmokeTestFunction.create(this, settings.smokeTestSeconds());
         final ReleasePipeline pipeline = new ReleasePipeline(this, new ReleasePipeline.Props(config.appName(), source,
                 settings.sourceObjectKey(), build.project(), deploys, smokeTest, settings.smokeTestSeconds(),

@@ -53,7 +53,7 @@ final class ReleasePipeline {
      * @param approvalEmail   who is emailed when a release waits for approval; empty: only the topic
      */
     record Props(String appName, SourceStore source, String sourceObjectKey, PipelineProject build,
-                 StageDeploys deploys, IFunction smokeTest, int smokeTestSeconds, Optional<String> approvalEmail) {
+                 Deploys deploys, IFunction smokeTest, int smokeTestSeconds, Optional<String> approvalEmail) {
     }
 
     private final Pipeline pipeline;
@@ -126,10 +126,10 @@ final class ReleasePipeline {
                         // production already runs, holding the stage until answered.
                         // https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals-approve-or-reject.html
                         stage("Approval", approve),
-                        rollingBack("Production", deployActions.get(Stage.PRODUCTION),
-                                smoke(props, deployActions.get(Stage.PRODUCTION), 2))))
+                        production(props, deployActions.get(Stage.PRODUCTION))))
                 .build();
         props.deploys().prerequisites().forEach(p -> pipeline.getNode().addDependency(p));
+        props.deploys().productionEntryAlarm().ifPresent(alarm -> ProductionEntry.allowReading(pipeline, alarm));
         pipeline.getNode().addDependency(seed);
 
         Rule.Builder.create(scope, "SourceUploaded")
@@ -188,6 +188,13 @@ final class ReleasePipeline {
 
     Pipeline pipeline() {
         return pipeline;
+    }
+
+    /** Production rolls back as staging does; with split stages, also guarded by staging's alarm. */
+    private static StageProps production(final Props props, final CodeBuildAction deploy) {
+        final StageProps rolling = rollingBack("Production", deploy, smoke(props, deploy, 2));
+        return props.deploys().productionEntryAlarm().map(alarm -> ProductionEntry.guarded(rolling, alarm))
+                .orElse(rolling);
     }
 
     private static LambdaInvokeAction smoke(final Props props, final CodeBuildAction deploy, final int runOrder) {

@@ -38,7 +38,7 @@ import java.util.Map;
  * private endpoint) with a role that EKS lets act only in that stage's namespace: a staging release can
  * never touch production. Created in the stack's own scope, so the logical IDs stay as deployed.
  */
-final class StageDeploys {
+final class StageDeploys implements Deploys {
 
     /**
      * @param appName               names the projects ({@code <app>-deploy-<stage>})
@@ -107,12 +107,14 @@ final class StageDeploys {
         }
     }
 
-    PipelineProject project(final Stage stage) {
+    @Override
+    public PipelineProject project(final Stage stage) {
         return projects.get(stage);
     }
 
     /** The access entries and the API ingress rule: a deploy can run only once these exist. */
-    List<IConstruct> prerequisites() {
+    @Override
+    public List<IConstruct> prerequisites() {
         return List.copyOf(prerequisites);
     }
 

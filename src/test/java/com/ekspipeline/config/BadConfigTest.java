@@ -137,6 +137,76 @@ class BadConfigTest {
                         + "not allowed; did you mean kubernetesVersion?"));
     }
 
+    /** The {@code stages} key's rules, each broken once in an otherwise valid split of the stages. */
+    static Stream<Arguments> stages() {
+        return Stream.of(
+                Arguments.of("stages.staging.account = 1234", TestContext.defaults().with("account", "111111111111")
+                        .with("stages", withStage(splitStages(), "staging", Map.of("clusterName", "shop-staging",
+                                "account", "1234"))), "stages.staging.account is \"1234\" but must be a 12-digit "
+                        + "AWS account ID."),
+                badStage("staging", "account", "222222222222", "stages.staging.account is set but account is not: "
+                        + "the stage's deploy role trusts the pipeline's account by its ID"),
+                Arguments.of("stages with observability", TestContext.defaults().with("stages", splitStages())
+                        .with("observability", true), "observability is true but must be false with stages"),
+                badStage("production", "region", "ap-south-1", "stages.production.region is \"ap-south-1\" but must be "
+                        + "a region whose prices src/main/resources/prices.csv lists"),
+                badStage("production", "region", "us-west-2", "stages.production.availabilityZones is missing but must "
+                        + "be set, to zones of us-west-2 such as us-west-2a, because stages.production.region differs"),
+                badStage("staging", "kubernetesVersion", "1.35", "stages.production.kubernetesVersion is \"1.36\" but "
+                        + "must be at most staging's (\"1.35\", stages.staging.kubernetesVersion or kubernetesVersion): "
+                        + "staging runs every upgrade first"),
+                badStage("production", "clusterName", "shop-staging", "stages.production.clusterName is \"shop-staging\" "
+                        + "but must differ from stages.staging.clusterName while both stages are in the same account"),
+                badStage("staging", "nodeGroups", List.of(Map.of("name", "small", "instanceTypes", List.of("t3.medium"),
+                        "capacityType", "ON_DEMAND", "minSize", 1, "desiredSize", 1, "maxSize", 0, "diskSizeGiB", 50)),
+                        "stages.staging.nodeGroups[0].maxSize is 0"),
+                badStage("staging", "clustername", "x", "Unknown configuration key stages.staging.clustername (value "
+                        + "\"x\") is not allowed; did you mean stages.staging.clusterName?"),
+                Arguments.of("a stage other than staging and production", TestContext.defaults().with("stages",
+                        withStage(splitStages(), "qa", Map.of("clusterName", "shop-qa"))), "Unknown configuration key "
+                        + "stages.qa (value {\"clusterName\":\"shop-qa\"}) is not allowed; the keys here are "
+                        + "production, staging."),
+                Arguments.of("production missing", TestContext.defaults().with("stages",
+                        Map.of("staging", Map.of("clusterName", "shop-staging"))), "stages.production is missing but "
+                        + "must be an object with at least clusterName"),
+                Arguments.of("stages with clusterName", TestContext.defaults().with("stages", splitStages())
+                        .with("clusterName", "shop"), "clusterName is \"shop\" but must be absent with stages: each "
+                        + "stage names its own cluster"),
+                Arguments.of("stages with offHours", TestContext.defaults().with("stages", splitStages())
+                        .with("offHours", OFF_HOURS), "offHours is {"),
+                Arguments.of("stages not an object", TestContext.defaults().with("stages", "staging,production"),
+                        "stages is \"staging,production\" but must be an object with the keys production and staging."),
+                badStage("staging", "offHours", Map.of("scaleDownAt", "20:00", "scaleUpAt", "20:00", "timeZone", "UTC"),
+                        "stages.staging.offHours.scaleDownAt and scaleUpAt are both 20:00"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stages")
+    void stagesAreRefusedWithOneSentence(final String name, final TestContext context, final String expected) {
+        isRefusedWithOneSentenceNamingTheKeyAndValue(name, context, expected);
+    }
+
+    /** Both stages on clusters of their own, in the app's account and region. */
+    static Map<String, Object> splitStages() {
+        return Map.of("staging", Map.of("clusterName", "shop-staging"),
+                "production", Map.of("clusterName", "shop-production"));
+    }
+
+    private static Map<String, Object> withStage(final Map<String, Object> stages, final String stage,
+                                                 final Map<String, Object> fields) {
+        final Map<String, Object> copy = new HashMap<>(stages);
+        copy.put(stage, fields);
+        return copy;
+    }
+
+    private static Arguments badStage(final String stage, final String key, final Object value, final String expected) {
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> fields = new HashMap<>((Map<String, Object>) splitStages().get(stage));
+        fields.put(key, value);
+        return Arguments.of("stages." + stage + "." + key + " = " + value,
+                TestContext.defaults().with("stages", withStage(splitStages(), stage, fields)), expected);
+    }
+
     /** A version in the calendar whose npm kubectl layer is not installed, as after a refresh adds a new minor. */
     @Test
     void aVersionWithoutItsKubectlLayerIsRefusedNamingThePackage() throws IOException {

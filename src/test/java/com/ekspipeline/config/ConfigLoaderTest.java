@@ -43,6 +43,38 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void withoutStagesBothStagesAreNamespacesOfTheOneCluster() {
+        assertEquals(List.of(), TestContext.defaults().load().stages());
+    }
+
+    @Test
+    void aStageTakesItsOwnKeysAndTheTopLevelOnesForTheRest() {
+        final AppConfig config = TestContext.defaults().with("account", "111111111111").with("stages", Map.of(
+                "staging", Map.of("clusterName", "shop-staging", "kubernetesVersion", "1.36",
+                        "offHours", BadConfigTest.OFF_HOURS),
+                "production", Map.of("clusterName", "shop-production", "account", "222222222222",
+                        "region", "eu-west-1", "availabilityZones", List.of("eu-west-1a", "eu-west-1b"),
+                        "kubernetesVersion", "1.35"))).load();
+        final StageTarget staging = config.stages().get(0);
+        final StageTarget production = config.stages().get(1);
+        assertEquals(List.of("staging", "production"), config.stages().stream().map(StageTarget::stage).toList());
+        assertEquals(Optional.of("111111111111"), staging.account());
+        assertEquals("us-east-2", staging.region());
+        assertEquals(config.availabilityZones(), staging.availabilityZones());
+        assertEquals(config.cluster().nodeGroups(), staging.cluster().nodeGroups());
+        assertTrue(staging.offHours().isPresent());
+        assertEquals(Optional.of("222222222222"), production.account());
+        assertEquals("eu-west-1", production.region());
+        assertEquals("1.35", production.cluster().kubernetesVersion().version());
+        assertTrue(production.offHours().isEmpty());
+        final AppConfig target = config.target(production);
+        assertEquals("eks-pipeline-production", target.appName());
+        assertEquals("eks-pipeline-production-cluster", target.stackName("cluster"));
+        assertEquals("shop-production", target.cluster().clusterName());
+        assertEquals(List.of(), target.stages());
+    }
+
+    @Test
     void observabilityIsSwitchedWithTheWordsTrueAndFalseOnTheCommandLine() {
         assertTrue(TestContext.defaults().with("observability", "true").load().observability().enabled());
         assertFalse(TestContext.defaults().with("observability", "false").load().observability().enabled());

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * matched to its exact wildcard). Once for each configuration with every optional part on (own VPC, existing VPC).
  */
 @ParameterizedClass(name = "{0}")
-@ValueSource(strings = {"everything-on", "own-vpc"})
+@ValueSource(strings = {"everything-on", "own-vpc", "split-stages", "two-accounts"})
 class IamHygieneTest {
 
     private static final List<String> IDENTITY_POLICY_TYPES = List.of("AWS::IAM::Policy", "AWS::IAM::Role",
