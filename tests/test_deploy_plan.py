@@ -101,6 +101,10 @@ class DeployWorkflowTest(unittest.TestCase):
         self.assertEqual([deploy, health, record], sorted([deploy, health, record]), "record only after the health check")
         self.assertEqual("${{ inputs.approve }}", self.step("deploy", "deploy-plan deploy")["env"]["APPROVE"])
 
+    def test_nothing_in_cdk_json_runs_before_a_deploy_of_an_assembly(self):
+        # The CLI runs cdk.json's "build" even when --app names an assembly directory (lib/cxapp/exec.js).
+        self.assertNotIn("build", json.loads((ROOT / "cdk.json").read_text()))
+
     def test_deploy_waits_for_the_environments_reviewers_one_at_a_time_per_app(self):
         job = self.jobs["deploy"]
         self.assertEqual("infrastructure", job["environment"])
