@@ -385,6 +385,29 @@ class NotAnAncestorTest(unittest.TestCase):
         self.assertIn("change is unknown", summary, "no estimate of what runs")
 
 
+class OverridesTest(unittest.TestCase):
+    def test_with_overrides_the_plan_reviews_against_cloudformation_as_the_snapshots_are_the_defaults(self):
+        head, parent = git("rev-parse", "HEAD"), git("rev-parse", "HEAD~1")
+        arguments = argparse.Namespace(out="unused", commit=head, deployed=parent, base_estimate=None,
+                                       context=["appName=shop"])
+        arguments.out = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, arguments.out)
+        fetched = []
+
+        def fetch_then_stop(*given):
+            """Where the plan fetches CloudFormation's templates; the rest of the plan is tested above."""
+            fetched.append(given)
+            raise plan_script.DeployFailed("stopped after the fetch")
+        with mock.patch.object(plan_script, "fetch_templates", side_effect=fetch_then_stop), \
+                mock.patch.object(plan_script.projects, "shared",
+                                  return_value=pathlib.Path(project_fixture.assembly(self, app="shop"))), \
+                contextlib.redirect_stdout(io.StringIO()) as printed, self.assertRaises(plan_script.DeployFailed):
+            plan_script.plan(arguments, client("cloudformation"))
+        self.assertEqual(1, len(fetched), "the templates CloudFormation runs")
+        self.assertEqual("-c appName=shop is not the configuration the snapshots hold: reviewing against the templates "
+                         "CloudFormation runs instead.", printed.getvalue().strip())
+
+
 class HealthTest(unittest.TestCase):
     """Stack statuses, nodes Ready through the Kubernetes API, the last production deploy (Stubbers)."""
 
