@@ -13,10 +13,10 @@ import software.amazon.awscdk.services.ssm.StringParameter;
  * <p>Why a parameter and not a stack tag: CloudFormation propagates stack-level tags to every resource of
  * the stack that supports tags, so a tag whose value changed on every deploy would update every taggable
  * resource each time (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html).
- * Why a resource reads it: an update has to change a resource, or CloudFormation has nothing to do ("you
- * cannot update outputs by themselves", the template Outputs reference); one standard-tier SSM parameter
- * (free) is the only resource this update touches, it is deleted with the stack, and it lets a person read
- * the commit with {@code aws ssm get-parameter} too. Until the first record, its value is {@value #UNRECORDED}.
+ * Why a resource reads it: the record's update must change a resource; the User Guide's Outputs page long
+ * said "you cannot update outputs by themselves" (only with a change that adds, modifies or deletes a
+ * resource). One standard-tier SSM parameter (free) is the only resource this update touches, it is
+ * deleted with the stack, and it lets a person read the commit with {@code aws ssm get-parameter} too. Until the first record, its value is {@value #UNRECORDED}.
  */
 final class DeployedCommitRecord {
 
