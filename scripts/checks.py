@@ -55,7 +55,8 @@ CHECKS = [
           "done", needs=["compile"]),
     Check("scripts", "scripts: release and verify-destroyed against moto_server on 127.0.0.1, preflight against the "
                      "API models (botocore Stubbers), the project reader, review against the snapshots, "
-                     "prerequisites on a bare PATH, e2e offline",
+                     "prerequisites on a bare PATH, e2e offline, deploy-plan (gates from the review, the deployed commit "
+                     "against moto_server, health and drift against Stubbers) and the deploy workflow",
           "python3 -m unittest discover --start-directory tests", needs=["synth"]),
     Check("off-hours", "off-hours Lambda: unit tests, and stop/start against moto_server's EKS and a TLS stand-in "
                        "on 127.0.0.1", "python3 -m unittest discover --start-directory lambda/off_hours"),
@@ -70,7 +71,7 @@ CHECKS = [
           'echo "${#templates[@]} templates of ${#assemblies[@]} configurations lint clean."', needs=["synth"]),
     Check("sample-service", "sample service (app/): unit tests, graceful shutdown, persistence, on JDK 21+",
           'JAVA_HOME="$(scripts/java21-home)" ./mvnw -B --no-transfer-progress -f app/pom.xml verify'),
-    Check("diagrams", "diagrams: docs/architecture.dot matches the synthesized stacks, both diagrams render "
+    Check("diagrams", "diagrams: docs/architecture.dot matches the synthesized stacks, every diagram renders "
                       "(graphviz)", 'scripts/diagram --check --assembly "$(python3 scripts/synths.py default)"',
           needs=["synth"]),
     Check("smoke-test", "smoke-test Lambda: unit tests",

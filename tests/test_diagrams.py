@@ -41,5 +41,43 @@ class ReleaseFlowDiagramTest(unittest.TestCase):
             self.assertIn(f"{stage}.{action}", svg)
 
 
+def workflow_steps():
+    """(job, step) of .github/workflows/deploy.yml in run order: each scripts/deploy-plan command a job runs
+    (its first word), and the test command as "test"."""
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text())
+    found = []
+    for job, body in workflow["jobs"].items():
+        for step in body["steps"]:
+            run = step.get("run", "")
+            if run == "scripts/test":
+                found.append((job, "test"))
+            found += [(job, m) for m in re.findall(r"^scripts/deploy-plan (\w+)", run, re.M)]
+    return found
+
+
+class DeployFlowDiagramTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dot = (ROOT / "docs" / "deploy-flow.dot").read_text()
+
+    def test_one_node_per_step_of_each_job_in_run_order_and_the_approval_between(self):
+        declared = [(job, step) for job, step in re.findall(r'^\s*"(\w+)\.(\w+)" \[label', self.dot, re.M)
+                    if job != "approval"]
+        self.assertEqual(workflow_steps(), declared)
+        self.assertIn('"approval.reviewers" [label', self.dot)
+
+    def test_each_job_is_a_box_around_its_steps(self):
+        jobs = re.findall(r'subgraph "cluster_(\w+)"', self.dot)
+        self.assertEqual(["plan", "approval", "deploy", "drift"], jobs)
+        self.assertEqual(list(dict.fromkeys(job for job, _ in workflow_steps())), [j for j in jobs if j != "approval"])
+
+    def test_the_rendered_svg_is_committed_beside_its_source(self):
+        svg = (ROOT / "docs" / "deploy-flow.svg").read_text()
+        for job, step in workflow_steps():
+            self.assertIn(f"{job}.{step}", svg)
+
+
 if __name__ == "__main__":
     unittest.main()

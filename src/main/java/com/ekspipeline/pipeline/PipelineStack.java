@@ -92,6 +92,7 @@ public final class PipelineStack extends AppStack {
             output("DashboardUrl", OpsDashboard.url(config.region(), config.appName()),
                     "Nodes, pods, the service, releases and alarms on one CloudWatch dashboard");
         }
+        DeployedCommitRecord.create(this, config.appName());
     }
 
     private void output(final String id, final String value, final String description) {

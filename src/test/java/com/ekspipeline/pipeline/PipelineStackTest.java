@@ -5,6 +5,7 @@ import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Snapshots;
 import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Annotations;
@@ -411,5 +412,18 @@ class PipelineStackTest {
 
     private static List<String> actionsOf(final Map<String, Object> statement) {
         return Resources.strings(statement.get("Action"));
+    }
+
+    @Test
+    void theDeployedCommitIsAParameterWhoseOnlyReaderIsOneSsmParameterNamedAfterTheApp() {
+        template.hasParameter(DeployedCommitRecord.PARAMETER, Map.of("Type", "String",
+                "Default", DeployedCommitRecord.UNRECORDED, "AllowedPattern", "^(unrecorded|[0-9a-f]{40})$"));
+        template.resourceCountIs("AWS::SSM::Parameter", 1);
+        template.hasResourceProperties("AWS::SSM::Parameter", Map.of("Name", "/eks-pipeline/deployed-commit",
+                "Type", "String", "Tier", "Standard", "Value", Map.of("Ref", DeployedCommitRecord.PARAMETER)));
+        // A stack update that changes only this parameter touches that one resource: nothing else reads it.
+        final String json = new ObjectMapper().valueToTree(template.toJSON())
+                .get("Resources").toString();
+        assertEquals(1, json.split("\\{\"Ref\":\"" + DeployedCommitRecord.PARAMETER + "\"\\}", -1).length - 1);
     }
 }
