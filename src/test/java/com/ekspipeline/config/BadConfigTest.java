@@ -129,12 +129,30 @@ class BadConfigTest {
                 badOffHours("scaleUpAt", "20:00", "offHours.scaleDownAt and scaleUpAt are both 20:00"),
                 badOffHours("timezone", "UTC", "Unknown configuration key offHours.timezone (value \"UTC\") is not "
                         + "allowed; did you mean offHours.timeZone?"),
+                bad("autoscaler", "keda", "autoscaler is \"keda\" but must be one of cluster-autoscaler, karpenter."),
+                Arguments.of("karpenter with an unpriced instance type", karpenter(Map.of("instanceTypes",
+                        List.of("t4g.medium", "t4g.2xlarge"))), "nodeGroups[0].instanceTypes[1] is \"t4g.2xlarge\" but "
+                        + "must be an instance type src/main/resources/prices.csv prices for us-east-2 ("),
+                Arguments.of("karpenter with mixed architectures", karpenter(Map.of("instanceTypes",
+                        List.of("t4g.medium", "t3.medium"))), "nodeGroups[0].instanceTypes is [\"t4g.medium\",\"t3.medium\"] "
+                        + "but must be instance types of one CPU architecture (they are t3.medium x86_64, t4g.medium "
+                        + "arm64), because with autoscaler karpenter each NodePool requires one kubernetes.io/arch and "
+                        + "its EC2NodeClass resolves one AMI alias."),
+                Arguments.of("karpenter with a system group too small", karpenter(Map.of("instanceTypes",
+                        List.of("t4g.small"))), "nodeGroups[0].instanceTypes[0] is \"t4g.small\", the type of the system "
+                        + "node group that autoscaler karpenter runs the cluster's own pods on, and its 2 nodes (room for "
+                        + "22 pods, 3860m CPU and 3144 MiB) cannot hold them with Karpenter's controllers (18 pods, "
+                        + "2880m CPU, 3308 MiB, see src/main/resources/system-pods.csv); put a larger type first."),
                 bad("natgateways", 2, "Unknown configuration key natgateways (value 2) is not allowed; "
                         + "did you mean natGateways?"),
                 bad("vpcCIDR", "10.0.0.0/16", "Unknown configuration key vpcCIDR (value \"10.0.0.0/16\") is not "
                         + "allowed; did you mean vpcCidr?"),
                 bad("kubernetesVerison", "1.35", "Unknown configuration key kubernetesVerison (value \"1.35\") is "
                         + "not allowed; did you mean kubernetesVersion?"));
+    }
+
+    private static TestContext karpenter(final Map<String, Object> group) {
+        return TestContext.defaults().with("autoscaler", "karpenter").withNodeGroup(group);
     }
 
     /** A version in the calendar whose npm kubectl layer is not installed, as after a refresh adds a new minor. */
