@@ -44,6 +44,7 @@ public final class ConfigLoader {
         ZonalGroups.check(s, cluster.nodeGroups(), zones);
         final PipelineConfig pipeline = PipelineRules.read(s);
         final BillingConfig billing = BillingRules.read(s);
+        KarpenterRules.offHours(s, cluster, billing);
         network.existing().ifPresent(vpc -> VpcCapacityRules.check(s, vpc, zones, cluster.nodeGroups()));
         UnknownKeys.reject(s);
         if (!s.errors().isEmpty()) {
