@@ -132,7 +132,7 @@ final class KarpenterIdentity extends Construct {
                 + "launch templates and instance profiles get generated IDs, so each wildcard ARN is limited by the "
                 + "cluster's owned tag and a Karpenter tag; the Describe*, pricing, ListInstanceProfiles and zonal shift "
                 + "reads take no resource; SSM reads are AWS's public parameters.",
-                "Resource::*", Nag.matching("^Resource::arn:<AWS::Partition>:(ec2|iam|ssm):.*\\*$"));
+                "Resource::*", Nag.matching("^Resource::arn:[^:]+:(ec2|iam|ssm):.*\\*$"));
     }
 
     private void allow(final String sid, final List<String> actions, final List<String> resources,

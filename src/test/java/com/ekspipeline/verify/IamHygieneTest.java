@@ -26,7 +26,7 @@ class IamHygieneTest {
     @SuppressWarnings("unchecked")
     private static List<Map.Entry<String, Map<String, Object>>> statements() {
         final List<Map.Entry<String, Map<String, Object>>> all = new ArrayList<>();
-        Synths.everythingOn().forEach((stack, resources) -> resources.forEach((id, resource) -> {
+        configurations().forEach((configuration, stacks) -> stacks.forEach((stack, resources) -> resources.forEach((id, resource) -> {
                     if (!IDENTITY_POLICY_TYPES.contains(resource.get("Type"))) {
                         return; // bucket and topic policies name their own resource; CDK's grants write them
                     }
@@ -39,9 +39,14 @@ class IamHygieneTest {
                         inline.forEach(p -> documents.add((Map<String, Object>) ((Map<?, ?>) p).get("PolicyDocument")));
                     }
                     documents.forEach(d -> ((List<Map<String, Object>>) d.get("Statement"))
-                            .forEach(s -> all.add(Map.entry(stack + "/" + id, s))));
-                }));
+                            .forEach(s -> all.add(Map.entry(configuration + "/" + stack + "/" + id, s))));
+                })));
         return all;
+    }
+
+    /** Every optional part on, and Karpenter (which replaces the cluster autoscaler's identity by its own). */
+    private static Map<String, Map<String, Map<String, Map<String, Object>>>> configurations() {
+        return Map.of("everything-on", Synths.everythingOn(), "karpenter", Synths.resources("karpenter"));
     }
 
     @Test
@@ -65,8 +70,8 @@ class IamHygieneTest {
                 continue;
             }
             wildcards++;
-            final String[] where = statement.getKey().split("/", 2);
-            final Map<String, Object> resource = Synths.everythingOn().get(where[0]).get(where[1]);
+            final String[] where = statement.getKey().split("/", 3);
+            final Map<String, Object> resource = configurations().get(where[0]).get(where[1]).get(where[2]);
             final Object nag = ((Map<String, Object>) resource.getOrDefault("Metadata", Map.of())).get("cdk_nag");
             final boolean reasoned = nag instanceof Map<?, ?> m && m.get("rules_to_suppress") instanceof List<?> rules
                     && rules.stream().map(r -> (Map<String, Object>) r).anyMatch(r ->

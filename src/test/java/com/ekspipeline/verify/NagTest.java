@@ -30,6 +30,16 @@ class NagTest {
                 .collect(Collectors.joining("\n")));
     }
 
+    /** With Karpenter: its controller's and nodes' roles, queue and waiter, in place of the cluster autoscaler. */
+    @Test
+    void karpenterHasNoUnsuppressedFindings() {
+        final Path out = Path.of("target", "nag", "karpenter");
+        final App app = (App) TestContext.named("karpenter").deploy(out).network().getNode().getScope();
+        final List<NagReport.Finding> findings = NagReport.check(app, out);
+        assertEquals("", findings.stream().map(f -> f.message().lines().findFirst().orElse("") + "\n    at " + f.path())
+                .collect(Collectors.joining("\n")));
+    }
+
     /** Proves suppressions take effect with this aws-cdk-lib and cdk-nag, rather than trusting they do. */
     @Test
     void aSuppressionHidesExactlyTheFindingItNames() {
