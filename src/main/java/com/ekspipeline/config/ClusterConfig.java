@@ -2,6 +2,7 @@ package com.ekspipeline.config;
 
 import com.ekspipeline.catalog.KubernetesVersion;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +58,16 @@ public record ClusterConfig(
         return new NodeGroupConfig("system", List.of(nodeGroups.get(0).instanceTypes().get(0)), false,
                 SYSTEM_MIN_SIZE, SYSTEM_MIN_SIZE, SYSTEM_MAX_SIZE, SYSTEM_DISK_GIB, Map.of(),
                 Optional.empty());
+    }
+
+    /** What the nodes are priced from: the node groups, or with Karpenter the system group and the NodePools. */
+    public List<NodeGroupConfig> pricedNodeGroups() {
+        if (!karpenter()) {
+            return nodeGroups;
+        }
+        final List<NodeGroupConfig> priced = new ArrayList<>(List.of(systemNodeGroup(nodeGroups)));
+        priced.addAll(nodeGroups);
+        return List.copyOf(priced);
     }
 
     /** The cluster's {@code UpgradePolicy.SupportType}, as EKS names it. */
