@@ -122,6 +122,29 @@ class KarpenterTest {
         }
     }
 
+    /**
+     * Raising kubernetesVersion moves the EC2NodeClass to the new minor (Karpenter resolves the alias for the
+     * control plane's version, and drift rolls the nodes within the NodePools' budget of one node), and the
+     * template shows it: an update of the NodeClass manifest, nothing else of Karpenter's replaced.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void anUpgradeMovesTheNodeClassToTheNewMinor() {
+        final Map<String, Map<String, Object>> older = (Map<String, Map<String, Object>>) Template.fromStack(
+                com.ekspipeline.support.TestContext.named("karpenter").with("kubernetesVersion", "1.35").deploy().nodes())
+                .toJSON().get("Resources");
+        final String before = json(older.get(resources.entrySet().stream().filter(e -> e.getValue() == manifest("NodeClass"))
+                .findFirst().orElseThrow().getKey()));
+        assertTrue(before.contains("\\\"eks-pipeline/kubernetes-version\\\":\\\"1.35\\\""), before);
+        assertTrue(json(manifest("NodeClass")).contains("\\\"eks-pipeline/kubernetes-version\\\":\\\"1.36\\\""));
+        assertEquals(json(older.get(key("NodePools"))), json(manifest("NodePools")), "the NodePools stay as they are");
+        assertTrue(json(manifest("NodePools")).contains("\\\"budgets\\\":[{\\\"nodes\\\":\\\"1\\\"}]"));
+    }
+
+    private static String key(final String id) {
+        return resources.keySet().stream().filter(k -> k.startsWith("Karpenter" + id)).findFirst().orElseThrow();
+    }
+
     private static Map<String, Object> manifest(final String id) {
         return resources.entrySet().stream().filter(e -> e.getKey().startsWith("Karpenter" + id)
                         && "Custom::AWSCDK-EKS-KubernetesResource".equals(e.getValue().get("Type")))
