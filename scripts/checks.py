@@ -81,6 +81,8 @@ CHECKS = [
     Check("leftover-waiter", "leftover waiter Lambda: its delete against moto_server's EKS and ELB and a TLS "
                              "Kubernetes stand-in on 127.0.0.1",
           "python3 -m unittest discover --start-directory lambda/leftover_waiter"),
+    Check("karpenter-waiter", "Karpenter instance waiter Lambda: its delete against moto_server's EC2 on 127.0.0.1",
+          "python3 -m unittest discover --start-directory lambda/karpenter_waiter"),
     Check("vpc-preflight", "existing-VPC preflight Lambda: subnets, free addresses, NAT or endpoints, load balancer "
                            "tags added and removed, against EC2's API model (botocore Stubber)",
           "python3 -m unittest discover --start-directory lambda/vpc_preflight"),

@@ -125,6 +125,21 @@ class PlanTest(unittest.TestCase):
         self.assertEqual({"python", "cdk", "java"}, set(written["tools"]))
 
 
+class KarpenterRunTest(unittest.TestCase):
+
+    def test_with_autoscaler_karpenter_every_cdk_call_deploys_and_destroys_karpenter_then_verifies(self):
+        result = e2e_run("--dry-run", "--autoscaler", "karpenter", "--report",
+                         str(pathlib.Path(tempfile.mkdtemp()) / "report.json"))
+
+        self.assertEqual(0, result.returncode, result.stdout + result.stderr)
+        cdk_calls = [line for line in result.stdout.splitlines() if "would run: " in line and "/cdk " in line]
+        self.assertEqual(8, len(cdk_calls), result.stdout)
+        for line in cdk_calls:
+            self.assertIn("-c autoscaler=karpenter", line)
+        self.assertIn("verify-destroyed -c appName=" + APP, result.stdout)
+        self.assertIn("-c autoscaler=karpenter", result.stdout[result.stdout.find("verify-destroyed"):])
+
+
 class BrokenReleaseTest(unittest.TestCase):
     def test_the_broken_bundle_is_the_service_with_a_page_the_smoke_test_refuses(self):
         import io

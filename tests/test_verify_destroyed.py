@@ -127,6 +127,32 @@ class VerifyDestroyedTest(unittest.TestCase):
         self.assertIn(f"{len(ids)} resource(s) left;", result.stdout)
         self.assertEqual(8, len(ids), result.stdout)
 
+    def test_karpenters_nodes_instance_profile_and_queue_are_listed(self):
+        image = self.ec2.describe_images()["Images"][0]["ImageId"]
+        node = self.ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t4g.medium",
+                                      TagSpecifications=[{"ResourceType": "instance", "Tags": [
+                                          OWNED, {"Key": "karpenter.sh/nodepool", "Value": "general"}]}]
+                                      )["Instances"][0]["InstanceId"]
+        iam = self.moto.client("iam")
+        iam.create_role(RoleName="eks-pipeline-nodes-KarpenterNodeRole", AssumeRolePolicyDocument="{}")
+        iam.create_instance_profile(InstanceProfileName="eks-pipeline_1234567890123456789")
+        iam.add_role_to_instance_profile(InstanceProfileName="eks-pipeline_1234567890123456789",
+                                         RoleName="eks-pipeline-nodes-KarpenterNodeRole")
+        iam.create_instance_profile(InstanceProfileName="eks-pipeline-other_42")  # another cluster's
+        queue = self.moto.client("sqs").create_queue(QueueName="eks-pipeline-nodes-KarpenterInterruptionQueue",
+                                                     tags={"app": "eks-pipeline"})["QueueUrl"]
+
+        result = self.verify()
+
+        self.assertEqual(1, result.returncode, result.stdout + result.stderr)
+        self.assertIn(f"(Karpenter node of NodePool general of cluster eks-pipeline, running)", result.stdout)
+        self.assertIn("LEFT  iam instance profile   eks-pipeline_1234567890123456789  (Karpenter's for cluster "
+                      "eks-pipeline, holding eks-pipeline-nodes-KarpenterNodeRole)", result.stdout)
+        self.assertIn(":sqs:us-east-2:123456789012:eks-pipeline-nodes-KarpenterInterruptionQueue", result.stdout)
+        self.assertNotIn("eks-pipeline-other_42", result.stdout)
+        self.assertEqual(sorted([node, "eks-pipeline_1234567890123456789",
+                                 queue.rsplit("/", 1)[-1]]), sorted(i.rsplit(":", 1)[-1] for i in self.ids(result.stdout)))
+
     def borrowed(self):
         """Someone else's VPC as the app found it: two subnets tagged for load balancers by their owners, and
         another team's interface."""
@@ -290,6 +316,7 @@ def nothing_else_for_the_cluster(account, instances=()):
     for filter_, found in [(OWNED_FILTER, list(instances)), ({"Name": "tag:eks:cluster-name", "Values": [CLUSTER]}, [])]:
         ec2.add_response("describe_instances", {"Reservations": [{"Instances": found}] if found else []},
                          {"Filters": [filter_, alive]})
+    account.stub("iam").add_response("list_instance_profiles", {"InstanceProfiles": []}, {})
 
 
 def run_checks(account, project_=None):
@@ -463,7 +490,8 @@ EVERY_KIND = [arn("ec2", f"{kind}/{prefix}-0a1b2c3d4e5f60001") for kind, prefix 
     arn("ssm", "parameter/eks-pipeline/addon-versions"),
     arn("codestar-notifications", "notificationrule/0a1b2c3d4e5f60a1b2c3d4e5f60a1b2c3d4e5f6"),
     arn("cloudwatch", "alarm:eks-pipeline-production-unhealthy"), arn("scheduler", "schedule/default/eks-pipeline-stop"),
-    arn("secretsmanager", "secret:eks-pipeline-token-Ab12Cd"), "arn:aws:iam::123456789012:role/eks-pipeline-deploy",
+    arn("secretsmanager", "secret:eks-pipeline-token-Ab12Cd"),
+    arn("sqs", "eks-pipeline-nodes-KarpenterInterruptionQueue0A1B2C3D-Ab12Cd34Ef56"), "arn:aws:iam::123456789012:role/eks-pipeline-deploy",
     arn("kms", "key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d")]
 
 ROLE = json.loads((ROOT / "docs" / "e2e-role.json").read_text())

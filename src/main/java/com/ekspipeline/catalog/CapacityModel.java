@@ -56,6 +56,46 @@ public final class CapacityModel {
         return load;
     }
 
+    /** The DaemonSets' pods on {@code nodes} nodes only: what every node runs before anything is scheduled on it. */
+    public static Load daemonSets(final int nodes, final boolean observability) {
+        Load load = new Load(0, 0, 0);
+        for (final String[] pod : systemPods(observability)) {
+            if ("node".equals(pod[1])) {
+                load = load.plus(new Load(nodes, nodes * Integer.parseInt(pod[3]), nodes * Integer.parseInt(pod[4])));
+            }
+        }
+        return load;
+    }
+
+    /**
+     * The cluster's own pods with Karpenter instead of the cluster autoscaler, on the {@code nodes} nodes of the
+     * system group: the DaemonSets there, every cluster pod but the autoscaler's, and Karpenter's controllers
+     * at the requests its rendered chart sets ({@code KARPENTER}).
+     */
+    public static Load systemWithKarpenter(final int nodes, final boolean observability) {
+        Load load = KARPENTER;
+        for (final String[] pod : systemPods(observability)) {
+            if ("cluster-autoscaler".equals(pod[0])) {
+                continue;
+            }
+            final int count = "node".equals(pod[1]) ? nodes : Integer.parseInt(pod[2]);
+            load = load.plus(new Load(count, count * Integer.parseInt(pod[3]), count * Integer.parseInt(pod[4])));
+        }
+        return load;
+    }
+
+    /**
+     * Karpenter's two controller replicas at 1 CPU and 1 GiB each, the requests its getting-started guide sets
+     * (karpenter.sh/docs/getting-started/getting-started-with-karpenter, step "Install Karpenter") and
+     * {@code scripts/render-karpenter} renders.
+     */
+    public static final Load KARPENTER = new Load(2, 2000, 2048);
+
+    /** What one node of {@code instanceType} offers pods. */
+    public static Room node(final String instanceType) {
+        return room(List.of(new Group(instanceType, instanceType, 1, 1)), true);
+    }
+
     /** The sample service at its autoscalers' maximum in both stages. */
     public static Load workloadAtMax(final SampleWorkload workload) {
         return workload(workload, workload.stagingMaxReplicas(), workload.productionMaxReplicas());

@@ -3,6 +3,7 @@ package com.ekspipeline.cluster;
 import com.ekspipeline.config.ClusterConfig;
 import com.ekspipeline.core.AppTag;
 import com.ekspipeline.core.Nag;
+import com.ekspipeline.core.SortedJson;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -115,12 +116,22 @@ final class ControlPlane {
      * of {@code scope}, an ID from the cluster's path), so its resources keep their logical IDs.
      */
     static AlbController loadBalancerController(final Stack scope, final ClusterInfo info, final String appName) {
+        return loadBalancerController(scope, info, appName, false);
+    }
+
+    /** @param onSystemNodes tolerate the system group's CriticalAddonsOnly taint (with Karpenter) */
+    static AlbController loadBalancerController(final Stack scope, final ClusterInfo info, final String appName,
+                                                final boolean onSystemNodes) {
         // The load balancers, target groups and security groups the controller creates carry the
         // app tag too, so verify-destroyed finds any it failed to delete.
+        final Map<String, Object> values = new java.util.TreeMap<>(Map.of("defaultTags", Map.of(AppTag.KEY, appName)));
+        if (onSystemNodes) {
+            values.put("tolerations", List.of(SortedJson.of(Map.of("key", SystemNodeGroup.TAINT, "operator", "Exists"))));
+        }
         final AlbController controller = AlbController.create(scope, AlbControllerProps.builder()
                 .cluster(info.cluster())
                 .version(AlbControllerVersion.V2_17_1)
-                .additionalHelmChartValues(Map.of("defaultTags", Map.of(AppTag.KEY, appName)))
+                .additionalHelmChartValues(values)
                 .build());
         // The controller's pods need nodes, and it deletes the namespaces' load balancers on the way out.
         info.order().runsOnNodes(controller);

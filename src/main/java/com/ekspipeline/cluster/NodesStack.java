@@ -36,10 +36,21 @@ public final class NodesStack extends AppStack {
         final Construct home = new Construct(this, "Cluster");
         final ClusterInfo info = clusterStack.info().at(home);
 
+        new NodeAddons(this, "Addons", info, clusterStack.addonVersions(), config.observability().enabled());
+        OidcIssuerOutput.use(ControlPlane.loadBalancerController(this, info, config.appName(), settings.karpenter()),
+                clusterStack);
+        if (settings.karpenter()) {
+            // Karpenter's own nodes replace the node groups; a small managed group runs the system pods.
+            final SystemNodeGroup system = new SystemNodeGroup(this, "SystemNodeGroup", info,
+                    ClusterConfig.systemNodeGroup(settings.nodeGroups()));
+            new Karpenter(this, "Karpenter", info, vpc, settings.nodeGroups(), config.availabilityZones(),
+                    config.appName());
+            commonParts(config, info, vpc);
+            system.excuseNagFindings();
+            return;
+        }
         final NodeGroups nodeGroups = new NodeGroups(this, "NodeGroups", info, settings.nodeGroups(),
                 config.availabilityZones());
-        new NodeAddons(this, "Addons", info, clusterStack.addonVersions(), config.observability().enabled());
-        OidcIssuerOutput.use(ControlPlane.loadBalancerController(this, info, config.appName()), clusterStack);
         final ClusterAutoscaler autoscaler = new ClusterAutoscaler(this, "ClusterAutoscaler", info);
         config.billing().offHours().ifPresent(hours ->
                 new OffHoursScaler(this, "OffHours", info, autoscaler, vpc,
@@ -47,13 +58,17 @@ public final class NodesStack extends AppStack {
                         config.observability().enabled()
                                 ? ObservabilityConfig.offHoursAlarmNames(config.appName()) : List.of(),
                         config.appName()));
+        commonParts(config, info, vpc);
+        nodeGroups.excuseNagFindings();
+    }
+
+    /** What both autoscalers share; last, as a suppression covers the children a construct has when it is added. */
+    private void commonParts(final AppConfig config, final ClusterInfo info, final IVpc vpc) {
         new DefaultStorageClass(this, "Storage", info, config.appName());
         new StageNamespaces(this, "Namespaces", info);
         new LeftoverWaiter(this, "LeftoverWaiter", info, vpc);
         // As the cluster's removal policy did for its children: nothing here outlives a destroy.
-        RemovalPolicies.of(home).destroy();
-        // Last, and in this order: a suppression covers the children a construct has when it is added.
-        ControlPlane.excusePublicEndpoint(home);
-        nodeGroups.excuseNagFindings();
+        RemovalPolicies.of(info.home()).destroy();
+        ControlPlane.excusePublicEndpoint(info.home());
     }
 }

@@ -36,6 +36,7 @@ final class ClusterRules {
                 : appName;
         final KubernetesVersion version = kubernetesVersion(s, today, projectRoot);
         final boolean extendedSupport = extendedSupport(s, version, today);
+        final Autoscaler autoscaler = KarpenterRules.read(s);
         final int errorsBefore = s.errors().size();
         final ClusterConfig cluster = new ClusterConfig(
                 clusterName,
@@ -44,9 +45,12 @@ final class ClusterRules {
                         "IPv4 networks in CIDR form such as 203.0.113.0/24"),
                 s.stringList("adminPrincipalArns", 0, a -> IAM_PRINCIPAL_ARN.matcher(a).matches(),
                         "IAM role or user ARNs such as arn:aws:iam::123456789012:role/Admin"),
-                nodeGroups(s, region, prices, version),
-                extendedSupport);
-        if (s.errors().size() == errorsBefore) {
+                nodeGroups(s, region, prices, version, autoscaler),
+                extendedSupport,
+                autoscaler);
+        if (s.errors().size() == errorsBefore && cluster.karpenter()) {
+            KarpenterRules.check(s, cluster.nodeGroups(), observability);
+        } else if (s.errors().size() == errorsBefore) {
             CapacityRules.check(s, cluster.nodeGroups(), observability); // only groups that are valid on their own
         }
         return cluster;
@@ -95,14 +99,15 @@ final class ClusterRules {
     }
 
     static List<NodeGroupConfig> nodeGroups(final ContextReader s, final String region,
-                                                    final PriceTable prices, final KubernetesVersion version) {
+                                                    final PriceTable prices, final KubernetesVersion version,
+                                                    final Autoscaler autoscaler) {
         final List<NodeGroupConfig> groups = new ArrayList<>();
         final List<Map<String, Object>> objects = s.objectList("nodeGroups", 1,
                 "a list of at least one node group object with the keys "
                         + String.join(", ", UnknownKeys.sorted(NodeGroupRules.KEYS)));
         for (int i = 0; i < objects.size(); i++) {
             groups.add(NodeGroupRules.read(s.nested(objects.get(i), s.path("nodeGroups[" + i + "]")), region, prices,
-                    version));
+                    version, autoscaler == Autoscaler.KARPENTER));
         }
         final Set<String> names = new LinkedHashSet<>();
         for (NodeGroupConfig group : groups) {

@@ -26,14 +26,17 @@ final class NodeGroupRules {
     private NodeGroupRules() {
     }
 
-    /** @param version the cluster's Kubernetes version, which a pinned AMI release must be built for; may be null */
+    /**
+     * @param version   the cluster's Kubernetes version, which a pinned AMI release must be built for; may be null
+     * @param karpenter the group becomes a NodePool, whose architecture {@link KarpenterRules} checks from the catalogue
+     */
     static NodeGroupConfig read(final ContextReader g, final String region, final PriceTable prices,
-                                final KubernetesVersion version) {
+                                final KubernetesVersion version, final boolean karpenter) {
         final String name = g.string("name", NODE_GROUP_NAME,
                 "1 to 63 letters, digits, hyphens or underscores, starting with a letter or digit");
         final List<String> instanceTypes = g.stringList("instanceTypes", 1, t -> INSTANCE_TYPE.matcher(t).matches(),
                 "EC2 instance types such as t3.large");
-        if (instanceTypes.stream().map(NodeGroupConfig::isArm).distinct().count() > 1) {
+        if (!karpenter && instanceTypes.stream().map(NodeGroupConfig::isArm).distinct().count() > 1) {
             g.error("instanceTypes", instanceTypes, "instance types of one CPU architecture (all Graviton or none), "
                     + "because a node group runs one AMI");
         }

@@ -53,6 +53,10 @@ final class StageRules {
             s.error("observability is true but must be false with stages: its alarms and dashboard watch one "
                     + "cluster in the pipeline's account, and per-stage observability is not supported yet.");
         }
+        if (top.cluster().karpenter()) {
+            s.error("autoscaler is \"karpenter\" but must be cluster-autoscaler with stages: Karpenter on the "
+                    + "stages' clusters is not supported yet.");
+        }
         final ContextReader all = s.nested(object, "stages");
         final List<StageTarget> targets = new ArrayList<>();
         for (final String stage : StageTarget.STAGES) {
@@ -91,7 +95,8 @@ final class StageRules {
                 ? ClusterRules.kubernetesVersion(t, top.today(), top.projectRoot()) : top.cluster().kubernetesVersion();
         final int errorsBefore = t.errors().size();
         final List<NodeGroupConfig> groups = t.has("nodeGroups") && !region.isEmpty()
-                ? ClusterRules.nodeGroups(t, region, top.prices(), version) : top.cluster().nodeGroups();
+                ? ClusterRules.nodeGroups(t, region, top.prices(), version, top.cluster().autoscaler())
+                : top.cluster().nodeGroups();
         if (t.errors().size() == errorsBefore && t.has("nodeGroups")) {
             CapacityRules.check(t, groups, top.observability());
         }

@@ -72,11 +72,13 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
         final BigDecimal gp3Hour = perHour(prices.require(region, "ebs-gp3"));
         BigDecimal atMax = BigDecimal.ZERO;
         int rootGiB = 0;
-        for (NodeGroupConfig group : config.cluster().nodeGroups()) {
+        final boolean karpenter = config.cluster().karpenter();
+        for (NodeGroupConfig group : config.cluster().pricedNodeGroups()) {
             final String type = pricedType(group, region, prices);
             final BigDecimal node = prices.instanceHour(region, type).orElseThrow()
                     .add(gp3Hour.multiply(BigDecimal.valueOf(group.diskSizeGiB())));
-            lines.add(new Line("Nodes of group " + group.name() + ": " + type + (group.spot() ? " spot" : " on-demand"),
+            lines.add(new Line((karpenter && !"system".equals(group.name()) ? "Nodes of NodePool " : "Nodes of group ")
+                    + group.name() + ": " + type + (group.spot() ? " spot" : " on-demand"),
                     group.desiredSize() + " × " + type, prices.instanceHour(region, type).orElseThrow()
                     .multiply(BigDecimal.valueOf(group.desiredSize())).multiply(runningShare)));
             rootGiB += group.desiredSize() * group.diskSizeGiB();
@@ -91,7 +93,9 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
         }
         lines.add(new Line("Node root volumes (gp3)", rootGiB + " GiB",
                 gp3Hour.multiply(BigDecimal.valueOf(rootGiB)).multiply(runningShare)));
-        assumptions.add("Nodes: each group's desiredSize. The cluster autoscaler may grow groups to maxSize: "
+        assumptions.add((karpenter ? "Nodes: the system group's desiredSize and each NodePool's, as many nodes as "
+                + "Karpenter would launch for the pods; Karpenter may grow each NodePool to its limits (maxSize nodes): "
+                : "Nodes: each group's desiredSize. The cluster autoscaler may grow groups to maxSize: ")
                 + "nodes would then cost " + money(atMax.multiply(HOURS)) + " per 30 days.");
         config.billing().offHours().ifPresent(hours -> assumptions.add(offHoursNote(hours)));
 

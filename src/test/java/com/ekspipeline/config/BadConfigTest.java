@@ -129,6 +129,20 @@ class BadConfigTest {
                 badOffHours("scaleUpAt", "20:00", "offHours.scaleDownAt and scaleUpAt are both 20:00"),
                 badOffHours("timezone", "UTC", "Unknown configuration key offHours.timezone (value \"UTC\") is not "
                         + "allowed; did you mean offHours.timeZone?"),
+                bad("autoscaler", "keda", "autoscaler is \"keda\" but must be one of cluster-autoscaler, karpenter."),
+                Arguments.of("karpenter with an unpriced instance type", karpenter(Map.of("instanceTypes",
+                        List.of("t4g.medium", "t4g.2xlarge"))), "nodeGroups[0].instanceTypes[1] is \"t4g.2xlarge\" but "
+                        + "must be an instance type src/main/resources/prices.csv prices for us-east-2 ("),
+                Arguments.of("karpenter with mixed architectures", karpenter(Map.of("instanceTypes",
+                        List.of("t4g.medium", "t3.medium"))), "nodeGroups[0].instanceTypes is [\"t4g.medium\",\"t3.medium\"] "
+                        + "but must be instance types of one CPU architecture (they are t3.medium x86_64, t4g.medium "
+                        + "arm64), because with autoscaler karpenter each NodePool requires one kubernetes.io/arch and "
+                        + "its EC2NodeClass resolves one AMI alias."),
+                Arguments.of("karpenter with a system group too small", karpenter(Map.of("instanceTypes",
+                        List.of("t4g.small"))), "nodeGroups[0].instanceTypes[0] is \"t4g.small\", the type of the system "
+                        + "node group that autoscaler karpenter runs the cluster's own pods on, and its 2 nodes (room for "
+                        + "22 pods, 3860m CPU and 3144 MiB) cannot hold them with Karpenter's controllers (18 pods, "
+                        + "2880m CPU, 3308 MiB, see src/main/resources/system-pods.csv); put a larger type first."),
                 bad("natgateways", 2, "Unknown configuration key natgateways (value 2) is not allowed; "
                         + "did you mean natGateways?"),
                 bad("vpcCIDR", "10.0.0.0/16", "Unknown configuration key vpcCIDR (value \"10.0.0.0/16\") is not "
@@ -172,6 +186,9 @@ class BadConfigTest {
                 Arguments.of("stages with clusterName", TestContext.defaults().with("stages", splitStages())
                         .with("clusterName", "shop"), "clusterName is \"shop\" but must be absent with stages: each "
                         + "stage names its own cluster"),
+                Arguments.of("stages with karpenter", TestContext.defaults().with("stages", splitStages())
+                        .with("autoscaler", "karpenter"), "autoscaler is \"karpenter\" but must be cluster-autoscaler "
+                        + "with stages: Karpenter on the stages' clusters is not supported yet."),
                 Arguments.of("stages with offHours", TestContext.defaults().with("stages", splitStages())
                         .with("offHours", OFF_HOURS), "offHours is {"),
                 Arguments.of("stages not an object", TestContext.defaults().with("stages", "staging,production"),
@@ -205,6 +222,10 @@ class BadConfigTest {
         fields.put(key, value);
         return Arguments.of("stages." + stage + "." + key + " = " + value,
                 TestContext.defaults().with("stages", withStage(splitStages(), stage, fields)), expected);
+    }
+
+    private static TestContext karpenter(final Map<String, Object> group) {
+        return TestContext.defaults().with("autoscaler", "karpenter").withNodeGroup(group);
     }
 
     /** A version in the calendar whose npm kubectl layer is not installed, as after a refresh adds a new minor. */

@@ -292,6 +292,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theAutoscalerIsTheClusterAutoscalerUnlessKarpenterIsChosen() {
+        assertEquals(Autoscaler.CLUSTER_AUTOSCALER, TestContext.defaults().load().cluster().autoscaler());
+        final ClusterConfig karpenter = TestContext.defaults().with("autoscaler", "karpenter").load().cluster();
+        assertTrue(karpenter.karpenter());
+        assertEquals(new NodeGroupConfig("system", List.of("t4g.medium"), false, 2, 2, 3, 20, Map.of(), Optional.empty()),
+                ClusterConfig.systemNodeGroup(karpenter.nodeGroups()));
+    }
+
+    @Test
     void nodeGroupNamesMustBeUnique() {
         final Map<String, Object> group = firstGroup();
         assertTrue(onlyError(TestContext.defaults().with("nodeGroups", List.of(group, group)))

@@ -52,6 +52,20 @@ class CostEstimateTest {
         assertAmount("140.96", estimate.nodesAtMaxSize30Days(), 2);
     }
 
+    /** With Karpenter: the system group's two nodes besides the NodePool's desiredSize, and its limits as the worst case. */
+    @Test
+    void karpenterPricesTheSystemGroupAndTheNodePools() {
+        final CostEstimate estimate = estimate(TestContext.defaults().with("autoscaler", "karpenter"));
+        assertAmount("0.0672", hourly(estimate, "Nodes of group system: t4g.medium on-demand"), 4);
+        assertAmount("0.0672", hourly(estimate, "Nodes of NodePool general: t4g.medium on-demand"), 4);
+        // 2 × 20 GiB (system) + 2 × 50 GiB (general)
+        assertEquals("140 GiB", estimate.line("Node root volumes").orElseThrow().quantity());
+        // At their maxSize: 3 × (0.0336 + 20 × 0.08 / 720) × 720 + 5 × (0.0336 + 50 × 0.08 / 720) × 720 = 77.38 + 140.96
+        assertAmount("218.34", estimate.nodesAtMaxSize30Days(), 2);
+        assertTrue(estimate.assumptions().stream().anyMatch(a -> a.startsWith("Nodes: the system group's desiredSize "
+                + "and each NodePool's")), estimate.assumptions()::toString);
+    }
+
     @Test
     void countsNatGatewaysAndTheirAddressesFromTheSynthesizedApp() {
         final CostEstimate estimate = estimate(TestContext.defaults().with("natGateways", 3));

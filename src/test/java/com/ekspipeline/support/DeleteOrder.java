@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -29,6 +30,19 @@ public final class DeleteOrder {
     /** Whether CloudFormation is bound to delete {@code first} before {@code second}. */
     public boolean deletesBefore(final String first, final String second) {
         return dependencies(first).contains(second);
+    }
+
+    /**
+     * The first pair of {@code ids} (each a resource, in the order they must be deleted) that CloudFormation is
+     * not bound to delete in that order, as "a before b"; empty when the whole chain holds.
+     */
+    public Optional<String> firstBreak(final List<String> ids) {
+        for (int i = 0; i + 1 < ids.size(); i++) {
+            if (!deletesBefore(ids.get(i), ids.get(i + 1))) {
+                return Optional.of(ids.get(i) + " before " + ids.get(i + 1));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Every resource {@code start} depends on, directly or through others. */

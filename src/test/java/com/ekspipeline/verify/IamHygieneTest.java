@@ -17,10 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * IAM across every stack: no statement allows every action, and every wildcard resource sits in a
  * policy that carries a cdk-nag IAM5 suppression with its reason (the nag check proves each one is
- * matched to its exact wildcard). Once for each configuration with every optional part on (own VPC, existing VPC).
+ * matched to its exact wildcard). Once for each configuration with every optional part on (own VPC, existing VPC), and with Karpenter.
  */
 @ParameterizedClass(name = "{0}")
-@ValueSource(strings = {"everything-on", "own-vpc", "split-stages", "two-accounts"})
+@ValueSource(strings = {"everything-on", "own-vpc", "split-stages", "two-accounts", "karpenter"})
 class IamHygieneTest {
 
     private static final List<String> IDENTITY_POLICY_TYPES = List.of("AWS::IAM::Policy", "AWS::IAM::Role",

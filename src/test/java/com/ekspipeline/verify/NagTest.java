@@ -23,9 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NagTest {
 
     /** Every optional part switched on (budget, off-hours, approval email, admins), so every resource is checked;
-     * in the app's own VPC and in an existing one; and the stages on clusters and accounts of their own. */
+     * in the app's own VPC and in an existing one; the stages on clusters and accounts of their own; and with
+     * Karpenter (its roles, queue and waiter). */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"everything-on", "own-vpc", "two-accounts"})
+    @ValueSource(strings = {"everything-on", "own-vpc", "two-accounts", "karpenter"})
     void theWholeAppHasNoUnsuppressedFindings(final String configuration) {
         final Path out = Path.of("target", "nag", configuration);
         final App app = (App) TestContext.named(configuration).deploy(out).network().getNode().getScope();

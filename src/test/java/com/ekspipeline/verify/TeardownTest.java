@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * snapshotted, buckets and repositories are emptied first, every log group expires and goes with its
  * stack, keys are scheduled for deletion, and the namespaces (holding the load balancers and volumes
  * that controllers made) go while those controllers and their nodes still run. It runs once for each
- * configuration that switches every optional part on: in the app's own VPC and in an existing one.
+ * configuration that switches every optional part on: in the app's own VPC and in an existing one. Karpenter's
+ * configuration (which refuses off-hours) has its resource types and its order checked on their own.
  */
 @ParameterizedClass(name = "{0}")
 @ValueSource(strings = {"everything-on", "own-vpc", "split-stages", "two-accounts"})
@@ -69,6 +71,11 @@ class TeardownTest {
         TEARDOWN.put("Custom::AddonVersions", "a lookup; its delete does nothing");
         TEARDOWN.put("Custom::LeftoverWaiter", "its delete fails the destroy while a volume, volume attachment, load "
                 + "balancer or target group of the namespaces is left");
+        TEARDOWN.put("AWS::SQS::Queue", "Karpenter's interruption queue: deleted with its messages, which expire in "
+                + "five minutes anyway");
+        TEARDOWN.put("AWS::SQS::QueuePolicy", "deleted by CloudFormation with its stack, holding no data that outlives it");
+        TEARDOWN.put("Custom::KarpenterInstanceWaiter", "its delete fails the destroy while an instance Karpenter "
+                + "launched for the cluster still runs, after the NodePools and before the EC2NodeClass");
         TEARDOWN.put("Custom::VpcPreflight", "a check of the existing VPC; its delete removes exactly the subnet tags it "
                 + "added (tagSubnets), and nothing of the VPC is the app's to delete");
         TEARDOWN.put("AWS::CodeStarNotifications::NotificationRule", "deleted with its stack; it holds nothing");
@@ -466,6 +473,56 @@ class TeardownTest {
                 assertTrue(order.deletesBefore(id, waiter), id + " before " + waiter);
             }
         });
+    }
+
+    /** With Karpenter, every resource type has a known teardown too. */
+    @Test
+    void everyResourceTypeOfKarpenterHasAKnownTeardown() {
+        final Set<String> unknown = new TreeSet<>();
+        Synths.resources("karpenter").values().forEach(resources -> resources.values().forEach(r -> {
+            if (!TEARDOWN.containsKey((String) r.get("Type"))) {
+                unknown.add((String) r.get("Type"));
+            }
+        }));
+        assertEquals(Set.of(), unknown, "resource types of the karpenter configuration whose teardown nobody has checked");
+    }
+
+    /**
+     * With Karpenter, a destroy leaves no instance: the namespaces, then the NodePools (Karpenter drains and
+     * terminates their nodes), then the instance waiter (fails the destroy if one still runs), then the
+     * EC2NodeClass (its finalizer deletes the instance profile), then the controller, then its CRDs; the node
+     * role and its access entry, the controller's Pod Identity association and the system group after those.
+     */
+    @Test
+    void karpentersPartsAreDeletedNamespacesNodePoolsWaiterNodeClassControllerRoles() {
+        final Map<String, Map<String, Object>> resources = Synths.resources("karpenter").get("Nodes");
+        final DeleteOrder order = new DeleteOrder(resources);
+        final String waiter = only(resources, "Custom::KarpenterInstanceWaiter", "");
+        final String nodePools = only(resources, "Custom::AWSCDK-EKS-KubernetesResource", "\\\"kind\\\":\\\"NodePool\\\",\\\"metadata\\\"");
+        final String nodeClass = only(resources, "Custom::AWSCDK-EKS-KubernetesResource", "\\\"kind\\\":\\\"EC2NodeClass\\\",\\\"metadata\\\"");
+        final String controller = only(resources, "Custom::AWSCDK-EKS-KubernetesResource", "\\\"kind\\\":\\\"Deployment\\\"");
+        final String crds = only(resources, "Custom::AWSCDK-EKS-KubernetesResource", "nodepools.karpenter.sh");
+        final List<String> namespaces = resources.entrySet().stream()
+                .filter(e -> String.valueOf(Resources.properties(e.getValue()).get("Manifest")).contains("\"kind\":\"Namespace\""))
+                .map(Map.Entry::getKey).toList();
+        assertEquals(2, namespaces.size(), "staging and production");
+        for (final String namespace : namespaces) {
+            assertEquals(Optional.empty(), order.firstBreak(List.of(namespace, nodePools, waiter, nodeClass, controller, crds)));
+        }
+        for (final String after : List.of(only(resources, "AWS::EKS::AccessEntry", "EC2_LINUX"),
+                only(resources, "AWS::EKS::Nodegroup", ""), only(resources, "AWS::EKS::PodIdentityAssociation", "karpenter"))) {
+            assertEquals(Optional.empty(), order.firstBreak(List.of(nodeClass, after)));
+        }
+        assertEquals(Optional.empty(), order.firstBreak(List.of(controller, only(resources, "AWS::SQS::Queue", ""))));
+    }
+
+    /** The one resource of {@code type} whose JSON contains {@code marker}. */
+    private static String only(final Map<String, Map<String, Object>> resources, final String type, final String marker) {
+        final List<String> found = resources.entrySet().stream().filter(e -> type.equals(e.getValue().get("Type"))
+                && String.valueOf(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(e.getValue())).contains(marker))
+                .map(Map.Entry::getKey).toList();
+        assertEquals(1, found.size(), () -> type + " with " + marker + ": " + found);
+        return found.get(0);
     }
 
     /**

@@ -1,0 +1,167 @@
+package com.ekspipeline.cluster;
+
+import com.ekspipeline.support.Synths;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Template;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Nodes stack with {@code autoscaler} karpenter (configurations.json "karpenter"). */
+class KarpenterTest {
+
+    private static Template template;
+    private static Map<String, Map<String, Object>> resources;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void synth() {
+        template = Template.fromStack(Synths.named("karpenter").nodes());
+        resources = (Map<String, Map<String, Object>>) template.toJSON().get("Resources");
+    }
+
+    @Test
+    void onlyTheSystemGroupIsManagedAndItIsTainted() {
+        template.resourceCountIs("AWS::EKS::Nodegroup", 1);
+        template.hasResourceProperties("AWS::EKS::Nodegroup", Map.of("NodegroupName", "system",
+                "InstanceTypes", List.of("t4g.medium"), "CapacityType", "ON_DEMAND",
+                "ScalingConfig", Map.of("MinSize", 2, "DesiredSize", 2, "MaxSize", 3),
+                "Taints", List.of(Map.of("Key", "CriticalAddonsOnly", "Value", "true", "Effect", "NO_SCHEDULE"))));
+        assertFalse(manifests().contains("cluster-autoscaler"), "no cluster autoscaler chart");
+        template.resourcePropertiesCountIs("Custom::AWSCDK-EKS-HelmChart", Map.of("Chart", "cluster-autoscaler"), 0);
+    }
+
+    @Test
+    void theLoadBalancerControllerToleratesTheSystemTaint() {
+        final String chart = json(resources.values().stream().filter(r -> json(r).contains("\"Chart\":\"aws-load-balancer-controller\""))
+                .findFirst().orElseThrow());
+        assertTrue(chart.contains("\\\"tolerations\\\":[{\\\"key\\\":\\\"CriticalAddonsOnly\\\",\\\"operator\\\":\\\"Exists\\\"}]"), chart);
+    }
+
+    @Test
+    void theQueueIsEncryptedAndFedByTheFiveRulesKarpenterDocuments() {
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true,
+                "MessageRetentionPeriod", 300));
+        final List<String> detailTypes = new ArrayList<>();
+        resources.values().stream().filter(r -> "AWS::Events::Rule".equals(r.get("Type"))).forEach(r -> {
+            @SuppressWarnings("unchecked")
+            final Map<String, Object> pattern = (Map<String, Object>) ((Map<String, Object>) r.get("Properties"))
+                    .get("EventPattern");
+            detailTypes.addAll((List<String>) pattern.get("detail-type"));
+        });
+        assertEquals(List.of("AWS Health Event", "EC2 Capacity Reservation Instance Interruption Warning",
+                "EC2 Instance Rebalance Recommendation", "EC2 Instance State-change Notification",
+                "EC2 Spot Instance Interruption Warning"), detailTypes.stream().sorted().toList());
+    }
+
+    @Test
+    void theNodeRoleJoinsThroughAnEc2LinuxAccessEntry() {
+        template.hasResourceProperties("AWS::EKS::AccessEntry", Map.of("Type", "EC2_LINUX"));
+    }
+
+    @Test
+    void theControllerUsesPodIdentityInKubeSystem() {
+        template.hasResourceProperties("AWS::EKS::PodIdentityAssociation", Map.of("Namespace", "kube-system",
+                "ServiceAccount", "karpenter"));
+    }
+
+    @Test
+    void everyMutatingStatementOfTheControllerIsScopedByTheClustersTags() {
+        final String policy = json(resources.values().stream()
+                .filter(r -> "AWS::IAM::Policy".equals(r.get("Type")) && json(r).contains("AllowScopedDeletion"))
+                .findFirst().orElseThrow());
+        for (final String sid : List.of("AllowScopedEC2LaunchTemplateAccessActions", "AllowScopedEC2InstanceActionsWithTags",
+                "AllowScopedResourceCreationTagging", "AllowScopedResourceTagging", "AllowScopedDeletion",
+                "AllowScopedInstanceProfileCreationActions", "AllowScopedInstanceProfileTagActions",
+                "AllowScopedInstanceProfileActions")) {
+            final String statement = policy.substring(policy.indexOf("\"Sid\":\"" + sid + "\"") - 1 < 0 ? 0
+                    : policy.lastIndexOf("{\"Action\"", policy.indexOf("\"Sid\":\"" + sid + "\"")),
+                    policy.indexOf("\"Sid\":\"" + sid + "\""));
+            assertTrue(statement.contains("kubernetes.io/cluster/eks-pipeline"), sid + " is not scoped: " + statement);
+        }
+        assertFalse(policy.contains("capacity-reservation/") || policy.contains("placement-group/"),
+                "narrower than published: no capacity reservations or placement groups");
+    }
+
+    @Test
+    void theManifestsAreTheRenderedChartCrdsFirst() {
+        final Map<String, Object> crds = manifest("Crds");
+        final Map<String, Object> controller = manifest("Controller");
+        assertTrue(((List<?>) controller.get("DependsOn")).stream().anyMatch(d -> resources.get(d) == crds));
+        assertTrue(json(crds).contains("nodepools.karpenter.sh") && json(crds).contains("ec2nodeclasses.karpenter.k8s.aws"));
+        final String body = json(controller);
+        assertTrue(body.contains("public.ecr.aws/karpenter/controller:" + KarpenterChart.VERSION + "@sha256:"));
+        assertFalse(body.contains("__CLUSTER_NAME__") || body.contains("__INTERRUPTION_QUEUE__"), "placeholders filled");
+        assertEquals(KarpenterChart.crds().size(), 5);
+    }
+
+    @Test
+    void nodePoolsComeFromTheNodeGroupsWithLimitsOfMaxSizeNodes() {
+        final String pools = json(manifest("NodePools"));
+        // general: maxSize 5 × t4g.medium (2 vCPU, 4096 MiB)
+        assertTrue(pools.contains("\\\"limits\\\":{\\\"cpu\\\":\\\"10\\\",\\\"memory\\\":\\\"20480Mi\\\"}"), pools);
+        assertTrue(pools.contains("\\\"values\\\":[\\\"arm64\\\"]"), pools);
+        assertTrue(pools.contains("\\\"values\\\":[\\\"on-demand\\\"]"), pools);
+        assertTrue(pools.contains("\\\"workload\\\":\\\"general\\\""), pools);
+    }
+
+    @Test
+    void theNodeClassPinsAl2023ForTheMinorWithEncryptedGp3AndImdsv2() {
+        final String nodeClass = json(manifest("NodeClass"));
+        for (final String expected : List.of("al2023@latest", "\\\"eks-pipeline/kubernetes-version\\\":\\\"1.36\\\"",
+                "\\\"encrypted\\\":true", "\\\"volumeType\\\":\\\"gp3\\\"", "\\\"httpTokens\\\":\\\"required\\\"")) {
+            assertTrue(nodeClass.contains(expected), expected + " in " + nodeClass);
+        }
+    }
+
+    /**
+     * Raising kubernetesVersion moves the EC2NodeClass to the new minor (Karpenter resolves the alias for the
+     * control plane's version, and drift rolls the nodes within the NodePools' budget of one node), and the
+     * template shows it: an update of the NodeClass manifest, nothing else of Karpenter's replaced.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void anUpgradeMovesTheNodeClassToTheNewMinor() {
+        final Map<String, Map<String, Object>> older = (Map<String, Map<String, Object>>) Template.fromStack(
+                com.ekspipeline.support.TestContext.named("karpenter").with("kubernetesVersion", "1.35").deploy().nodes())
+                .toJSON().get("Resources");
+        final String before = json(older.get(resources.entrySet().stream().filter(e -> e.getValue() == manifest("NodeClass"))
+                .findFirst().orElseThrow().getKey()));
+        assertTrue(before.contains("\\\"eks-pipeline/kubernetes-version\\\":\\\"1.35\\\""), before);
+        assertTrue(json(manifest("NodeClass")).contains("\\\"eks-pipeline/kubernetes-version\\\":\\\"1.36\\\""));
+        assertEquals(json(older.get(key("NodePools"))), json(manifest("NodePools")), "the NodePools stay as they are");
+        assertTrue(json(manifest("NodePools")).contains("\\\"budgets\\\":[{\\\"nodes\\\":\\\"1\\\"}]"));
+    }
+
+    private static String key(final String id) {
+        return resources.keySet().stream().filter(k -> k.startsWith("Karpenter" + id)).findFirst().orElseThrow();
+    }
+
+    private static Map<String, Object> manifest(final String id) {
+        return resources.entrySet().stream().filter(e -> e.getKey().startsWith("Karpenter" + id)
+                        && "Custom::AWSCDK-EKS-KubernetesResource".equals(e.getValue().get("Type")))
+                .map(Map.Entry::getValue).findFirst().orElseThrow(() -> new AssertionError("no manifest " + id + " in "
+                        + resources.keySet().stream().filter(k -> k.startsWith("Karpenter")).collect(Collectors.toList())));
+    }
+
+    private static String manifests() {
+        return resources.values().stream().filter(r -> String.valueOf(r.get("Type")).startsWith("Custom::AWSCDK-EKS"))
+                .map(KarpenterTest::json).collect(Collectors.joining());
+    }
+
+    private static String json(final Object value) {
+        try {
+            return new ObjectMapper().writeValueAsString(value);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
