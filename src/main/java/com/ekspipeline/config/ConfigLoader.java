@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns raw CDK context into one validated {@link AppConfig}, or a {@link ConfigException} listing every
@@ -30,7 +31,22 @@ public final class ConfigLoader {
     /** As {@link #load(Map, Optional, LocalDate)}, with the kubectl layers looked up under {@code projectRoot}. */
     public static AppConfig load(final Map<String, ?> context, final Optional<String> defaultAccount,
                                  final LocalDate today, final Path projectRoot) {
+        return read(new ContextReader(context), defaultAccount, today, projectRoot);
+    }
+
+    /** The top-level keys the rules read for {@code context}, valid or not: {@link ConfigKeys} lists each. */
+    static Set<String> keysRead(final Map<String, ?> context, final LocalDate today) {
         final ContextReader s = new ContextReader(context);
+        try {
+            read(s, Optional.empty(), today, Path.of(""));
+        } catch (ConfigException expected) {
+            // the keys were read all the same
+        }
+        return s.keysRead();
+    }
+
+    private static AppConfig read(final ContextReader s, final Optional<String> defaultAccount, final LocalDate today,
+                                  final Path projectRoot) {
         final PriceTable prices = PriceTable.load();
         final String appName = AppRules.appName(s);
         final String region = AppRules.region(s, prices);
@@ -48,7 +64,7 @@ public final class ConfigLoader {
         network.existing().ifPresent(vpc -> VpcCapacityRules.check(s, vpc, zones, cluster.nodeGroups()));
         final List<StageTarget> stages = StageRules.read(s, new StageRules.Defaults(appName, region, account, zones,
                 cluster, today, prices, observability.enabled(), projectRoot));
-        UnknownKeys.reject(s);
+        UnknownKeys.reject(s, ConfigKeys.names());
         if (!s.errors().isEmpty()) {
             throw new ConfigException(s.errors());
         }

@@ -15,13 +15,18 @@ final class UnknownKeys {
 
     /** Keys with {@code @} or {@code :} belong to CDK itself (feature flags, CLI settings, lookup caches). */
     static void reject(final ContextReader s) {
+        reject(s, s.keysRead());
+    }
+
+    /** As {@link #reject(ContextReader)}, with the keys allowed given ({@link ConfigKeys} at the top level). */
+    static void reject(final ContextReader s, final Set<String> known) {
         for (String key : s.keysPresent()) {
-            if (key.startsWith("@") || key.contains(":") || s.keysRead().contains(key)) {
+            if (key.startsWith("@") || key.contains(":") || known.contains(key)) {
                 continue;
             }
-            final String closest = closest(key, s.keysRead());
+            final String closest = closest(key, known);
             final String hint = closest == null
-                    ? "the keys here are " + String.join(", ", sorted(s.keysRead()))
+                    ? "the keys here are " + String.join(", ", sorted(known))
                     : "did you mean " + s.path(closest);
             s.error("Unknown configuration key " + s.path(key) + " (value " + ContextValues.show(s.rawValue(key))
                     + ") is not allowed; " + hint + (closest == null ? "." : "?"));
