@@ -57,7 +57,8 @@ class ReadmeCostTableTest {
         assertTrue(readme.contains(sentence), sentence);
         assertTrue(readme.contains("adds $" + on.subtract(off) + " per 30 days ($" + on + " against $" + off + ", "
                 + on.subtract(off).multiply(BigDecimal.valueOf(100)).divide(off, 0, RoundingMode.HALF_UP) + "% more)"));
-        assertTrue(readme.contains("| `observability` | `false` |"), "the default the README explains is cdk.json's");
+        assertTrue(Files.readString(Path.of("docs", "configuration.md")).contains("| `observability` | `false` |"),
+                "the default the README explains is cdk.json's, as the configuration reference shows it");
         assertEquals(false, TestContext.defaults().load().observability().enabled());
     }
 
