@@ -14,6 +14,8 @@ import sys
 import tempfile
 import unittest
 
+import botocore.exceptions
+
 from moto_server import MotoServer
 from project_fixture import project
 
@@ -721,3 +723,155 @@ class ReportTest(unittest.TestCase):
         written = json.loads(report.read_text())
         self.assertEqual(["synth and price", "deploy"], [step["name"] for step in written["steps"]])
         self.assertEqual([0.5, 0.62], written["estimatedRunUsd"])
+
+
+class Borrower(e2e.Runner):
+    """A real runner whose AWS is a moto_server on 127.0.0.1, whose commands are recorded (deploys and destroys
+    do nothing), and whose waits poll without sleeping. `during` runs between the borrowing and the giving
+    back: what the app would have done to the VPC."""
+
+    def __init__(self, moto):
+        super().__init__("us-east-2")
+        self.moto, self.commands, self.calls, self.deleted = moto, [], [], set()
+
+    def client(self, service):
+        if service not in self._clients:
+            self._clients[service] = self.moto.client(service)
+        return self._clients[service]
+
+    def call(self, service, operation, **parameters):
+        self.calls.append((service, operation, parameters))
+        # moto's DeleteStack refuses this VPC's stack (DependencyViolation: it leaves the gateway attachment
+        # and the NAT gateway, which CloudFormation deletes first by its dependency graph), so the delete is
+        # answered here as CloudFormation answers once it is done: the stack no longer exists.
+        if (service, operation) == ("cloudformation", "delete_stack"):
+            self.deleted.add(parameters["StackName"])
+            return {}
+        if (service, operation) == ("cloudformation", "describe_stacks") and parameters.get("StackName") in self.deleted:
+            raise botocore.exceptions.ClientError({"Error": {"Code": "ValidationError", "Message": (
+                f"Stack with id {parameters['StackName']} does not exist")}}, "DescribeStacks")
+        return super().call(service, operation, **parameters)
+
+    def say(self, message):
+        pass
+
+    def sleep(self, seconds):
+        pass
+
+    def command(self, args, timeout, capture=False):
+        self.commands.append(" ".join([pathlib.Path(args[0]).name, *args[1:]]))
+        return "Nothing left: ...\n" if "verify-destroyed" in args[0] else ""
+
+    def start(self, args):
+        self.commands.append(" ".join([pathlib.Path(args[0]).name, *args[1:]]))
+        return e2e.Finished()
+
+
+def zoned():
+    """The project as synth writes it for the default zones."""
+    described = project()
+    described["context"]["availabilityZones"] = ["us-east-2a", "us-east-2b", "us-east-2c"]
+    return described
+
+
+def nothing_to_do(runner, project_, overrides, report):
+    return [("deploy", lambda: None)]
+
+
+class OwnVpcTest(unittest.TestCase):
+    """scripts/e2e --own-vpc: the VPC is created with plain CloudFormation before the app, handed to it through
+    `vpc`, compared after the destroy with what it was, and deleted; against moto_server on 127.0.0.1."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.moto = MotoServer().__enter__()
+        cls.addClassCleanup(cls.moto.__exit__)
+
+    def setUp(self):
+        self.moto.reset()
+        self.runner = Borrower(self.moto)
+        self.report = teardown_report()
+        self.loaded = []
+
+    def load(self, overrides):
+        self.loaded.append(overrides)
+        return zoned()
+
+    def story(self, during=lambda outputs: None):
+        described, overrides, outputs, before = e2e.borrow_vpc(self.runner, zoned(), [], self.report, self.load)
+        e2e.run(self.runner, described, overrides, self.report, plan=nothing_to_do)
+        during(outputs)
+        e2e.give_back_vpc(self.runner, described, outputs, before, self.report)
+        return outputs
+
+    def test_the_vpc_is_made_first_lent_through_the_vpc_key_and_deleted_after_the_apps_destroy(self):
+        outputs = self.story()
+
+        self.assertEqual([["vpc=" + json.dumps(json.loads(self.loaded[0][0][4:]), separators=(",", ":")),
+                           "vpcCidr=", "natGateways="]], self.loaded)
+        lent = json.loads(self.loaded[0][0][4:])
+        self.assertEqual(outputs["VpcId"], lent["id"])
+        self.assertTrue(lent["tagSubnets"])
+        self.assertEqual([outputs[f"PrivateSubnet{i}"] for i in range(3)], [s["id"] for s in lent["privateSubnets"]])
+        self.assertEqual(["us-east-2a", "us-east-2b", "us-east-2c"], [s["zone"] for s in lent["publicSubnets"]])
+        created = next(p for s, o, p in self.runner.calls if o == "create_stack")
+        self.assertEqual("arn:aws:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-us-east-2",
+                         created["RoleARN"], "the CDK bootstrap's execution role makes the VPC, as it makes the app")
+        self.assertEqual(["create the borrowed VPC", "deploy", "destroy Pipeline", "destroy Nodes", "destroy Cluster",
+                          "destroy Network", "verify destroyed", "the borrowed VPC as it was found",
+                          "delete the borrowed VPC"], [step["name"] for step in self.report["steps"]])
+        self.assertEqual({"passed"}, {step["result"] for step in self.report["steps"]}, self.report)
+        self.assertEqual([], self.report["borrowedVpc"]["differences"])
+        self.assertEqual({"eks-pipeline-borrowed-vpc"}, self.runner.deleted)
+        operations = [o for _, o, _ in self.runner.calls]
+        self.assertEqual(2, operations.count("describe_subnets"), "the VPC is read before the app and after its destroy")
+
+    def test_a_tag_the_app_left_on_a_subnet_or_a_route_it_added_fails_the_run_naming_each(self):
+        ec2 = self.moto.client("ec2")
+
+        def leave_traces(outputs):
+            ec2.create_tags(Resources=[outputs["PrivateSubnet1"]],
+                            Tags=[{"Key": "kubernetes.io/role/internal-elb", "Value": "1"}])
+            ec2.delete_tags(Resources=[outputs["PublicSubnet2"]], Tags=[{"Key": "kubernetes.io/role/elb"}])
+            ec2.create_route(RouteTableId=outputs["PrivateRouteTable"], DestinationCidrBlock="192.168.0.0/16",
+                             GatewayId=ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"])
+        outputs = self.story(leave_traces)
+
+        step = next(s for s in self.report["steps"] if s["name"] == "the borrowed VPC as it was found")
+        self.assertEqual("failed", step["result"])
+        found = self.report["borrowedVpc"]["differences"]
+        self.assertEqual(3, len(found), found)
+        self.assertIn(f"{outputs['PrivateSubnet1']} tags: added ['kubernetes.io/role/internal-elb=1'], removed []", found)
+        self.assertIn(f"{outputs['PublicSubnet2']} tags: added [], removed ['kubernetes.io/role/elb=1']", found)
+        self.assertTrue(any(line.startswith(f"{outputs['PrivateRouteTable']} routes: added [") and "192.168.0.0/16" in line
+                            for line in found), found)
+
+    def test_a_vpc_that_cannot_be_created_fails_before_the_app_and_its_stack_is_deleted(self):
+        def refuse(what, check, timeout, every=30):
+            raise e2e.borrowed_vpc.Failed("the borrowed VPC's stack eks-pipeline-borrowed-vpc is ROLLBACK_COMPLETE: "
+                                          "The maximum number of VPCs has been reached.")
+        self.runner.wait = refuse
+
+        with self.assertRaises(e2e.borrowed_vpc.Failed):
+            e2e.borrow_vpc(self.runner, zoned(), [], self.report, self.load)
+
+        self.assertEqual([], self.loaded, "the app is never synthesized for it, let alone deployed")
+        self.assertEqual(["create the borrowed VPC", "delete the borrowed VPC"], [s["name"] for s in self.report["steps"]])
+        self.assertIn("The maximum number of VPCs has been reached.", self.report["steps"][0]["detail"])
+        self.assertIn(("cloudformation", "delete_stack", {"StackName": "eks-pipeline-borrowed-vpc"}),
+                      self.runner.calls)
+        self.assertEqual([], self.runner.commands)
+
+    def test_the_vpc_template_lints_clean_and_the_app_accepts_what_it_lends(self):
+        folder = pathlib.Path(tempfile.mkdtemp())
+        self.addCleanup(lambda: [p.unlink() for p in folder.iterdir()] and None or folder.rmdir())
+        path = folder / "borrowed-vpc.template.json"
+        path.write_text(json.dumps(e2e.borrowed_vpc.template()))
+        lint = subprocess.run(["cfn-lint", "--", str(path)], capture_output=True, text=True, timeout=300, check=False)
+        self.assertEqual(0, lint.returncode, lint.stdout + lint.stderr)
+        # The subnets the app is handed are those of the own-vpc configuration, which the app's rules accept.
+        configured = synths.configurations()["own-vpc"]["vpc"]
+        lent = json.loads(e2e.borrowed_vpc.overrides(e2e.borrowed_vpc.DRY_OUTPUTS, ["us-east-2a", "us-east-2b",
+                                                                                    "us-east-2c"])[0][4:])
+        shape = lambda vpc: (vpc["cidr"], [(s["zone"], s["cidr"]) for s in vpc["privateSubnets"] + vpc["publicSubnets"]])  # noqa: E731
+        self.assertEqual(shape(configured), shape(lent))

@@ -10,7 +10,9 @@ import importlib.util
 import io
 import json
 import pathlib
+import re
 import shutil
+import sys
 import tempfile
 import threading
 import unittest
@@ -19,6 +21,9 @@ import boto3
 from botocore.stub import Stubber
 
 from project_fixture import project
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "scripts"))
+import synths  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SNAPSHOTS = ROOT / "src" / "test" / "resources" / "snapshots"
@@ -386,6 +391,128 @@ class PreflightTest(unittest.TestCase):
 
         self.assertEqual(1, status)
         self.assertIn("BLOCK   insights   cluster eks-pipeline is not deployed in us-east-2", out)
+
+
+class VpcPreflightTest(unittest.TestCase):
+    """With an existing VPC (the own-vpc configuration, synthesized as the test run shares it), the dry run
+    makes the checks of the deploy's Custom::VpcPreflight, with the same code, and never tags anything."""
+
+    @classmethod
+    def setUpClass(cls):
+        folder = synths.named("own-vpc")
+        cls.project = json.loads((pathlib.Path(folder) / "project.json").read_text())
+        cls.app = preflight.read_app(folder, cls.project)
+        cls.vpc = cls.app["vpc"]
+
+    def setUp(self):
+        self.ec2 = boto3.client("ec2", region_name="us-east-2", aws_access_key_id="testing",
+                                aws_secret_access_key="testing")
+        self.stub = Stubber(self.ec2)
+        self.stub.activate()
+
+    def check(self, app=None):
+        out = io.StringIO()
+        report = preflight.Report(out)
+        preflight.check_vpc(lambda service, region=None: self.ec2, app or self.app, report)
+        self.stub.assert_no_pending_responses()
+        return report, out.getvalue()
+
+    def subnets(self, changes=None, tags=True):
+        """The configured subnets as EC2 describes them (tagged for load balancers), `changes` by subnet ID."""
+        found = []
+        for key, tag in (("PrivateSubnets", "kubernetes.io/role/internal-elb"), ("PublicSubnets", "kubernetes.io/role/elb")):
+            for wanted in self.vpc[key]:
+                subnet = {"SubnetId": wanted["Id"], "VpcId": self.vpc["VpcId"], "AvailabilityZone": wanted["Zone"],
+                          "CidrBlock": wanted["Cidr"], "AvailableIpAddressCount": 8000, "State": "available",
+                          "Tags": [{"Key": tag, "Value": "1"}] if tags else []}
+                subnet.update((changes or {}).get(wanted["Id"], {}))
+                found.append(subnet)
+        self.stub.add_response("describe_subnets", {"Subnets": found},
+                               {"Filters": [{"Name": "vpc-id", "Values": [self.vpc["VpcId"]]}]})
+
+    def routes(self, via_nat=True, endpoints=None):
+        tables = sorted({s["RouteTableId"] for s in self.vpc["PrivateSubnets"]})
+        answer = [{"RouteTableId": t, "VpcId": self.vpc["VpcId"], "Routes": [
+            {"DestinationCidrBlock": "10.20.0.0/16", "GatewayId": "local", "State": "active"}]
+            + ([{"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-0123456789abcdef0", "State": "active"}]
+               if via_nat else [])} for t in tables]
+        self.stub.add_response("describe_route_tables", {"RouteTables": answer}, {"RouteTableIds": tables})
+        if not via_nat:
+            self.stub.add_response("describe_vpc_endpoints", {"VpcEndpoints": [
+                {"VpcEndpointId": f"vpce-{i:017x}", "ServiceName": f"com.amazonaws.us-east-2.{name}", "State": "available"}
+                for i, name in enumerate(endpoints or [])]}, {"Filters": [{"Name": "vpc-id", "Values": [self.vpc["VpcId"]]}]})
+
+    def test_reads_the_checks_the_deploy_makes_from_the_synthesized_network_stack(self):
+        self.assertEqual("vpc-0a1b2c3d4e5f60718", self.vpc["VpcId"])
+        self.assertEqual("true", self.vpc["TagSubnets"])
+        self.assertEqual(["us-east-2a", "us-east-2b", "us-east-2c"], [s["Zone"] for s in self.vpc["PrivateSubnets"]])
+        self.assertTrue(all(int(s["AddressesNeeded"]) > 0 for s in self.vpc["PrivateSubnets"]), self.vpc)
+        self.assertIn("eks-auth", self.vpc["Endpoints"])
+        self.assertIsNone(preflight.read_app(synths.named("default"), project())["vpc"],
+                          "the default builds its own VPC: nothing to check")
+
+    def test_a_ready_vpc_passes_in_one_line(self):
+        self.subnets()
+        self.routes()
+
+        report, out = self.check()
+
+        self.assertEqual(0, report.blockers, out)
+        self.assertEqual(["ok      vpc        vpc-0a1b2c3d4e5f60718: 6 subnets in their zones and ranges, free addresses "
+                          "for the worst case, internet egress or the private cluster's endpoints"], out.splitlines())
+
+    def test_each_problem_blocks_in_a_line_of_its_own(self):
+        first, second = self.vpc["PrivateSubnets"][0], self.vpc["PrivateSubnets"][1]
+        self.subnets({first["Id"]: {"AvailableIpAddressCount": 12}, second["Id"]: {"AvailabilityZone": "us-east-2c"}})
+        self.routes(via_nat=False, endpoints=["s3", "sts"])
+
+        report, out = self.check()
+
+        blocks = [line for line in out.splitlines() if line.startswith("BLOCK")]
+        self.assertEqual(2 + 3, report.blockers, out)
+        self.assertIn(f"subnet {first['Id']} has 12 free addresses but the worst case in us-east-2a takes "
+                      f"{first['AddressesNeeded']}", blocks[0])
+        self.assertIn(f"subnet {second['Id']} is in us-east-2c, not us-east-2b as configured", blocks[1])
+        self.assertTrue(all("sends no 0.0.0.0/0 through a NAT gateway" in b and "eks-auth" in b and " s3," not in b
+                            for b in blocks[2:]), blocks)
+
+    def test_endpoints_instead_of_nat_pass(self):
+        self.subnets()
+        self.routes(via_nat=False, endpoints=self.vpc["Endpoints"])
+
+        report, out = self.check()
+
+        self.assertEqual(0, report.blockers, out)
+
+    def test_missing_tags_block_unless_the_deploy_adds_them_and_the_dry_run_adds_none(self):
+        without = dict(self.vpc, TagSubnets="false")
+        self.subnets(tags=False)
+        self.routes()
+
+        report, out = self.check(dict(self.app, vpc=without))
+
+        self.assertEqual(6, report.blockers, out)
+        self.assertIn(f"subnet {self.vpc['PublicSubnets'][0]['Id']} lacks the tag kubernetes.io/role/elb, which the "
+                      "load balancer controller places load balancers by: add it (value 1), or set vpc.tagSubnets to "
+                      "true to let the app add it.", out)
+
+        self.subnets(tags=False)
+        self.routes()
+
+        report, out = self.check()  # tagSubnets: the Stubber refuses any CreateTags, so none is made
+
+        self.assertEqual(0, report.blockers, out)
+        self.assertEqual(6, out.count("the deploy adds it (vpc.tagSubnets) and the destroy removes it"), out)
+
+    def test_the_end_to_end_role_allows_every_call_of_the_vpc_checks(self):
+        role = json.loads((ROOT / "docs" / "e2e-role.json").read_text())
+        allowed = {a for s in role["permissionsPolicy"]["Statement"] if s["Effect"] == "Allow"
+                   for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+        source = (ROOT / "lambda" / "vpc_preflight" / "vpc_preflight.py").read_text()
+        reads = {"ec2:" + self.ec2.meta.method_to_api_mapping[m]
+                 for m in re.findall(r'ec2\.(?:get_paginator\(")?(describe_[a-z_]+)', source)}
+        self.assertEqual({"ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeVpcEndpoints"}, reads)
+        self.assertEqual(set(), reads - allowed)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,14 @@ class ProjectTest(unittest.TestCase):
         self.assertEqual({k: v for k, v in real.items() if k != "context"},
                          {k: v for k, v in stand_in.items() if k != "context"})
 
+    def test_an_existing_vpc_is_named_for_the_scripts_and_the_default_names_none(self):
+        configured = projects.synths.configurations()["own-vpc"]["vpc"]
+        written = load("--assembly", str(projects.synths.named("own-vpc")))["existingVpc"]
+        self.assertEqual({"id": configured["id"], "tagSubnets": True,
+                          "subnets": [s["id"] for s in configured["privateSubnets"] + configured["publicSubnets"]]},
+                         written)
+        self.assertNotIn("existingVpc", self.synthesized)
+
     def test_an_override_without_a_value_is_refused_in_one_line(self):
         with self.assertRaises(SystemExit) as exit_, contextlib.redirect_stderr(io.StringIO()) as stderr:
             load("-c", "appName")

@@ -127,6 +127,55 @@ class VerifyDestroyedTest(unittest.TestCase):
         self.assertIn(f"{len(ids)} resource(s) left;", result.stdout)
         self.assertEqual(8, len(ids), result.stdout)
 
+    def borrowed(self):
+        """Someone else's VPC as the app found it: two subnets tagged for load balancers by their owners, and
+        another team's interface."""
+        vpc, subnets = self.vpc_with_subnets()
+        self.ec2.create_tags(Resources=subnets, Tags=[{"Key": "kubernetes.io/role/internal-elb", "Value": "1"}])
+        self.ec2.create_network_interface(SubnetId=subnets[0], Description="another team's database")
+        folder = pathlib.Path(assembly(self))
+        described = project()
+        described["existingVpc"] = {"id": vpc, "subnets": subnets, "tagSubnets": True}
+        (folder / "project.json").write_text(json.dumps(described))
+        return vpc, subnets, str(folder)
+
+    def test_an_existing_vpc_as_it_was_found_is_nothing_left(self):
+        vpc, _, folder = self.borrowed()
+
+        result = self.verify("--assembly", folder)
+
+        self.assertEqual(0, result.returncode, result.stdout + result.stderr)
+        self.assertEqual([], self.ids(result.stdout))
+        self.assertNotIn(vpc, result.stdout)
+
+    def test_in_an_existing_vpc_only_what_the_app_made_or_added_is_left(self):
+        vpc, subnets, folder = self.borrowed()
+        marker = verify_destroyed.vpc_preflight.marker("eks-pipeline")
+        # A tag the app's preflight added (with its marker) that the Network stack's delete did not remove.
+        self.ec2.create_tags(Resources=[subnets[1]], Tags=[{"Key": "kubernetes.io/role/elb", "Value": "1"},
+                                                           {"Key": marker, "Value": "kubernetes.io/role/elb"}])
+        function = self.ec2.create_network_interface(
+            SubnetId=subnets[0], Description="AWS Lambda VPC ENI-eks-pipeline-nodes-LeftoverWaiterFunction-Ab12Cd-"
+                                             "0a1b2c3d")["NetworkInterface"]["NetworkInterfaceId"]
+        group = self.ec2.create_security_group(GroupName="deploy", Description="the deploy builds", VpcId=vpc,
+                                               TagSpecifications=[{"ResourceType": "security-group", "Tags": [APP]}])
+        build = self.ec2.create_network_interface(SubnetId=subnets[1], Groups=[group["GroupId"]],
+                                                  Description="CodeBuild")["NetworkInterface"]["NetworkInterfaceId"]
+        # Another app's function in the same VPC is not ours.
+        self.ec2.create_network_interface(SubnetId=subnets[0],
+                                          Description="AWS Lambda VPC ENI-eks-pipeline-dev-network-Fn-0a1b")
+
+        result = self.verify("--assembly", folder)
+
+        self.assertEqual(1, result.returncode, result.stdout + result.stderr)
+        ids = self.ids(result.stdout)
+        self.assertEqual(sorted([function, build, f"{subnets[1]}/kubernetes.io/role/elb", group["GroupId"]]),
+                         sorted(i.rsplit("/", 1)[-1] if i.startswith("arn:") else i for i in ids), result.stdout)
+        self.assertIn(f"LEFT  subnet tag             {subnets[1]}/kubernetes.io/role/elb  (added by the app "
+                      f"(vpc.tagSubnets), still on the subnet with its marker {marker})", result.stdout)
+        self.assertIn(f"the app's, in the existing VPC {vpc}", result.stdout)
+        self.assertNotIn(f"ec2 vpc", result.stdout)
+
     def test_a_configuration_override_names_the_app_and_cluster_it_looks_for(self):
         volume = self.ec2.create_volume(AvailabilityZone="us-east-2a", Size=8, TagSpecifications=[{
             "ResourceType": "volume", "Tags": [{"Key": "kubernetes.io/cluster/shop-eks", "Value": "owned"}]}])["VolumeId"]
@@ -466,13 +515,35 @@ class RoleDocumentTest(unittest.TestCase):
         self.assertEqual(kinds, {a.split(":")[5].split("/")[0] for a in EVERY_KIND if ":ec2:" in a})
 
     def test_every_call_e2e_makes_is_allowed_by_the_role(self):
-        e2e_source = (ROOT / "scripts" / "e2e").read_text()
+        # e2e and the VPC it lends the app with --own-vpc (scripts/borrowed_vpc.py), which it calls through.
+        e2e_source = (ROOT / "scripts" / "e2e").read_text() + (ROOT / "scripts" / "borrowed_vpc.py").read_text()
         calls = re.findall(r'\.call\(\s*"([a-z0-9-]+)",\s*"([a-z_]+)"', e2e_source)
         # Every AWS call of e2e goes through Runner.call with its service and operation spelled out.
         self.assertEqual(len(calls), e2e_source.count(".call("), "an AWS call whose service or operation is a variable")
         self.assertGreaterEqual(len(calls), 10)
         named = {(service, client(service).meta.method_to_api_mapping[operation]) for service, operation in calls}
         self.assertEqual([], sorted(a for a in iam_actions(named) if not allowed(a)))
+        self.assertIn(("cloudformation", "CreateStack"), named)
+
+    def test_the_lent_vpc_is_created_through_the_cdk_execution_role_the_role_may_pass(self):
+        import fnmatch
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("borrowed_vpc", ROOT / "scripts" / "borrowed_vpc.py")
+        borrowed_vpc = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(borrowed_vpc)
+        passed = borrowed_vpc.execution_role("123456789012", "us-east-2")
+        stack = "arn:aws:cloudformation:us-east-2:123456789012:stack/" + borrowed_vpc.stack_name("e2e-abcdef") + "/1a2b"
+        statements = [s for s in ROLE["permissionsPolicy"]["Statement"] if s["Effect"] == "Allow"]
+
+        def grants(action, resource):
+            return any(fnmatch.fnmatchcase(action, a) and fnmatch.fnmatchcase(resource, r.replace("ACCOUNT", "123456789012"))
+                       for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+                       for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]))
+        self.assertTrue(grants("iam:PassRole", passed), passed)
+        self.assertFalse(grants("iam:PassRole", "arn:aws:iam::123456789012:role/Admin"))
+        self.assertTrue(grants("cloudformation:CreateStack", stack) and grants("cloudformation:DeleteStack", stack))
+        self.assertFalse(grants("cloudformation:DeleteStack", stack.replace("e2e-abcdef-borrowed-vpc", "prod-network")))
 
 
 if __name__ == "__main__":

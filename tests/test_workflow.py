@@ -85,6 +85,11 @@ class EndToEndWorkflowTest(unittest.TestCase):
         self.assertEqual("always()", destroy["if"])
         self.assertIn("scripts/verify-destroyed", destroy["run"])
         self.assertGreater(self.steps.index(destroy), self.steps.index(run))
+        # By hand, the run can borrow a VPC; the backstop then deletes the VPC's stack after the app's.
+        self.assertIn("$E2E_OWN_VPC", run["run"])
+        self.assertIn("--own-vpc", self.workflow["jobs"]["end-to-end"]["env"]["E2E_OWN_VPC"])
+        self.assertLess(destroy["run"].index("cdk destroy"), destroy["run"].index("delete-stack --stack-name "
+                                                                                 "\"$E2E_APP-borrowed-vpc\""))
         upload = self.step("actions/upload-artifact@")
         self.assertEqual("always()", upload["if"])
         self.assertEqual("e2e-report.json", upload["with"]["path"])

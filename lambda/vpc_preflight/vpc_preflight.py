@@ -134,19 +134,29 @@ def remove_added_tags(ec2, subnet_ids, app_name):
     return removed
 
 
-def check(ec2, properties, tag=False, addresses=True):
-    """Every problem as one line; with `tag`, the missing load balancer tags are added instead of reported;
-    with `addresses`, free addresses are held against the worst case (before anything of the app runs)."""
+def missing_tag(subnet, key):
+    return (f"subnet {subnet} lacks the tag {key}, which the load balancer controller places load balancers "
+            f"by: add it (value 1), or set vpc.tagSubnets to true to let the app add it.")
+
+
+def survey(ec2, properties, addresses=True):
+    """(problems, tag plan): every problem of the subnets and their egress as one line, and the load balancer
+    tags the subnets lack; with `addresses`, free addresses are held against the worst case."""
     found = subnets_in_vpc(ec2, properties["VpcId"])
     problems = check_subnets(found, properties, addresses)
     problems += check_egress(ec2, properties)
-    plan = tag_plan(found, properties)
+    return problems, tag_plan(found, properties)
+
+
+def check(ec2, properties, tag=False, addresses=True):
+    """Every problem as one line; with `tag`, the missing load balancer tags are added instead of reported;
+    with `addresses`, free addresses are held against the worst case (before anything of the app runs)."""
+    problems, plan = survey(ec2, properties, addresses)
     if tag:
         if not problems:
             add_tags(ec2, plan, properties["AppName"])
     else:
-        problems += [f"subnet {subnet} lacks the tag {key}, which the load balancer controller places load balancers "
-                     f"by: add it (value 1), or set vpc.tagSubnets to true to let the app add it." for subnet, key in plan]
+        problems += [missing_tag(subnet, key) for subnet, key in plan]
     return problems
 
 

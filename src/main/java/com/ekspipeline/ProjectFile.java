@@ -1,6 +1,7 @@
 package com.ekspipeline;
 
 import com.ekspipeline.config.AppConfig;
+import com.ekspipeline.config.ExistingVpc;
 import com.ekspipeline.core.AppTag;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * {@code cdk.out/project.json}: the configuration as synth resolved it (cdk.json, then {@code -c}
@@ -50,6 +52,13 @@ final class ProjectFile {
         project.put("logGroupPrefixes", List.of("/aws/eks/" + config.cluster().clusterName() + "/",
                 "/aws/containerinsights/" + config.cluster().clusterName() + "/",
                 "/aws/codebuild/" + config.appName() + "-", "/aws/lambda/" + config.appName() + "-"));
+        // An existing VPC is someone else's: the scripts look only at what the app made inside it, and at
+        // the subnet tags it may have added (vpc.tagSubnets).
+        config.network().existing().ifPresent(vpc -> project.put("existingVpc", new TreeMap<>(Map.of(
+                "id", vpc.id(),
+                "subnets", Stream.concat(vpc.privateSubnets().stream(), vpc.publicSubnets().stream())
+                        .map(ExistingVpc.Subnet::id).toList(),
+                "tagSubnets", vpc.tagSubnets()))));
         final Map<String, Object> settings = new TreeMap<>();
         context.forEach((key, value) -> {
             if (!key.startsWith("@") && !key.contains(":")) {

@@ -40,7 +40,7 @@ public final class ClusterStack extends AppStack {
         addons = new ClusterAddons(this, "Addons", info, config.observability().enabled());
         // The load balancer controller in the nodes stack trusts the cluster's OIDC provider (IRSA); CDK
         // creates it on first use, so use it here, before the cluster's suppressions are added.
-        cluster.getOpenIdConnectProvider();
+        OidcIssuerOutput.publish(this, cluster);
         // Last, and in this order: a suppression covers the children a construct has when it is added.
         ControlPlane.excuseNagFindings(this, cluster);
 

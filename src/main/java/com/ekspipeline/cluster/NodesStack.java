@@ -7,11 +7,9 @@ import com.ekspipeline.config.ZonalGroups;
 import com.ekspipeline.core.AppStack;
 import software.amazon.awscdk.RemovalPolicies;
 import software.amazon.awscdk.services.ec2.IVpc;
-import software.amazon.awscdk.CfnResource;
 import software.constructs.Construct;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * The managed node groups and what must follow them: the add-ons that run on nodes, the AWS Load Balancer
@@ -41,7 +39,7 @@ public final class NodesStack extends AppStack {
         final NodeGroups nodeGroups = new NodeGroups(this, "NodeGroups", info, settings.nodeGroups(),
                 config.availabilityZones());
         new NodeAddons(this, "Addons", info, clusterStack.addonVersions(), config.observability().enabled());
-        ControlPlane.loadBalancerController(this, info, config.appName());
+        OidcIssuerOutput.use(ControlPlane.loadBalancerController(this, info, config.appName()), clusterStack);
         final ClusterAutoscaler autoscaler = new ClusterAutoscaler(this, "ClusterAutoscaler", info);
         config.billing().offHours().ifPresent(hours ->
                 new OffHoursScaler(this, "OffHours", info, autoscaler, vpc,
@@ -57,19 +55,5 @@ public final class NodesStack extends AppStack {
         // Last, and in this order: a suppression covers the children a construct has when it is added.
         ControlPlane.excusePublicEndpoint(home);
         nodeGroups.excuseNagFindings();
-        allowSplitOfStackOutput();
-    }
-
-    /**
-     * CDK writes the load balancer controller's IRSA trust conditions through a CfnJson resource that splits
-     * the cluster's OIDC provider ARN, which here arrives from the Cluster stack as Fn::GetStackOutput.
-     * cfn-lint 1.51's schema does not know that function inside Fn::Split (E1022); CDK emits it there
-     * itself. Not run against CloudFormation here.
-     */
-    private void allowSplitOfStackOutput() {
-        getNode().findAll().stream()
-                .filter(c -> c instanceof CfnResource r && "Custom::AWSCDKCfnJson".equals(r.getCfnResourceType()))
-                .forEach(c -> ((CfnResource) c).addMetadata("cfn-lint",
-                        Map.of("config", Map.of("ignore_checks", List.of("E1022")))));
     }
 }

@@ -3,6 +3,8 @@ package com.ekspipeline.verify;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Synths;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,18 +17,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * IAM across every stack: no statement allows every action, and every wildcard resource sits in a
  * policy that carries a cdk-nag IAM5 suppression with its reason (the nag check proves each one is
- * matched to its exact wildcard).
+ * matched to its exact wildcard). Once for each configuration with every optional part on (own VPC, existing VPC).
  */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"everything-on", "own-vpc"})
 class IamHygieneTest {
 
     private static final List<String> IDENTITY_POLICY_TYPES = List.of("AWS::IAM::Policy", "AWS::IAM::Role",
             "AWS::IAM::ManagedPolicy");
 
+    private final Map<String, Map<String, Map<String, Object>>> stacks;
+
+    IamHygieneTest(final String configuration) {
+        stacks = Synths.resources(configuration);
+    }
+
     /** Every identity-policy statement in every stack, with where it is (policies and inline role policies). */
     @SuppressWarnings("unchecked")
-    private static List<Map.Entry<String, Map<String, Object>>> statements() {
+    private List<Map.Entry<String, Map<String, Object>>> statements() {
         final List<Map.Entry<String, Map<String, Object>>> all = new ArrayList<>();
-        Synths.everythingOn().forEach((stack, resources) -> resources.forEach((id, resource) -> {
+        stacks.forEach((stack, resources) -> resources.forEach((id, resource) -> {
                     if (!IDENTITY_POLICY_TYPES.contains(resource.get("Type"))) {
                         return; // bucket and topic policies name their own resource; CDK's grants write them
                     }
@@ -66,7 +76,7 @@ class IamHygieneTest {
             }
             wildcards++;
             final String[] where = statement.getKey().split("/", 2);
-            final Map<String, Object> resource = Synths.everythingOn().get(where[0]).get(where[1]);
+            final Map<String, Object> resource = stacks.get(where[0]).get(where[1]);
             final Object nag = ((Map<String, Object>) resource.getOrDefault("Metadata", Map.of())).get("cdk_nag");
             final boolean reasoned = nag instanceof Map<?, ?> m && m.get("rules_to_suppress") instanceof List<?> rules
                     && rules.stream().map(r -> (Map<String, Object>) r).anyMatch(r ->

@@ -4,6 +4,8 @@ import com.ekspipeline.core.Nag;
 import com.ekspipeline.support.NagReport;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Stack;
@@ -20,11 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** cdk-nag's AwsSolutions pack over the whole app: every finding is fixed or suppressed with a reason. */
 class NagTest {
 
-    /** Every optional part switched on (budget, off-hours, approval email, admins), so every resource is checked. */
-    @Test
-    void theWholeAppHasNoUnsuppressedFindings() {
-        final Path out = Path.of("target", "nag", "app");
-        final App app = (App) TestContext.everythingOn().deploy(out).network().getNode().getScope();
+    /** Every optional part switched on (budget, off-hours, approval email, admins), so every resource is checked;
+     * in the app's own VPC and in an existing one. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"everything-on", "own-vpc"})
+    void theWholeAppHasNoUnsuppressedFindings(final String configuration) {
+        final Path out = Path.of("target", "nag", configuration);
+        final App app = (App) TestContext.named(configuration).deploy(out).network().getNode().getScope();
         final List<NagReport.Finding> findings = NagReport.check(app, out);
         assertEquals("", findings.stream().map(f -> f.message().lines().findFirst().orElse("") + "\n    at " + f.path())
                 .collect(Collectors.joining("\n")));

@@ -4,6 +4,8 @@ import com.ekspipeline.support.DeleteOrder;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Synths;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,8 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * deletes everything it created and leaves nothing that keeps billing: no resource is retained or
  * snapshotted, buckets and repositories are emptied first, every log group expires and goes with its
  * stack, keys are scheduled for deletion, and the namespaces (holding the load balancers and volumes
- * that controllers made) go while those controllers and their nodes still run.
+ * that controllers made) go while those controllers and their nodes still run. It runs once for each
+ * configuration that switches every optional part on: in the app's own VPC and in an existing one.
  */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"everything-on", "own-vpc"})
 class TeardownTest {
 
     /**
@@ -63,15 +68,21 @@ class TeardownTest {
         TEARDOWN.put("Custom::AddonVersions", "a lookup; its delete does nothing");
         TEARDOWN.put("Custom::LeftoverWaiter", "its delete fails the destroy while a volume, volume attachment, load "
                 + "balancer or target group of the namespaces is left");
+        TEARDOWN.put("Custom::VpcPreflight", "a check of the existing VPC; its delete removes exactly the subnet tags it "
+                + "added (tagSubnets), and nothing of the VPC is the app's to delete");
         TEARDOWN.put("AWS::CodeStarNotifications::NotificationRule", "deleted with its stack; it holds nothing");
     }
 
     /** Every optional part on, so that every resource type the app can make is checked. */
-    private static final Map<String, Map<String, Map<String, Object>>> STACKS = Synths.everythingOn();
+    private final Map<String, Map<String, Map<String, Object>>> stacks;
 
-    private static List<String> problems(final BiFunction<String, Map<String, Object>, String> check) {
+    TeardownTest(final String configuration) {
+        stacks = Synths.resources(configuration);
+    }
+
+    private List<String> problems(final BiFunction<String, Map<String, Object>, String> check) {
         final List<String> problems = new ArrayList<>();
-        STACKS.forEach((stack, resources) -> resources.forEach((id, resource) -> {
+        stacks.forEach((stack, resources) -> resources.forEach((id, resource) -> {
             final String problem = check.apply(id, resource);
             if (problem != null) {
                 problems.add(stack + "/" + id + ": " + problem);
@@ -80,9 +91,9 @@ class TeardownTest {
         return problems;
     }
 
-    private static Map<String, Map<String, Object>> ofType(final String type) {
+    private Map<String, Map<String, Object>> ofType(final String type) {
         final Map<String, Map<String, Object>> found = new LinkedHashMap<>();
-        STACKS.forEach((stack, resources) -> resources.forEach((id, resource) -> {
+        stacks.forEach((stack, resources) -> resources.forEach((id, resource) -> {
             if (type.equals(resource.get("Type"))) {
                 found.put(stack + "/" + id, resource);
             }
@@ -93,7 +104,7 @@ class TeardownTest {
     @Test
     void everyResourceTypeHasAKnownTeardown() {
         final Set<String> unknown = new TreeSet<>();
-        STACKS.values().forEach(resources -> resources.values().forEach(r -> {
+        stacks.values().forEach(resources -> resources.values().forEach(r -> {
             if (!TEARDOWN.containsKey((String) r.get("Type"))) {
                 unknown.add((String) r.get("Type"));
             }
@@ -145,7 +156,7 @@ class TeardownTest {
      */
     @Test
     void theContainerInsightsLogGroupsAreTheStacksAndTheAddonWaitsForThem() {
-        final Map<String, Map<String, Object>> cluster = STACKS.get("Nodes");
+        final Map<String, Map<String, Object>> cluster = stacks.get("Nodes");
         final Map<String, String> groups = new java.util.TreeMap<>();
         cluster.forEach((id, r) -> {
             final Object name = Resources.properties(r).get("LogGroupName");
@@ -171,7 +182,7 @@ class TeardownTest {
     @Test
     void noContainerInsightsPodCanCreateItsLogGroupAgainAfterTheDestroyDeletedIt() {
         final String[] found = new String[3];
-        STACKS.forEach((stack, resources) -> resources.forEach((id, r) -> {
+        stacks.forEach((stack, resources) -> resources.forEach((id, r) -> {
             if ("AWS::EKS::PodIdentityAssociation".equals(r.get("Type"))
                     && "cloudwatch-agent".equals(Resources.properties(r).get("ServiceAccount"))) {
                 found[0] = stack;
@@ -181,7 +192,7 @@ class TeardownTest {
                 found[2] = id;
             }
         }));
-        final Map<String, Map<String, Object>> resources = STACKS.get(found[0]);
+        final Map<String, Map<String, Object>> resources = stacks.get(found[0]);
         final DeleteOrder order = new DeleteOrder(resources);
         final String deny = denyOfRole(resources, found[1]);
         assertTrue(deny != null, "the agent's role " + found[1] + " is not denied logs:CreateLogGroup");
@@ -198,7 +209,7 @@ class TeardownTest {
     /** A function without a group in the template logs to one Lambda creates, which no stack deletes. */
     @Test
     void everyFunctionLogsToAGroupItsStackDeletes() {
-        STACKS.forEach((stack, resources) -> resources.forEach((id, r) -> {
+        stacks.forEach((stack, resources) -> resources.forEach((id, r) -> {
             if (!"AWS::Lambda::Function".equals(r.get("Type"))) {
                 return;
             }
@@ -220,7 +231,7 @@ class TeardownTest {
         projects.forEach((path, r) -> {
             final Map<?, ?> logs = (Map<?, ?>) ((Map<?, ?>) Resources.properties(r).get("LogsConfig")).get("CloudWatchLogs");
             final Object group = ((Map<?, ?>) logs.get("GroupName")).get("Ref");
-            assertEquals("AWS::Logs::LogGroup", STACKS.get(path.substring(0, path.indexOf('/'))).get((String) group)
+            assertEquals("AWS::Logs::LogGroup", stacks.get(path.substring(0, path.indexOf('/'))).get((String) group)
                     .get("Type"), path);
         });
     }
@@ -245,7 +256,7 @@ class TeardownTest {
      */
     @Test
     void namespacesAreDeletedBeforeNodeGroupsAddonsAndControllers() {
-        final Map<String, Map<String, Object>> cluster = STACKS.get("Nodes");
+        final Map<String, Map<String, Object>> cluster = stacks.get("Nodes");
         final List<String> namespaces = cluster.entrySet().stream()
                 .filter(e -> "Custom::AWSCDK-EKS-KubernetesResource".equals(e.getValue().get("Type"))
                         && String.valueOf(Resources.properties(e.getValue()).get("Manifest")).contains("\"kind\":\"Namespace\""))
@@ -274,7 +285,7 @@ class TeardownTest {
     void everyCustomResourceIsDeletedBeforeTheLogGroupsOfTheFunctionsServingIt() {
         final List<String> problems = new ArrayList<>();
         final Set<String> served = new TreeSet<>();
-        STACKS.forEach((stack, resources) -> {
+        stacks.forEach((stack, resources) -> {
             final DeleteOrder order = new DeleteOrder(resources);
             resources.forEach((id, r) -> {
                 final String type = (String) r.get("Type");
@@ -310,7 +321,7 @@ class TeardownTest {
         // The kubectl provider's custom resources are in the Nodes stack, whose service token is the Cluster
         // stack's output: CloudFormation deletes the whole Nodes stack before the Cluster stack it depends on,
         // so the provider's log groups outlive them by stack order; they must still exist and be protected.
-        final Map<String, Map<String, Object>> cluster = STACKS.get("Cluster");
+        final Map<String, Map<String, Object>> cluster = stacks.get("Cluster");
         for (final String prefix : List.of("ClusterKubectlProviderHandler", "ClusterKubectlProviderframeworkonEvent")) {
             final String function = cluster.entrySet().stream()
                     .filter(e -> e.getKey().startsWith(prefix) && "AWS::Lambda::Function".equals(e.getValue().get("Type")))
@@ -395,7 +406,7 @@ class TeardownTest {
      */
     @Test
     void theLeftoverWaiterIsDeletedAfterTheNamespacesAndBeforeWhatTheyNeed() {
-        final Map.Entry<String, Map<String, Map<String, Object>>> stack = STACKS.entrySet().stream()
+        final Map.Entry<String, Map<String, Map<String, Object>>> stack = stacks.entrySet().stream()
                 .filter(e -> e.getValue().values().stream().anyMatch(r -> "Custom::LeftoverWaiter".equals(r.get("Type"))))
                 .findFirst().orElseThrow(() -> new AssertionError("no Custom::LeftoverWaiter in any stack"));
         final Map<String, Map<String, Object>> resources = stack.getValue();
@@ -434,7 +445,7 @@ class TeardownTest {
     void everyFunctionInTheVpcHasASecurityGroupOfItsStackDeletedAfterIt() {
         final List<String> problems = new ArrayList<>();
         final Set<String> checked = new TreeSet<>();
-        STACKS.forEach((stack, resources) -> {
+        stacks.forEach((stack, resources) -> {
             final DeleteOrder order = new DeleteOrder(resources);
             resources.forEach((id, r) -> {
                 final Object vpc = Resources.properties(r).get("VpcConfig");
