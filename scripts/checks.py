@@ -53,11 +53,19 @@ CHECKS = [
           'print("  cost-estimate.json:", len(e["lines"]), "lines,", e["total"]["per30Days"], "USD per 30 days in",'
           " e[\"region\"])' \"${assemblies[$i]}/cost-estimate.json\"\n"
           "done", needs=["compile"]),
+    # The scripts' tests in two halves that run side by side: the review's (a dozen reviews, each four
+    # `cdk diff` runs) and all the others, which would otherwise end the run on one core.
+    Check("review", "scripts/review against the snapshots: unchanged, one change, risky changes, replacements "
+                    "followed across stacks, upgrades and rollbacks, markdown (the CDK CLI's diff, offline)",
+          "python3 -m unittest discover --start-directory tests -p test_review.py", needs=["synth"]),
     Check("scripts", "scripts: release and verify-destroyed against moto_server on 127.0.0.1, preflight against the "
-                     "API models (botocore Stubbers), the project reader, review against the snapshots, "
-                     "prerequisites on a bare PATH, e2e offline, deploy-plan (gates from the review, the deployed commit "
-                     "against moto_server, health and drift against Stubbers) and the deploy workflow",
-          "python3 -m unittest discover --start-directory tests", needs=["synth"]),
+                     "API models (botocore Stubbers), the project reader, prerequisites on a bare PATH, e2e offline, "
+                     "deploy-plan (gates from the review, the deployed commit against moto_server, health and drift "
+                     "against Stubbers) and the deploy workflow",
+          "modules=(); for test in tests/test_*.py; do\n"
+          '  [[ $test == tests/test_review.py ]] || modules+=("$(basename "$test" .py)")  # the review check runs it\n'
+          "done\n"
+          'PYTHONPATH=tests python3 -m unittest "${modules[@]}"', needs=["synth"]),
     Check("off-hours", "off-hours Lambda: unit tests, and stop/start against moto_server's EKS and a TLS stand-in "
                        "on 127.0.0.1", "python3 -m unittest discover --start-directory lambda/off_hours"),
     Check("bad-config", "bad configuration end to end: non-zero exit, one line naming the key, no templates",
