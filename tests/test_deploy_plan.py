@@ -138,10 +138,16 @@ class DeployWorkflowTest(unittest.TestCase):
         self.assertTrue(all(f"cdk-{qualifier}-" in r for s in statements for r in s["Resource"]))
 
 
+# The review's own folder for these tests, so that tests/test_review.py, which the test command runs beside
+# them, never sees this module's synth in target/review (nor this module its).
+REVIEW_WORKDIR = str(ROOT / "target" / "review-deploy-plan")
+
+
 def review_json(snapshots):
     """scripts/review --json over the shared synth, against `snapshots`: what the plan gates on."""
     folder = pathlib.Path(tempfile.mkdtemp())
-    result = subprocess.run([str(ROOT / "scripts" / "review"), "--no-synth", "--snapshots", str(snapshots),
+    result = subprocess.run([str(ROOT / "scripts" / "review"), "--no-synth", "--workdir", REVIEW_WORKDIR,
+                             "--snapshots", str(snapshots),
                              "--json", str(folder / "review.json")], cwd=ROOT, capture_output=True, text=True,
                             timeout=600, check=False)
     found = json.loads((folder / "review.json").read_text())
@@ -167,7 +173,8 @@ class GateAndStepsTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        subprocess.run([str(ROOT / "scripts" / "review")], cwd=ROOT, capture_output=True, timeout=600, check=True)
+        subprocess.run([str(ROOT / "scripts" / "review"), "--workdir", REVIEW_WORKDIR], cwd=ROOT, capture_output=True,
+                       timeout=600, check=True)
 
     def before(self, stacks, change):
         directory = pathlib.Path(tempfile.mkdtemp())
