@@ -30,8 +30,11 @@ class Check:
 
 # name, heading, bash command (run with errexit and pipefail from the project root), the checks it needs.
 CHECKS = [
-    Check("compile", "compile the app once, before the checks that run it side by side",
-          "./mvnw -q -B --no-transfer-progress compile"),
+    # On a cold jsii package cache (a new machine or runner) the synth of the default fills it first:
+    # processes that start together on an empty one fail waiting for each other (scripts/synths.py).
+    Check("compile", "compile the app once, before the checks that run it side by side (and fill jsii's "
+                     "package cache with a synth of the default if it is empty)",
+          "./mvnw -q -B --no-transfer-progress compile\npython3 scripts/synths.py --warm >/dev/null"),
     Check("java", "Java tests: configuration, stacks, snapshots, workload manifests (kustomize + API schema)",
           "./mvnw -B --no-transfer-progress verify", needs=["compile"]),
     Check("shellcheck", "shellcheck over every shell script",

@@ -14,8 +14,17 @@ second wait for the first) and the next run on unchanged sources share one synth
 The synth runs without AWS credentials, as offline checks do: what the scripts read from it (names, the
 estimate) does not depend on the account.
 
+Synths started together share one more cache, jsii's: each library the app loads (aws-cdk-lib is 170 MB
+unpacked) is unpacked once into a package cache under the user's home, under a lock file that the other
+processes retry 12 times with a growing random sleep, about 13 s on average, and treat as stale after 10 s
+(jsii's kernel, https://github.com/aws/jsii/pull/4215). On a cold cache, a new machine or CI runner, the
+unpacking takes longer than that on two loaded cores, and every synth but the one unpacking failed. So
+when that cache lacks this aws-cdk-lib, the first synth runs alone and the others start after it.
+
 Usage: scripts/synths.py NAME...   synthesizes the named configurations (side by side) and prints each
                                    one's assembly folder, one a line, in the order given
+       scripts/synths.py --warm    synthesizes the default configuration if jsii's package cache lacks
+                                   this aws-cdk-lib, so that the processes started next find it filled
        scripts/synths.py --names   prints the names of the configurations, one a line
 """
 import concurrent.futures
@@ -121,12 +130,14 @@ def assembly(context=()):
         command = [str(cdk) if cdk.exists() else "cdk", "synth", "--quiet", "--no-notices", "--output", str(partial)]
         for override in context:
             command += ["-c", override]
-        result = subprocess.run(command, cwd=ROOT, env=offline_environment(), stdout=subprocess.DEVNULL,
+        result = subprocess.run(command, cwd=ROOT, env=offline_environment(), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, check=False)
         forget_older(target)
         if result.returncode != 0 or not all((partial / name).exists() for name in WRITTEN):
             shutil.rmtree(partial, ignore_errors=True)
-            raise SynthFailed(result.returncode, result.stderr)
+            # The app's own refusals go to stderr; Maven reports what stopped the JVM (an exception in
+            # the app, jsii's runtime) on stdout, its last lines say which.
+            raise SynthFailed(result.returncode, "\n".join(result.stdout.splitlines()[-40:] + [result.stderr]))
         (partial / "synth.log").write_text(result.stderr)
         try:
             partial.rename(target)
@@ -150,22 +161,72 @@ def named(name):
     return assembly(overrides(name))
 
 
+def cdk_version():
+    """The aws-cdk-lib version the app is built with, from the pom."""
+    return re.search(r"<cdk\.version>([^<]+)</cdk\.version>", (ROOT / "pom.xml").read_text()).group(1)
+
+
+def jsii_cache_cold():
+    """True when jsii's package cache has no finished copy of this aws-cdk-lib (so synths started together
+    would all unpack it). Where the kernel keeps it: JSII_RUNTIME_PACKAGE_CACHE_ROOT, else on Linux
+    ~/.cache/aws/jsii/package-cache, else Library/Caches on macOS; a finished entry holds a marker file.
+    With the cache disabled, each process unpacks into a folder of its own: nothing is shared."""
+    if os.environ.get("JSII_RUNTIME_PACKAGE_CACHE", "enabled") != "enabled":
+        return False
+    root = os.environ.get("JSII_RUNTIME_PACKAGE_CACHE_ROOT")
+    if root:
+        root = pathlib.Path(root)
+    elif sys.platform == "darwin":
+        root = pathlib.Path.home() / "Library" / "Caches" / "com.amazonaws.jsii" / "package-cache"
+    else:
+        root = pathlib.Path.home() / ".cache" / "aws" / "jsii" / "package-cache"
+    return not any((root / "aws-cdk-lib" / cdk_version()).glob("*/.jsii-runtime-package-cache"))
+
+
+def synthesized(name):
+    """True when the named configuration's assembly for the current sources exists."""
+    return folder(overrides(name)).is_dir()
+
+
+def all_named(names):
+    """Each named configuration's assembly or its SynthFailed, in the order given: side by side, but the
+    first to be synthesized alone while jsii's package cache is cold (see the top of this file)."""
+    results = {}
+    pending = list(dict.fromkeys(names))
+    to_synthesize = [name for name in pending if not synthesized(name)]
+    if len(to_synthesize) > 1 and jsii_cache_cold():
+        results[to_synthesize[0]] = outcome(to_synthesize[0])
+        pending.remove(to_synthesize[0])
+    with concurrent.futures.ThreadPoolExecutor() as pool:
+        results.update(zip(pending, pool.map(outcome, pending)))
+    return [results[name] for name in names]
+
+
+def outcome(name):
+    try:
+        return named(name)
+    except SynthFailed as failure:
+        return failure
+
+
 def main(arguments):
     if arguments == ["--names"]:
         print("\n".join(configurations()))
         return 0
+    if arguments == ["--warm"]:
+        arguments = ["default"] if jsii_cache_cold() else []
+        if not arguments:
+            return 0
     if not arguments or any(argument.startswith("-") for argument in arguments):
         print(__doc__.split("Usage: ")[1], file=sys.stderr)
         return 2
-    with concurrent.futures.ThreadPoolExecutor() as pool:
-        futures = [pool.submit(named, name) for name in arguments]
     failed = False
-    for name, future in zip(arguments, futures):
-        try:
-            print(future.result().relative_to(ROOT))
-        except SynthFailed as failure:
-            print(f"cdk synth of configuration {name} failed ({failure}):\n{failure.output}", file=sys.stderr)
+    for name, result in zip(arguments, all_named(arguments)):
+        if isinstance(result, SynthFailed):
+            print(f"cdk synth of configuration {name} failed ({result}):\n{result.output}", file=sys.stderr)
             failed = True
+        else:
+            print(result.relative_to(ROOT))
     return 1 if failed else 0
 
 
