@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The cost tables users read (the README's, and those of docs/costs.md and docs/observability.md) are the
- * estimator's own output for the default configuration, and the same price table applied to eksctl's
- * default cluster, so the comparison cannot drift.
+ * The cost tables users read (those of docs/costs.md and docs/observability.md, and the README's one table
+ * setting the two side by side) are the estimator's own output for the default configuration, and the same
+ * price table applied to eksctl's default cluster, so the comparison cannot drift.
  */
 class ReadmeCostTableTest {
 
@@ -39,10 +39,72 @@ class ReadmeCostTableTest {
 
     @Test
     void defaultConfigurationTableIsWhatSynthPrints() throws IOException {
-        for (final Path page : List.of(README, COSTS)) {
-            assertEquals(TestContext.defaults().estimate().markdown(), block(page, "default"), "update the default "
-                    + "cost table of " + page + " with CostEstimate.markdown() for the default configuration");
+        assertEquals(TestContext.defaults().estimate().markdown(), block(COSTS, "default"), "update the default "
+                + "cost table of " + COSTS + " with CostEstimate.markdown() for the default configuration");
+    }
+
+    /** The README's one table: the default against eksctl's, item by item, from the two estimates. */
+    @Test
+    void theReadmesComparisonIsTheTwoEstimatesSideBySide() throws IOException {
+        assertEquals(comparison(TestContext.defaults().estimate(), eksctl()), block(README, "comparison"),
+                "update the README's comparison with eksctl's default");
+    }
+
+    @Test
+    void theComparisonLeavesNoLineOut() {
+        final CostEstimate ours = TestContext.defaults().estimate();
+        final String table = comparison(ours, eksctl());
+        assertTrue(table.contains("| EKS control plane | 1 cluster: $72.00 | 1 cluster: $72.00 |"), table);
+        assertTrue(table.contains("| **Total** | **$" + ours.per30DaysTotal().setScale(2, RoundingMode.HALF_UP)), table);
+        final CostEstimate extra = new CostEstimate("x", ours.region(), ours.pricedOn(), List.of(
+                new CostEstimate.Line("Something new", "1", BigDecimal.ONE)), BigDecimal.ZERO, List.of());
+        final AssertionError error = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> comparison(extra, eksctl()));
+        assertTrue(error.getMessage().contains("Something new"), error.getMessage());
+    }
+
+    /** What each row of the comparison adds up, by the start of the estimate's item. */
+    private static final List<List<String>> ROWS = List.of(
+            List.of("EKS control plane", "EKS control plane"),
+            List.of("Nodes", "Nodes"),
+            List.of("Node root volumes (gp3)", "Node root volumes"),
+            List.of("NAT gateways", "NAT gateways"),
+            List.of("Public IPv4 addresses", "Public IPv4 addresses"),
+            List.of("Load balancers (sample service)", "Network Load Balancers"),
+            List.of("Volumes (gp3, sample service)", "Persistent volumes"),
+            List.of("KMS keys", "KMS customer managed keys"),
+            List.of("Control-plane and VPC flow logs", "Logs: control plane"));
+
+    /**
+     * Both estimates, a row per kind of item: its quantity and 30-day price on each side, or "none". Every
+     * line of either estimate falls in exactly one row, so the totals are the rows' sums.
+     */
+    static String comparison(final CostEstimate ours, final CostEstimate theirs) {
+        for (final CostEstimate estimate : List.of(ours, theirs)) {
+            for (final CostEstimate.Line line : estimate.lines()) {
+                if (ROWS.stream().filter(row -> line.item().startsWith(row.get(1))).count() != 1) {
+                    throw new AssertionError("no row of the comparison takes the line " + line.item());
+                }
+            }
         }
+        final StringBuilder out = new StringBuilder("| per 30 days | this app's default | eksctl's default |\n"
+                + "|---|--:|--:|\n");
+        for (final List<String> row : ROWS) {
+            out.append("| ").append(row.get(0)).append(" | ").append(cell(ours, row.get(1))).append(" | ")
+                    .append(cell(theirs, row.get(1))).append(" |\n");
+        }
+        out.append("| **Total** | **$").append(ours.per30DaysTotal().setScale(2, RoundingMode.HALF_UP))
+                .append("** | **$").append(theirs.per30DaysTotal().setScale(2, RoundingMode.HALF_UP)).append("** |\n");
+        return out.toString();
+    }
+
+    private static String cell(final CostEstimate estimate, final String prefix) {
+        final List<CostEstimate.Line> lines = estimate.lines().stream().filter(l -> l.item().startsWith(prefix)).toList();
+        if (lines.isEmpty()) {
+            return "none";
+        }
+        return String.join(" + ", lines.stream().map(CostEstimate.Line::quantity).toList()) + ": $" + lines.stream()
+                .map(CostEstimate.Line::per30Days).reduce(BigDecimal.ZERO, BigDecimal::add).setScale(2, RoundingMode.HALF_UP);
     }
 
     @Test
