@@ -517,5 +517,67 @@ def drift(logical_id, kind, status):
             "Timestamp": datetime.datetime(2026, 1, 1)}
 
 
+class BaseEstimateTest(unittest.TestCase):
+    """base_estimate: the deployed commit's own app synthesized in a worktree of that commit, then removed.
+    The CDK CLI is a stand-in that writes what it was run with where synth writes the estimate."""
+
+    FAKE = """#!/usr/bin/env bash
+set -euo pipefail
+out=""; context=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --output) out="$2"; shift 2 ;;
+    -c) context+=("$2"); shift 2 ;;
+    *) shift ;;
+  esac
+done
+[[ -z "${FAKE_SYNTH_FAILS:-}" ]] || { echo "refused" >&2; exit 1; }
+mkdir -p "$out"
+python3 - "$out/cost-estimate.json" "$(git rev-parse HEAD)" "$PWD" "${AWS_PROFILE:-none}" "${context[@]}" <<'PY'
+import json, os, sys
+path, commit, cwd, profile, *context = sys.argv[1:]
+json.dump({"commit": commit, "cwd": cwd, "profile": profile, "context": context,
+           "nodeModules": os.path.exists(os.path.join(cwd, "node_modules", ".bin"))}, open(path, "w"))
+PY
+"""
+
+    def setUp(self):
+        folder = pathlib.Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        fake = folder / "cdk"
+        fake.write_text(self.FAKE)
+        fake.chmod(0o755)
+        patcher = mock.patch.object(plan_script.projects, "cdk", return_value=str(fake))
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        self.head = git("rev-parse", "HEAD")
+
+    def assert_no_worktree_left(self):
+        left = [line for line in git("worktree", "list", "--porcelain").splitlines()
+                if line.startswith("worktree ") and "/target/deployed-" in line]
+        self.assertEqual([], left)
+
+    def test_synthesizes_that_commit_in_a_worktree_of_its_own_offline_then_removes_it(self):
+        with mock.patch.dict("os.environ", {"AWS_PROFILE": "prod"}):
+            estimate = plan_script.base_estimate(self.head, ["nodeGroups=[]", "clusterName=x"])
+        self.assertEqual(self.head, estimate["commit"])
+        cwd = pathlib.Path(estimate["cwd"])
+        self.assertNotEqual(ROOT, cwd, "the deployed commit is synthesized apart from this checkout")
+        self.assertEqual(["nodeGroups=[]", "clusterName=x"], estimate["context"])
+        self.assertEqual("none", estimate["profile"], "the synth runs without the caller's AWS settings")
+        self.assertTrue(estimate["nodeModules"], "the worktree runs the pinned CLI")
+        self.assertFalse(cwd.exists(), "the worktree is removed afterwards")
+        self.assert_no_worktree_left()
+
+    def test_none_when_that_synth_fails_and_nothing_is_left(self):
+        with mock.patch.dict("os.environ", {"FAKE_SYNTH_FAILS": "1"}):
+            self.assertIsNone(plan_script.base_estimate(self.head, []))
+        self.assert_no_worktree_left()
+
+    def test_none_for_a_commit_this_clone_does_not_have(self):
+        self.assertIsNone(plan_script.base_estimate("0" * 40, []))
+        self.assert_no_worktree_left()
+
+
 if __name__ == "__main__":
     unittest.main()
