@@ -628,10 +628,13 @@ def iam_actions(calls):
     return {IAM_ACTION.get((service, name), f"{IAM_PREFIX.get(service, service)}:{name}") for service, name in calls}
 
 
-def allowed(action):
+INSPECT_ROLE = json.loads((ROOT / "docs" / "inspect-role.json").read_text())
+
+
+def allowed(action, role=ROLE):
     import fnmatch
 
-    for statement in ROLE["permissionsPolicy"]["Statement"]:
+    for statement in role["permissionsPolicy"]["Statement"]:
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         if statement["Effect"] == "Allow" and any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions):
             return True
@@ -643,6 +646,20 @@ class RoleDocumentTest(unittest.TestCase):
     recorded while the checks run (verify-destroyed) or read from the code (e2e), never listed by hand."""
 
     def test_every_call_verify_destroyed_makes_is_allowed_by_the_role(self):
+        calls = self.verify_destroyed_calls()
+        self.assertEqual([], sorted(a for a in iam_actions(calls) if not allowed(a)))
+
+    def test_the_read_only_role_of_a_stage_account_allows_every_call_and_only_reads(self):
+        calls = self.verify_destroyed_calls()
+        self.assertEqual([], sorted(a for a in iam_actions(calls) if not allowed(a, INSPECT_ROLE)))
+        granted = [a for s in INSPECT_ROLE["permissionsPolicy"]["Statement"] for a in s["Action"]]
+        self.assertEqual([], [a for a in granted if not re.match(r"^[a-z0-9-]+:(Describe|Get|List|BatchGet)", a)])
+        self.assertEqual([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::DELIVERY_ACCOUNT:root"},
+                           "Action": "sts:AssumeRole"}], INSPECT_ROLE["trustPolicy"]["Statement"])
+        self.assertIn("--role " + INSPECT_ROLE["roleName"], (ROOT / "README.md").read_text())
+
+    def verify_destroyed_calls(self):
+        """Every call verify-destroyed makes: the stubbed scenario's, and a sweep of every kind the tagging API lists."""
         account = Account()
         RealAnswersTest.scenario(None, account)
         run_checks(account)
@@ -656,7 +673,7 @@ class RoleDocumentTest(unittest.TestCase):
             self.assertEqual(0, left.count, f"{resource} was asked of its own service: {out.getvalue()}")
             self.assertGreater(len(sweep.called), 1, resource)
             calls |= sweep.called
-        self.assertEqual([], sorted(a for a in iam_actions(calls) if not allowed(a)))
+        return calls
 
     def test_the_sweep_has_a_resource_of_every_service_verify_destroyed_confirms_with(self):
         source = (ROOT / "scripts" / "verify-destroyed").read_text()
