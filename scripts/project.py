@@ -213,7 +213,7 @@ def add_credential_arguments(parser):
                         help="the AWS profile whose credentials act in ACCOUNT (repeatable)")
     parser.add_argument("--role", metavar="NAME",
                         help="in each other account the project names, assume the read-only role NAME there "
-                             "(README, \"Separate clusters and accounts\")")
+                             "(see docs/stages.md)")
 
 
 class NoCredentials(Exception):

@@ -656,7 +656,7 @@ class RoleDocumentTest(unittest.TestCase):
         self.assertEqual([], [a for a in granted if not re.match(r"^[a-z0-9-]+:(Describe|Get|List|BatchGet)", a)])
         self.assertEqual([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::DELIVERY_ACCOUNT:root"},
                            "Action": "sts:AssumeRole"}], INSPECT_ROLE["trustPolicy"]["Statement"])
-        self.assertIn("--role " + INSPECT_ROLE["roleName"], (ROOT / "README.md").read_text())
+        self.assertTrue("--role " + INSPECT_ROLE["roleName"] in (ROOT / "docs" / "stages.md").read_text())
 
     def verify_destroyed_calls(self):
         """Every call verify-destroyed makes: the stubbed scenario's, and a sweep of every kind the tagging API lists."""

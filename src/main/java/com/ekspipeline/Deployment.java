@@ -1,11 +1,15 @@
 package com.ekspipeline;
 
+import com.ekspipeline.budget.MonthlyBudget;
+import com.ekspipeline.catalog.PriceTable;
+import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.cluster.ClusterStack;
 import com.ekspipeline.cluster.NodesStack;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.StageTarget;
 import com.ekspipeline.core.AppTag;
 import com.ekspipeline.core.LogGroupsAspect;
+import com.ekspipeline.cost.CostEstimate;
 import com.ekspipeline.network.NetworkStack;
 import com.ekspipeline.pipeline.PipelineStack;
 import com.ekspipeline.pipeline.StageAccessStack;
@@ -17,8 +21,10 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Tags;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -76,11 +82,27 @@ public record Deployment(List<Target> targets, PipelineStack pipeline) {
         return List.copyOf(stacks);
     }
 
+    /**
+     * What the deployment costs: the default's one estimate; with {@code stages}, each stage's cluster, network and
+     * share of the sample service priced in its own region, then the pipeline's part, with a subtotal each.
+     */
+    public CostEstimate estimate(final AppConfig config, final PriceTable prices, final SampleWorkload workload) {
+        if (targets.get(0).stage().isEmpty()) {
+            return CostEstimate.of(config, pipeline.getNode().getScope(), prices, workload);
+        }
+        final List<CostEstimate.Part> parts = targets.stream().map(target -> {
+            final StageTarget stage = target.stage().orElseThrow();
+            return new CostEstimate.Part(stage.stage(), stage.account().or(config::account), config.target(stage),
+                    target.stacks(), workload.only(stage.stage()));
+        }).toList();
+        return CostEstimate.split(config, parts, List.of(pipeline), prices);
+    }
+
     public static Deployment create(final App app, final AppConfig config) {
         Tags.of(app).add(AppTag.KEY, config.appName());
         Aspects.of(app).add(new LogGroupsAspect(config.logRetentionDays()));
         if (config.stages().isEmpty()) {
-            final Target shared = target(app, "", config, Optional.empty());
+            final Target shared = target(app, "", config, Optional.empty(), Optional.of(config.appName()));
             final PipelineStack pipeline = new PipelineStack(app, "Pipeline", config, shared.network().getVpc(),
                     shared.cluster().getCluster());
             pipeline.addStackDependency(shared.nodes(), "releases run on the nodes, in the stage namespaces");
@@ -88,10 +110,15 @@ public record Deployment(List<Target> targets, PipelineStack pipeline) {
         }
         final List<Target> targets = new ArrayList<>();
         final List<StageCluster> clusters = new ArrayList<>();
+        // One budget per account, in the first stack deployed there; the delivery account's in the pipeline
+        // when no stage runs there. "" is the delivery account when the configuration does not name it.
+        final Set<String> budgeted = new HashSet<>();
         for (final StageTarget stage : config.stages()) {
             final String prefix = Character.toUpperCase(stage.stage().charAt(0)) + stage.stage().substring(1);
             final AppConfig own = config.target(stage);
-            final Target target = target(app, prefix, own, Optional.of(stage));
+            final Optional<String> budgetOf = budgeted.add(stage.account().or(config::account).orElse(""))
+                    ? Optional.of(config.appName()) : Optional.empty();
+            final Target target = target(app, prefix, own, Optional.of(stage), budgetOf);
             final StageCluster cluster = StageCluster.of(config, stage, target.network().getVpc());
             final StageAccessStack access = new StageAccessStack(app, prefix + "DeployAccess", own, cluster,
                     target.cluster().getCluster());
@@ -106,6 +133,9 @@ public record Deployment(List<Target> targets, PipelineStack pipeline) {
             clusters.add(cluster);
         }
         final PipelineStack pipeline = PipelineStack.split(app, "Pipeline", config, clusters);
+        if (!budgeted.contains(config.account().orElse(""))) {
+            MonthlyBudget.orWarning(pipeline, config.appName(), config.billing());
+        }
         targets.forEach(target -> pipeline.addStackDependency(target.access().orElseThrow(),
                 "each stage's deploy assumes the role its account holds for it"));
         return new Deployment(targets, pipeline);
@@ -113,8 +143,8 @@ public record Deployment(List<Target> targets, PipelineStack pipeline) {
 
     /** A network, a cluster and its nodes under IDs that start with {@code prefix} (none for the default). */
     private static Target target(final App app, final String prefix, final AppConfig config,
-                                 final Optional<StageTarget> stage) {
-        final NetworkStack network = new NetworkStack(app, prefix + "Network", config);
+                                 final Optional<StageTarget> stage, final Optional<String> budgetOf) {
+        final NetworkStack network = new NetworkStack(app, prefix + "Network", config, budgetOf);
         final ClusterStack cluster = new ClusterStack(app, prefix + "Cluster", config, network.getVpc());
         // Explicit: an existing VPC passes literals, not references, yet its preflight must run first.
         cluster.addDependency(network);

@@ -46,11 +46,13 @@ public final class EksPipelineApp {
         final Deployment deployment = Deployment.create(app, config);
         final Path assembly = Path.of(app.synth().getDirectory());
         ProjectFile.write(assembly, ProjectFile.json(config, deployment, context(app)));
-        report(CostEstimate.of(config, app, PriceTable.load(), SampleWorkload.RELEASED), assembly);
+        report(deployment.estimate(config, PriceTable.load(), SampleWorkload.RELEASED), assembly);
         // Per zone: each zone's group with its share of the configured sizes.
-        System.err.println(CapacityModel.headroom(CapacityRules.groups(ZonalGroups.groups(config.cluster().nodeGroups(),
-                        config.availabilityZones())),
-                SampleWorkload.RELEASED, config.observability().enabled()));
+        System.err.println(config.cluster().karpenter()
+                ? CapacityModel.poolsHeadroom(CapacityRules.groups(config.cluster().nodeGroups()),
+                        SampleWorkload.RELEASED, config.observability().enabled())
+                : CapacityModel.headroom(CapacityRules.groups(ZonalGroups.groups(config.cluster().nodeGroups(),
+                        config.availabilityZones())), SampleWorkload.RELEASED, config.observability().enabled()));
     }
 
     /** Prints the estimate where {@code cdk synth} and {@code cdk deploy} show it, and keeps it for review. */

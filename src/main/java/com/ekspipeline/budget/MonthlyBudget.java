@@ -1,11 +1,13 @@
 package com.ekspipeline.budget;
 
 import com.ekspipeline.config.BillingConfig;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.services.budgets.CfnBudget;
 import software.constructs.Construct;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * An AWS Budgets monthly cost budget for the account, emailing {@code budgetEmail} when actual spend
@@ -14,6 +16,16 @@ import java.util.List;
  * activated as a cost allocation tag first, which CloudFormation cannot do.
  */
 public final class MonthlyBudget extends Construct {
+
+    /** The budget of {@code appName} in {@code scope} when budgetEmail is set; else a warning there saying how to. */
+    public static void orWarning(final Construct scope, final String appName, final BillingConfig billing) {
+        billing.budgetEmail().ifPresentOrElse(
+                email -> new MonthlyBudget(scope, "MonthlyBudget", appName, billing, email),
+                () -> Annotations.of(scope).addWarningV2("eks-pipeline:noBudget", "No budget alarm: set budgetEmail to be "
+                        + "emailed when the account's spend passes " + billing.budgetAlertPercents().stream()
+                        .map(p -> p + "%").collect(Collectors.joining(", ")) + " of monthlyBudgetUsd ($"
+                        + billing.monthlyBudgetUsd() + ") in a month."));
+    }
 
     public MonthlyBudget(final Construct scope, final String id, final String appName, final BillingConfig billing,
                          final String email) {

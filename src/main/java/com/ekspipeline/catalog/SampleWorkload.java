@@ -26,4 +26,17 @@ public record SampleWorkload(int loadBalancers, int claimGiBPerReplica, int stag
     public int claimGiB() {
         return claimGiBPerReplica * (stagingReplicas + productionReplicas);
     }
+
+    /** What the service brings to one stage's cluster of its own: that stage's load balancer and replicas. */
+    public SampleWorkload only(final String stage) {
+        final boolean staging = "staging".equals(stage);
+        return new SampleWorkload(loadBalancers / 2, claimGiBPerReplica, staging ? stagingReplicas : 0,
+                staging ? 0 : productionReplicas, staging ? stagingMaxReplicas : 0, staging ? 0 : productionMaxReplicas,
+                stagingCpuMillis, stagingMemoryMiB, productionCpuMillis, productionMemoryMiB);
+    }
+
+    /** True when both stages are released to the cluster this describes. */
+    public boolean bothStages() {
+        return stagingReplicas > 0 && productionReplicas > 0;
+    }
 }

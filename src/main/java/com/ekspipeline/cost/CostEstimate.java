@@ -28,7 +28,7 @@ import java.util.Optional;
  * and what the sample service adds once released ({@link SampleWorkload}).
  */
 public record CostEstimate(String appName, String region, LocalDate pricedOn, List<Line> lines,
-                           BigDecimal nodesAtMaxSize30Days, List<String> assumptions) {
+                           BigDecimal nodesAtMaxSize30Days, List<String> assumptions, List<Subtotal> subtotals) {
 
     public static final int HOURS_PER_30_DAYS = 720;
     private static final BigDecimal HOURS = BigDecimal.valueOf(HOURS_PER_30_DAYS);
@@ -42,9 +42,38 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
         }
     }
 
+    /**
+     * One stage on a cluster of its own, priced alone: its stacks and its share of the sample service.
+     *
+     * @param account the account its stacks go to; empty: the delivery account, unnamed
+     * @param config  the stage's configuration ({@code AppConfig.target}): its region, cluster and node groups
+     */
+    public record Part(String stage, Optional<String> account, AppConfig config, List<? extends IConstruct> stacks,
+                       SampleWorkload workload) {
+
+        public Part {
+            stacks = List.copyOf(stacks);
+        }
+    }
+
+    /** What one part of a split deployment costs: a stage's cluster, or the pipeline. */
+    public record Subtotal(String name, Optional<String> account, String region, BigDecimal hourly) {
+
+        public BigDecimal per30Days() {
+            return hourly.multiply(HOURS);
+        }
+    }
+
     public CostEstimate {
         lines = List.copyOf(lines);
         assumptions = List.copyOf(assumptions);
+        subtotals = List.copyOf(subtotals);
+    }
+
+    /** A deployment of one cluster, no subtotals. */
+    public CostEstimate(final String appName, final String region, final LocalDate pricedOn, final List<Line> lines,
+                        final BigDecimal nodesAtMaxSize30Days, final List<String> assumptions) {
+        this(appName, region, pricedOn, lines, nodesAtMaxSize30Days, assumptions, List.of());
     }
 
     public BigDecimal hourlyTotal() {
@@ -57,6 +86,53 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
 
     public static CostEstimate of(final AppConfig config, final IConstruct app, final PriceTable prices,
                                   final SampleWorkload workload) {
+        return of(config, List.of(app), prices, workload);
+    }
+
+    /**
+     * Staging and production on clusters of their own: each stage priced in its region with its share of the
+     * sample service, then the pipeline's keys in the delivery region; a line's item names its part.
+     */
+    public static CostEstimate split(final AppConfig config, final List<Part> parts,
+                                     final List<? extends IConstruct> delivery, final PriceTable prices) {
+        final List<Line> lines = new ArrayList<>();
+        final List<String> assumptions = new ArrayList<>();
+        final List<Subtotal> subtotals = new ArrayList<>();
+        final List<String> regions = new ArrayList<>(List.of(config.region()));
+        parts.forEach(part -> {
+            if (!regions.contains(part.config().region())) {
+                regions.add(part.config().region());
+            }
+        });
+        assumptions.add("On-demand list prices for " + String.join(" and ", regions) + " as of " + prices.pricedOn()
+                + " from " + PriceTable.SOURCE + ", in USD before tax, credits, Savings Plans and free tiers; 30 days = "
+                + HOURS_PER_30_DAYS + " hours. Each stage's cluster, network and share of the sample service are "
+                + "priced in its own region, the pipeline's in " + config.region() + ".");
+        BigDecimal atMax = BigDecimal.ZERO;
+        String notIncluded = "";
+        for (final Part part : parts) {
+            final CostEstimate own = of(part.config(), part.stacks(), prices, part.workload());
+            final String name = Character.toUpperCase(part.stage().charAt(0)) + part.stage().substring(1);
+            own.lines().forEach(line -> lines.add(new Line(name + ": " + line.item(), line.quantity(), line.hourly())));
+            own.assumptions().subList(1, own.assumptions().size() - 1).forEach(a -> assumptions.add(name + ": " + a));
+            notIncluded = own.assumptions().get(own.assumptions().size() - 1);
+            subtotals.add(new Subtotal(name, part.account(), part.config().region(), own.hourlyTotal()));
+            atMax = atMax.add(own.nodesAtMaxSize30Days());
+        }
+        final int keys = count(delivery, CfnKey.class);
+        final Line pipelineKeys = new Line("Pipeline: KMS customer managed keys", String.valueOf(keys),
+                perHour(prices.require(config.region(), "kms-key")).multiply(BigDecimal.valueOf(keys)));
+        lines.add(pipelineKeys);
+        subtotals.add(new Subtotal("Pipeline", config.account(), config.region(), pipelineKeys.hourly()));
+        assumptions.add("Budgets: one per account, each of monthlyBudgetUsd ($" + config.billing().monthlyBudgetUsd()
+                + ") against that account's whole spend, in the first of the app's stacks deployed there.");
+        assumptions.add(notIncluded);
+        return new CostEstimate(config.appName(), config.region(), prices.pricedOn(), lines, atMax, assumptions,
+                subtotals);
+    }
+
+    private static CostEstimate of(final AppConfig config, final List<? extends IConstruct> app,
+                                   final PriceTable prices, final SampleWorkload workload) {
         final String region = config.region();
         final List<Line> lines = new ArrayList<>();
         final List<String> assumptions = new ArrayList<>();
@@ -107,11 +183,20 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
                 prices.require(region, "network-load-balancer").multiply(BigDecimal.valueOf(workload.loadBalancers()))));
         lines.add(new Line("Persistent volumes (gp3, sample service)", workload.claimGiB() + " GiB",
                 gp3Hour.multiply(BigDecimal.valueOf(workload.claimGiB()))));
-        assumptions.add("Sample service, once released to both stages: " + workload.loadBalancers()
-                + " internet-facing NLBs with an address in each of " + zones + " zones, and "
-                + workload.claimGiBPerReplica() + " GiB volumes for " + workload.stagingReplicas() + " staging and "
-                + workload.productionReplicas() + " production replicas (the autoscalers' minimums). None of them "
-                + "exist before the first release.");
+        if (workload.bothStages()) {
+            assumptions.add("Sample service, once released to both stages: " + workload.loadBalancers()
+                    + " internet-facing NLBs with an address in each of " + zones + " zones, and "
+                    + workload.claimGiBPerReplica() + " GiB volumes for " + workload.stagingReplicas() + " staging and "
+                    + workload.productionReplicas() + " production replicas (the autoscalers' minimums). None of them "
+                    + "exist before the first release.");
+        } else {
+            final boolean staging = workload.stagingReplicas() > 0;
+            assumptions.add("Sample service, once released to " + (staging ? "staging" : "production") + ": "
+                    + workload.loadBalancers() + " internet-facing NLB with an address in each of " + zones
+                    + " zones, and " + workload.claimGiBPerReplica() + " GiB volumes for "
+                    + (staging ? workload.stagingReplicas() : workload.productionReplicas())
+                    + " replicas (the autoscaler's minimum). None of them exist before the first release.");
+        }
 
         final int keys = count(app, CfnKey.class);
         lines.add(new Line("KMS customer managed keys", String.valueOf(keys),
@@ -163,8 +248,8 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
         return monthly.divide(HOURS, 10, RoundingMode.HALF_UP);
     }
 
-    private static int count(final IConstruct root, final Class<?> type) {
-        return (int) root.getNode().findAll().stream().filter(type::isInstance).count();
+    private static int count(final List<? extends IConstruct> roots, final Class<?> type) {
+        return (int) roots.stream().flatMap(root -> root.getNode().findAll().stream()).filter(type::isInstance).count();
     }
 
     static String money(final BigDecimal amount) {
@@ -177,19 +262,26 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
         out.append("Cost estimate for ").append(appName).append(" in ").append(region)
                 .append(" (USD, on-demand list prices of ").append(pricedOn).append(")\n");
         final int width = Math.max(40, lines.stream().mapToInt(l -> l.item().length()).max().orElse(0));
-        final int qty = Math.max(20, lines.stream().mapToInt(l -> l.quantity().length()).max().orElse(0));
+        final int qty = Math.max(20, Math.max(lines.stream().mapToInt(l -> l.quantity().length()).max().orElse(0),
+                subtotals.stream().mapToInt(p -> where(p).length()).max().orElse(0)));
         final String format = "  %-" + width + "s  %-" + qty + "s  %9s  %9s%n";
         out.append(String.format(format, "Item", "Quantity", "Hourly", "30 days"));
         for (Line line : lines) {
             out.append(String.format(format, line.item(), line.quantity(), hourly(line.hourly()), monthly(line.per30Days())));
         }
+        subtotals.forEach(part -> out.append(String.format(format, part.name() + " subtotal", where(part),
+                hourly(part.hourly()), monthly(part.per30Days()))));
         out.append(String.format(format, "Total", "", hourly(hourlyTotal()), monthly(per30DaysTotal())));
         out.append("Assumptions:\n");
         assumptions.forEach(a -> out.append("  - ").append(a).append('\n'));
         return out.toString();
     }
 
-    /** The same table as Markdown, for the README. */
+    private static String where(final Subtotal part) {
+        return part.account().map(a -> "account " + a + ", ").orElse("") + part.region();
+    }
+
+    /** The same table as Markdown, for the README and the cost tables of docs/. */
     public String markdown() {
         final StringBuilder out = new StringBuilder("| Item | Quantity | Hourly | 30 days |\n|---|---|--:|--:|\n");
         for (Line line : lines) {
@@ -217,7 +309,21 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
             line.put("per30Days", round(l.per30Days(), 2));
             return line;
         }).toList());
-        root.put("total", Map.of("hourly", round(hourlyTotal(), 4), "per30Days", round(per30DaysTotal(), 2)));
+        if (!subtotals.isEmpty()) {
+            root.put("subtotals", subtotals.stream().map(part -> {
+                final Map<String, Object> subtotal = new LinkedHashMap<>();
+                subtotal.put("part", part.name());
+                part.account().ifPresent(account -> subtotal.put("account", account));
+                subtotal.put("region", part.region());
+                subtotal.put("hourly", round(part.hourly(), 4));
+                subtotal.put("per30Days", round(part.per30Days(), 2));
+                return subtotal;
+            }).toList());
+        }
+        final Map<String, Object> total = new LinkedHashMap<>();  // in this order on every synth, unlike Map.of
+        total.put("hourly", round(hourlyTotal(), 4));
+        total.put("per30Days", round(per30DaysTotal(), 2));
+        root.put("total", total);
         root.put("nodesAtMaxSizePer30Days", round(nodesAtMaxSize30Days, 2));
         root.put("assumptions", assumptions);
         try {

@@ -28,7 +28,7 @@ final class ObservabilityCost {
     }
 
     /** Adds the lines and their assumptions; adds nothing with observability off. */
-    static void add(final AppConfig config, final IConstruct app, final PriceTable prices, final SampleWorkload workload,
+    static void add(final AppConfig config, final List<? extends IConstruct> app, final PriceTable prices, final SampleWorkload workload,
                     final BigDecimal runningShare, final List<CostEstimate.Line> lines, final List<String> assumptions) {
         if (!config.observability().enabled()) {
             return;
@@ -56,11 +56,11 @@ final class ObservabilityCost {
         assumptions.add("Container logs: estimatedContainerLogGiBPerDay (" + gibPerDay + ") of container output, node "
                 + "logs and Container Insights performance events while nodes run.");
 
-        final int alarmMetrics = app.getNode().findAll().stream().filter(CfnAlarm.class::isInstance)
+        final int alarmMetrics = app.stream().flatMap(root -> root.getNode().findAll().stream()).filter(CfnAlarm.class::isInstance)
                 .mapToInt(alarm -> metricsOf((CfnAlarm) alarm)).sum();
         lines.add(new CostEstimate.Line("CloudWatch alarms", alarmMetrics + " alarm metrics",
                 CostEstimate.perHour(prices.require(region, "cloudwatch-alarm-metric").multiply(BigDecimal.valueOf(alarmMetrics)))));
-        final int dashboards = (int) app.getNode().findAll().stream().filter(CfnDashboard.class::isInstance).count();
+        final int dashboards = (int) app.stream().flatMap(root -> root.getNode().findAll().stream()).filter(CfnDashboard.class::isInstance).count();
         lines.add(new CostEstimate.Line("CloudWatch dashboard", String.valueOf(dashboards),
                 CostEstimate.perHour(prices.require(region, "cloudwatch-dashboard").multiply(BigDecimal.valueOf(dashboards)))));
         assumptions.add("Alarms are priced per metric they evaluate (a metric-math alarm per metric in it) and the "

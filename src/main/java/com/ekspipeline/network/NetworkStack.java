@@ -6,7 +6,6 @@ import com.ekspipeline.config.BillingConfig;
 import com.ekspipeline.core.AppStack;
 import com.ekspipeline.core.OwnedLogGroup;
 import software.amazon.awscdk.Acknowledgment;
-import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
@@ -24,7 +23,7 @@ import software.constructs.Construct;
 
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Optional;
 
 /**
  * The VPC the cluster and the deploy projects live in: public subnets for load balancers and NAT, large
@@ -44,6 +43,15 @@ public final class NetworkStack extends AppStack {
     private final IVpc vpc;
 
     public NetworkStack(final Construct scope, final String id, final AppConfig config) {
+        this(scope, id, config, Optional.of(config.appName()));
+    }
+
+    /**
+     * @param budgetOf the app whose monthly budget this stack holds, named {@code <app>-monthly}; empty: another
+     *                 stack of the same account holds it (a budget watches the whole account's spend, so one
+     *                 per account is enough, and a second would email the same spend twice)
+     */
+    public NetworkStack(final Construct scope, final String id, final AppConfig config, final Optional<String> budgetOf) {
         super(scope, id, config, "network", config.network().existing()
                 .map(existing -> "The budget of " + config.appName() + ", whose cluster uses the existing VPC "
                         + existing.id() + " (nothing of the network is created)")
@@ -57,12 +65,7 @@ public final class NetworkStack extends AppStack {
 
         // The budget lives in the stack deployed first and destroyed last, so it watches every other one.
         final BillingConfig billing = config.billing();
-        billing.budgetEmail().ifPresentOrElse(
-                email -> new MonthlyBudget(this, "MonthlyBudget", config.appName(), billing, email),
-                () -> Annotations.of(this).addWarningV2("eks-pipeline:noBudget", "No budget alarm: set budgetEmail to be emailed when the "
-                        + "account's spend passes " + billing.budgetAlertPercents().stream().map(p -> p + "%")
-                        .collect(Collectors.joining(", ")) + " of monthlyBudgetUsd ($" + billing.monthlyBudgetUsd()
-                        + ") in a month."));
+        budgetOf.ifPresent(app -> MonthlyBudget.orWarning(this, app, billing));
     }
 
     /** The app's own VPC: public and private subnets in every zone, NAT, flow logs, an S3 endpoint. */

@@ -138,8 +138,7 @@ public final class TestContext {
 
     /** The estimate of {@code deployment}, an app of this context. */
     CostEstimate estimate(final Deployment deployment) {
-        return CostEstimate.of(load(), deployment.network().getNode().getScope(), PriceTable.load(),
-                SampleWorkload.RELEASED);
+        return deployment.estimate(load(), PriceTable.load(), SampleWorkload.RELEASED);
     }
 
     /** The whole app, synthesizing into {@code outdir} (for checks that read what synth writes). */
