@@ -10,6 +10,7 @@ import com.ekspipeline.config.StageTarget;
 import com.ekspipeline.core.AppTag;
 import com.ekspipeline.core.LogGroupsAspect;
 import com.ekspipeline.cost.CostEstimate;
+import com.ekspipeline.cost.SplitEstimate;
 import com.ekspipeline.network.NetworkStack;
 import com.ekspipeline.pipeline.PipelineStack;
 import com.ekspipeline.pipeline.StageAccessStack;
@@ -90,12 +91,12 @@ public record Deployment(List<Target> targets, PipelineStack pipeline) {
         if (targets.get(0).stage().isEmpty()) {
             return CostEstimate.of(config, pipeline.getNode().getScope(), prices, workload);
         }
-        final List<CostEstimate.Part> parts = targets.stream().map(target -> {
+        final List<SplitEstimate.Part> parts = targets.stream().map(target -> {
             final StageTarget stage = target.stage().orElseThrow();
-            return new CostEstimate.Part(stage.stage(), stage.account().or(config::account), config.target(stage),
+            return new SplitEstimate.Part(stage.stage(), stage.account().or(config::account), config.target(stage),
                     target.stacks(), workload.only(stage.stage()));
         }).toList();
-        return CostEstimate.split(config, parts, List.of(pipeline), prices);
+        return SplitEstimate.of(config, parts, List.of(pipeline), prices);
     }
 
     public static Deployment create(final App app, final AppConfig config) {

@@ -5,9 +5,6 @@ import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.NodeGroupConfig;
 import com.ekspipeline.config.OffHoursConfig;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import software.amazon.awscdk.services.ec2.CfnEIP;
 import software.amazon.awscdk.services.ec2.CfnNatGateway;
 import software.amazon.awscdk.services.kms.CfnKey;
@@ -17,9 +14,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,20 +34,6 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
 
         public BigDecimal per30Days() {
             return hourly.multiply(HOURS);
-        }
-    }
-
-    /**
-     * One stage on a cluster of its own, priced alone: its stacks and its share of the sample service.
-     *
-     * @param account the account its stacks go to; empty: the delivery account, unnamed
-     * @param config  the stage's configuration ({@code AppConfig.target}): its region, cluster and node groups
-     */
-    public record Part(String stage, Optional<String> account, AppConfig config, List<? extends IConstruct> stacks,
-                       SampleWorkload workload) {
-
-        public Part {
-            stacks = List.copyOf(stacks);
         }
     }
 
@@ -89,50 +70,8 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
         return of(config, List.of(app), prices, workload);
     }
 
-    /**
-     * Staging and production on clusters of their own: each stage priced in its region with its share of the
-     * sample service, then the pipeline's keys in the delivery region; a line's item names its part.
-     */
-    public static CostEstimate split(final AppConfig config, final List<Part> parts,
-                                     final List<? extends IConstruct> delivery, final PriceTable prices) {
-        final List<Line> lines = new ArrayList<>();
-        final List<String> assumptions = new ArrayList<>();
-        final List<Subtotal> subtotals = new ArrayList<>();
-        final List<String> regions = new ArrayList<>(List.of(config.region()));
-        parts.forEach(part -> {
-            if (!regions.contains(part.config().region())) {
-                regions.add(part.config().region());
-            }
-        });
-        assumptions.add("On-demand list prices for " + String.join(" and ", regions) + " as of " + prices.pricedOn()
-                + " from " + PriceTable.SOURCE + ", in USD before tax, credits, Savings Plans and free tiers; 30 days = "
-                + HOURS_PER_30_DAYS + " hours. Each stage's cluster, network and share of the sample service are "
-                + "priced in its own region, the pipeline's in " + config.region() + ".");
-        BigDecimal atMax = BigDecimal.ZERO;
-        String notIncluded = "";
-        for (final Part part : parts) {
-            final CostEstimate own = of(part.config(), part.stacks(), prices, part.workload());
-            final String name = Character.toUpperCase(part.stage().charAt(0)) + part.stage().substring(1);
-            own.lines().forEach(line -> lines.add(new Line(name + ": " + line.item(), line.quantity(), line.hourly())));
-            own.assumptions().subList(1, own.assumptions().size() - 1).forEach(a -> assumptions.add(name + ": " + a));
-            notIncluded = own.assumptions().get(own.assumptions().size() - 1);
-            subtotals.add(new Subtotal(name, part.account(), part.config().region(), own.hourlyTotal()));
-            atMax = atMax.add(own.nodesAtMaxSize30Days());
-        }
-        final int keys = count(delivery, CfnKey.class);
-        final Line pipelineKeys = new Line("Pipeline: KMS customer managed keys", String.valueOf(keys),
-                perHour(prices.require(config.region(), "kms-key")).multiply(BigDecimal.valueOf(keys)));
-        lines.add(pipelineKeys);
-        subtotals.add(new Subtotal("Pipeline", config.account(), config.region(), pipelineKeys.hourly()));
-        assumptions.add("Budgets: one per account, each of monthlyBudgetUsd ($" + config.billing().monthlyBudgetUsd()
-                + ") against that account's whole spend, in the first of the app's stacks deployed there.");
-        assumptions.add(notIncluded);
-        return new CostEstimate(config.appName(), config.region(), prices.pricedOn(), lines, atMax, assumptions,
-                subtotals);
-    }
-
-    private static CostEstimate of(final AppConfig config, final List<? extends IConstruct> app,
-                                   final PriceTable prices, final SampleWorkload workload) {
+    static CostEstimate of(final AppConfig config, final List<? extends IConstruct> app,
+                           final PriceTable prices, final SampleWorkload workload) {
         final String region = config.region();
         final List<Line> lines = new ArrayList<>();
         final List<String> assumptions = new ArrayList<>();
@@ -248,7 +187,7 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
         return monthly.divide(HOURS, 10, RoundingMode.HALF_UP);
     }
 
-    private static int count(final List<? extends IConstruct> roots, final Class<?> type) {
+    static int count(final List<? extends IConstruct> roots, final Class<?> type) {
         return (int) roots.stream().flatMap(root -> root.getNode().findAll().stream()).filter(type::isInstance).count();
     }
 
@@ -258,94 +197,21 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
 
     /** The table printed after synth. */
     public String table() {
-        final StringBuilder out = new StringBuilder();
-        out.append("Cost estimate for ").append(appName).append(" in ").append(region)
-                .append(" (USD, on-demand list prices of ").append(pricedOn).append(")\n");
-        final int width = Math.max(40, lines.stream().mapToInt(l -> l.item().length()).max().orElse(0));
-        final int qty = Math.max(20, Math.max(lines.stream().mapToInt(l -> l.quantity().length()).max().orElse(0),
-                subtotals.stream().mapToInt(p -> where(p).length()).max().orElse(0)));
-        final String format = "  %-" + width + "s  %-" + qty + "s  %9s  %9s%n";
-        out.append(String.format(format, "Item", "Quantity", "Hourly", "30 days"));
-        for (Line line : lines) {
-            out.append(String.format(format, line.item(), line.quantity(), hourly(line.hourly()), monthly(line.per30Days())));
-        }
-        subtotals.forEach(part -> out.append(String.format(format, part.name() + " subtotal", where(part),
-                hourly(part.hourly()), monthly(part.per30Days()))));
-        out.append(String.format(format, "Total", "", hourly(hourlyTotal()), monthly(per30DaysTotal())));
-        out.append("Assumptions:\n");
-        assumptions.forEach(a -> out.append("  - ").append(a).append('\n'));
-        return out.toString();
-    }
-
-    private static String where(final Subtotal part) {
-        return part.account().map(a -> "account " + a + ", ").orElse("") + part.region();
+        return EstimateText.table(this);
     }
 
     /** The same table as Markdown, for the README and the cost tables of docs/. */
     public String markdown() {
-        final StringBuilder out = new StringBuilder("| Item | Quantity | Hourly | 30 days |\n|---|---|--:|--:|\n");
-        for (Line line : lines) {
-            out.append("| ").append(line.item()).append(" | ").append(line.quantity()).append(" | ")
-                    .append(hourly(line.hourly())).append(" | ").append(monthly(line.per30Days())).append(" |\n");
-        }
-        out.append("| **Total** | | **").append(hourly(hourlyTotal())).append("** | **")
-                .append(monthly(per30DaysTotal())).append("** |\n");
-        return out.toString();
+        return EstimateText.markdown(this);
     }
 
     /** The estimate as JSON, for {@code cdk.out/cost-estimate.json}. */
     public String json() {
-        final Map<String, Object> root = new LinkedHashMap<>();
-        root.put("app", appName);
-        root.put("region", region);
-        root.put("currency", "USD");
-        root.put("pricedOn", pricedOn.toString());
-        root.put("hoursPer30Days", HOURS_PER_30_DAYS);
-        root.put("lines", lines.stream().map(l -> {
-            final Map<String, Object> line = new LinkedHashMap<>();
-            line.put("item", l.item());
-            line.put("quantity", l.quantity());
-            line.put("hourly", round(l.hourly(), 4));
-            line.put("per30Days", round(l.per30Days(), 2));
-            return line;
-        }).toList());
-        if (!subtotals.isEmpty()) {
-            root.put("subtotals", subtotals.stream().map(part -> {
-                final Map<String, Object> subtotal = new LinkedHashMap<>();
-                subtotal.put("part", part.name());
-                part.account().ifPresent(account -> subtotal.put("account", account));
-                subtotal.put("region", part.region());
-                subtotal.put("hourly", round(part.hourly(), 4));
-                subtotal.put("per30Days", round(part.per30Days(), 2));
-                return subtotal;
-            }).toList());
-        }
-        final Map<String, Object> total = new LinkedHashMap<>();  // in this order on every synth, unlike Map.of
-        total.put("hourly", round(hourlyTotal(), 4));
-        total.put("per30Days", round(per30DaysTotal(), 2));
-        root.put("total", total);
-        root.put("nodesAtMaxSizePer30Days", round(nodesAtMaxSize30Days, 2));
-        root.put("assumptions", assumptions);
-        try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return EstimateText.json(this);
     }
 
     public Optional<Line> line(final String itemPrefix) {
         return lines.stream().filter(l -> l.item().startsWith(itemPrefix)).findFirst();
     }
 
-    private static BigDecimal round(final BigDecimal value, final int scale) {
-        return value.setScale(scale, RoundingMode.HALF_UP);
-    }
-
-    private static String hourly(final BigDecimal value) {
-        return "$" + round(value, 4).toPlainString();
-    }
-
-    private static String monthly(final BigDecimal value) {
-        return "$" + round(value, 2).toPlainString();
-    }
 }
