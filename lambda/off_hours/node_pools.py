@@ -7,7 +7,9 @@ stop:  merge-patches every NodePool's spec.limits to zero, then deletes the Node
        and drain its node and terminate the instance, its finalizer holding the objects until then
        (https://karpenter.sh/docs/concepts/disruption/#manual-methods: `kubectl delete nodeclaims -l
        karpenter.sh/nodepool=$NODEPOOL_NAME`). The limits go first, so that the drained pods, pending again,
-       get no new node.
+       get no new node. Karpenter drains through the eviction API, so a PodDisruptionBudget that allows no
+       eviction holds its node (#termination-controller there). The limits are no drift ("behavioral fields
+       are not considered for Drift", #drift there): a change of them replaces no node.
 start: merge-patches every NodePool's limits back to the configured ones; Karpenter then launches nodes for
        the pending pods.
 
