@@ -9,7 +9,8 @@ start: restores every node group's configured min, desired and max, then the aut
 With Karpenter (NODE_POOLS set instead of NODE_GROUPS and AUTOSCALER), stop sets every NodePool's limits to
 zero and deletes its NodeClaims, and start restores the configured limits (node_pools.py). The system node
 group is left running: Karpenter runs there and must, to drain and terminate the nodes of the deleted
-NodeClaims and to launch nodes again at start; CoreDNS and the load balancer controller run there too.
+NodeClaims and to launch nodes again at start; the load balancer controller, and the add-ons whose pods
+tolerate the system taint, run there too.
 
 Also the handler of a CloudFormation custom resource (RestoreBeforeDelete) that the stage namespaces
 are deleted after: its Delete runs `start` and waits until a node is Ready, so that a `cdk destroy`
