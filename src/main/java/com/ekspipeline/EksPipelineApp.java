@@ -48,9 +48,11 @@ public final class EksPipelineApp {
         ProjectFile.write(assembly, ProjectFile.json(config, deployment, context(app)));
         report(deployment.estimate(config, PriceTable.load(), SampleWorkload.RELEASED), assembly);
         // Per zone: each zone's group with its share of the configured sizes.
-        System.err.println(CapacityModel.headroom(CapacityRules.groups(ZonalGroups.groups(config.cluster().nodeGroups(),
-                        config.availabilityZones())),
-                SampleWorkload.RELEASED, config.observability().enabled()));
+        System.err.println(config.cluster().karpenter()
+                ? CapacityModel.poolsHeadroom(CapacityRules.groups(config.cluster().nodeGroups()),
+                        SampleWorkload.RELEASED, config.observability().enabled())
+                : CapacityModel.headroom(CapacityRules.groups(ZonalGroups.groups(config.cluster().nodeGroups(),
+                        config.availabilityZones())), SampleWorkload.RELEASED, config.observability().enabled()));
     }
 
     /** Prints the estimate where {@code cdk synth} and {@code cdk deploy} show it, and keeps it for review. */

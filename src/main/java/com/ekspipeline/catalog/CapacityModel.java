@@ -137,6 +137,38 @@ public final class CapacityModel {
                 + "maximum. Raise maxSize or use a larger instance type.");
     }
 
+    /**
+     * With Karpenter, a warning when the NodePools at their limits cannot hold the sample service at its maximum.
+     * The cluster's own pods stay on the tainted system group; a pool's nodes carry only the DaemonSets and the
+     * service. A pool's limits are maxSize nodes of its largest type (KarpenterNodePools), so Karpenter can
+     * always launch maxSize nodes of its first type, the room counted here.
+     */
+    public static Optional<String> poolsMaxWarning(final List<Group> pools, final SampleWorkload workload,
+                                                   final boolean observability) {
+        final int nodes = nodes(pools, true);
+        final Load needed = daemonSets(nodes, observability).plus(workloadAtMax(workload));
+        final Room room = room(pools, true);
+        if (room.holds(needed)) {
+            return Optional.empty();
+        }
+        return Optional.of("The NodePools at their limits (" + nodes + " nodes: room for " + room.pods() + " pods, "
+                + room.cpuMillis() + "m CPU, " + room.memoryMiB() + " MiB) cannot hold the sample service at its "
+                + "autoscalers' maximum with the DaemonSets on those nodes (" + needed.pods() + " pods, "
+                + needed.cpuMillis() + "m CPU, " + needed.memoryMiB() + " MiB): Karpenter stops launching at the "
+                + "limits and the service stops scaling short of its maximum. Raise maxSize or use a larger instance "
+                + "type.");
+    }
+
+    /** The headroom line with Karpenter: the NodePools at desiredSize, the DaemonSets and the service at its minimum. */
+    public static String poolsHeadroom(final List<Group> pools, final SampleWorkload workload,
+                                       final boolean observability) {
+        final int nodes = nodes(pools, false);
+        final Room left = room(pools, false).minus(daemonSets(nodes, observability).plus(workloadAtMin(workload)));
+        return "Capacity of the NodePools at desiredSize (" + nodes + " node" + (nodes == 1 ? "" : "s") + "; the "
+                + "cluster's own pods run on the system group), with the sample service at its minimum: room for "
+                + left.pods() + " more pods, " + left.cpuMillis() + "m CPU and " + left.memoryMiB() + " MiB of requests.";
+    }
+
     /** What {@code groups} offer with each at {@code maxSize} ({@code atMax}) or at {@code desiredSize}. */
     public static Room room(final List<Group> groups, final boolean atMax) {
         int pods = 0;

@@ -81,9 +81,11 @@ public final class ClusterStack extends AppStack {
                     + "still need IAM credentials an access entry admits). Narrow it to the networks you run kubectl "
                     + "from, e.g. -c endpointPublicCidrs=203.0.113.0/24 or a list in cdk.json.");
         }
-        CapacityModel.maxWarning(CapacityRules.groups(ZonalGroups.groups(settings.nodeGroups(), config.availabilityZones())),
-                        SampleWorkload.RELEASED,
+        (settings.karpenter()
+                ? CapacityModel.poolsMaxWarning(CapacityRules.groups(settings.nodeGroups()), SampleWorkload.RELEASED,
                         config.observability().enabled())
+                : CapacityModel.maxWarning(CapacityRules.groups(ZonalGroups.groups(settings.nodeGroups(),
+                        config.availabilityZones())), SampleWorkload.RELEASED, config.observability().enabled()))
                 .ifPresent(warning -> Annotations.of(this).addWarningV2("eks-pipeline:capacity", warning));
         if (settings.adminPrincipalArns().isEmpty()) {
             Annotations.of(this).addWarningV2("eks-pipeline:noClusterAdmin", "adminPrincipalArns is empty, so no "

@@ -36,7 +36,7 @@ public final class ConfigKeys {
                     + "month each)", 7),
             new Key("vpc", "none (the app builds its VPC)", "an existing VPC instead of one of the app's: an object "
                     + "with `id`, `cidr`, `privateSubnets`, `publicSubnets` and optionally `tagSubnets`; with it, set "
-                    + "`vpcCidr` and `natGateways` to nothing. See [Using an existing VPC](../README.md#using-an-"
+                    + "`vpcCidr` and `natGateways` to nothing. See [Using an existing VPC](existing-vpc.md#using-an-"
                     + "existing-vpc)", "vpc-123"),
             new Key("logRetentionDays", null, "a retention CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, "
                     + "150, 180, 365, … 3653", 2),
@@ -44,7 +44,7 @@ public final class ConfigKeys {
                     "-cluster"),
             new Key("kubernetesVersion", null, "a version in `src/main/resources/eks-kubernetes-versions.csv` whose "
                     + "extended support has not ended and whose kubectl layer is installed (see [Upgrading "
-                    + "Kubernetes](../README.md#upgrading-kubernetes))", "1.20"),
+                    + "Kubernetes](cluster.md#upgrading-kubernetes))", "1.20"),
             new Key("extendedSupport", null, "`true` or `false`: the cluster's upgrade policy at the end of standard "
                     + "support, `EXTENDED` (stay, at the extended-support price) or `STANDARD` (EKS upgrades the "
                     + "control plane); `false` only while `kubernetesVersion` is in standard support", "sometimes"),
@@ -55,13 +55,13 @@ public final class ConfigKeys {
             new Key("nodeGroups", null, "a list of node group objects (below)", List.of()),
             new Key("autoscaler", null, "`cluster-autoscaler` (the node groups, scaled by the cluster autoscaler) or "
                     + "`karpenter` (a system group, and each node group becomes a Karpenter NodePool); see "
-                    + "[Karpenter](../README.md#karpenter). Not together with `stages`", "keda"),
+                    + "[Karpenter](karpenter.md#karpenter). Not together with `stages`", "keda"),
             new Key("stages", "none (both stages are namespaces of one cluster)", "an object with `staging` and "
                     + "`production`, each with its own `clusterName` and optionally `account`, `region`, "
                     + "`availabilityZones`, `kubernetesVersion`, `nodeGroups` and `offHours`: a cluster per stage, "
                     + "in its own account if you say so; production's `kubernetesVersion` never above staging's; "
                     + "not together with top-level `clusterName`, `offHours`, `vpc` or `observability`. See "
-                    + "[Separate clusters and accounts](../README.md#separate-clusters-and-accounts)",
+                    + "[Separate clusters and accounts](stages.md#separate-clusters-and-accounts)",
                     "staging,production"),
             new Key("approvalEmail", "none", "an email address subscribed to the approval topic (confirm the email "
                     + "AWS sends); without one, approvals are announced only on the topic", "releases"),
@@ -74,7 +74,7 @@ public final class ConfigKeys {
             new Key("deployTimeoutMinutes", null, "10 to 120, and at least `rolloutTimeoutSeconds` plus 10 minutes",
                     5),
             new Key("rolloutTimeoutSeconds", null, "long enough for a stage's replicas to be replaced one by one "
-                    + "(430 s each, see [A release, step by step](../README.md#a-release-step-by-step)), leaving 10 "
+                    + "(430 s each, see [A release, step by step](pipeline.md#a-release-step-by-step)), leaving 10 "
                     + "minutes of `deployTimeoutMinutes` for kubectl, the load balancer and a rollback", 60),
             new Key("smokeTestSeconds", null, "10 to 840: how long the smoke test retries before failing the stage",
                     5),
@@ -86,7 +86,7 @@ public final class ConfigKeys {
             new Key("estimatedLogGiBPerDay", null, "0 to 10000: control-plane and flow-log volume the cost estimate "
                     + "assumes", -1),
             new Key("observability", null, "`true` or `false`: Container Insights, container logs, the alarms and the "
-                    + "dashboard (see [Seeing what runs](../README.md#seeing-what-runs))", "sometimes"),
+                    + "dashboard (see [Seeing what runs](observability.md#seeing-what-runs))", "sometimes"),
             new Key("alarmReservationPercent", null, "50 to 100: CPU or memory reserved by pods, in % of the nodes', "
                     + "at which the cluster alarms once every node group is at `maxSize`", 10),
             new Key("alarmRestartsPer15Minutes", null, "1 to 100: container restarts of the sample service in one "
@@ -96,7 +96,7 @@ public final class ConfigKeys {
             new Key("offHours", "none (nodes always run)", "an object with `scaleDownAt` and `scaleUpAt` (24-hour "
                     + "`HH:MM`, different), `timeZone` (IANA, such as `UTC` or `Europe/Berlin`) and optionally "
                     + "`scaleUpDays` (default `[\"MON\",\"TUE\",\"WED\",\"THU\",\"FRI\"]`); see [Off-hours "
-                    + "scale-down](../README.md#off-hours-scale-down)", "nights"));
+                    + "scale-down](costs.md#off-hours-scale-down)", "nights"));
 
     /** The keys of one node group object, in the order the reference lists them. */
     public static final List<Key> NODE_GROUP = List.of(

@@ -286,7 +286,7 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
         return part.account().map(a -> "account " + a + ", ").orElse("") + part.region();
     }
 
-    /** The same table as Markdown, for the README. */
+    /** The same table as Markdown, for the README and the cost tables of docs/. */
     public String markdown() {
         final StringBuilder out = new StringBuilder("| Item | Quantity | Hourly | 30 days |\n|---|---|--:|--:|\n");
         for (Line line : lines) {

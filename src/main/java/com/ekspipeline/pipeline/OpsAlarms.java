@@ -21,7 +21,8 @@ import java.util.TreeMap;
 /**
  * The alarms that reach a person: each sends ALARM and OK to the notification topic. The Container
  * Insights metrics they watch are AWS's (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-EKS.html);
- * the README's "Seeing what runs" says what each alarm means and what to do.
+ * docs/observability.md, "Seeing what runs" (the README's map links it by that name), says what each alarm
+ * means and what to do.
  */
 final class OpsAlarms {
 

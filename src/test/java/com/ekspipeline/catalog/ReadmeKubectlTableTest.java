@@ -12,14 +12,17 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The README's table of kubectl layers says what KubectlLayers does, for every version in the calendar. */
+/**
+ * The table of kubectl layers on docs/cluster.md (the README's map leads there) says what KubectlLayers does,
+ * for every version in the calendar.
+ */
 class ReadmeKubectlTableTest {
 
     private static final Pattern ROW = Pattern.compile("(?m)^\\| (1\\.\\d+) \\| `([^`]+)` \\((Maven|npm), [a-z.]+\\) \\|$");
 
     @Test
     void eachVersionsRowNamesWhereItsLayerComesFrom() throws IOException {
-        final Matcher rows = ROW.matcher(Files.readString(Path.of("README.md")));
+        final Matcher rows = ROW.matcher(Files.readString(Path.of("docs", "cluster.md")));
         final Map<String, String> readme = new LinkedHashMap<>();
         while (rows.find()) {
             readme.put(rows.group(1), rows.group(2));

@@ -40,8 +40,9 @@ class NodesStackTest {
 
     /**
      * Replaced on purpose after the move: the one node group that spanned three zones (and its role), by a
-     * group per zone (ZonalGroups). README, "Upgrading Kubernetes": move with the release that introduced
-     * the Nodes stack first, then deploy this one, which creates the new groups before deleting the old.
+     * group per zone (ZonalGroups). docs/cluster.md, "Moving an existing deployment": move with the release
+     * that introduced the Nodes stack first, then deploy this one, which creates the new groups before deleting
+     * the old.
      */
     private static final Set<String> REPLACED_BY_ZONAL_GROUPS = Set.of("ClusterNodegroupgeneral3075D995",
             "ClusterNodegroupgeneralNodeGroupRole1DCBCC05");
@@ -118,7 +119,7 @@ class NodesStackTest {
             }
         }
         // Later releases add resources (the leftover waiter, the log-group denies); the refactor itself runs
-        // from the release that made the split, which added none (README, moving a deployment).
+        // from the release that made the split, which added none (docs/cluster.md, "Moving an existing deployment").
         assertEquals(List.of(), lost, "each of these would be created anew and the old one deleted");
     }
 

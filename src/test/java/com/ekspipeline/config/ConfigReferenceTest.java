@@ -49,19 +49,34 @@ class ConfigReferenceTest {
         assertEquals(NodeGroupRules.KEYS, Set.copyOf(ConfigKeys.NODE_GROUP.stream().map(ConfigKeys.Key::name).toList()));
     }
 
-    /** The examples a user copies: every {@code -c key=} in the README names a key that exists. */
+    /**
+     * The examples a user copies: every {@code -c key=} in the README and in the pages under docs/ names a key
+     * that exists.
+     */
     @Test
-    void everyKeyTheReadmesExamplesSetIsListed() throws IOException {
-        final java.util.regex.Matcher set = java.util.regex.Pattern.compile("-c '?([A-Za-z]+)=")
-                .matcher(Files.readString(Path.of("README.md")));
-        final Set<String> used = new java.util.TreeSet<>();
-        while (set.find()) {
-            used.add(set.group(1));
+    void everyKeyTheDocsExamplesSetIsListed() throws IOException {
+        final List<Path> pages = new ArrayList<>(List.of(Path.of("README.md")));
+        try (java.util.stream.Stream<Path> docs = Files.list(Path.of("docs"))) {
+            docs.filter(page -> page.toString().endsWith(".md")).sorted().forEach(pages::add);
         }
-        used.remove("key"); // the placeholder of "-c key=value"
-        assertTrue(used.size() >= 5, "the check saw the README's examples: " + used);
-        used.removeAll(ConfigKeys.names());
-        assertEquals(Set.of(), used, "keys the README's examples set that do not exist");
+        assertTrue(pages.contains(Path.of("docs", "existing-vpc.md")), "the check reads the topic pages: " + pages);
+        final Map<String, Set<String>> unknown = new java.util.TreeMap<>();
+        final Set<String> used = new java.util.TreeSet<>();
+        for (final Path page : pages) {
+            final java.util.regex.Matcher set = java.util.regex.Pattern.compile("-c '?([A-Za-z]+)=")
+                    .matcher(Files.readString(page));
+            while (set.find()) {
+                final String key = set.group(1);
+                if (!"key".equals(key)) { // the placeholder of "-c key=value"
+                    used.add(key);
+                    if (!ConfigKeys.names().contains(key)) {
+                        unknown.computeIfAbsent(page.toString(), p -> new java.util.TreeSet<>()).add(key);
+                    }
+                }
+            }
+        }
+        assertTrue(used.size() >= 5, "the check saw the examples: " + used);
+        assertEquals(Map.of(), unknown, "keys the examples set that do not exist, by page");
     }
 
     @Test
@@ -87,6 +102,9 @@ class ConfigReferenceTest {
                         + "the key, the value and what is allowed, all at once, and nothing is synthesized. A key "
                         + "not listed here is refused with the nearest one that is, so a typo never deploys a "
                         + "default. The last column is what synth prints for an example of a bad value.\n\n")
+                .append("Example: `npx cdk synth -c natGateways=3 -c 'nodeGroups=[{\"name\":\"spot\",\"instanceTypes\":"
+                        + "[\"m5.large\",\"m5a.large\"],\"capacityType\":\"SPOT\",\"minSize\":1,\"desiredSize\":2,"
+                        + "\"maxSize\":6,\"diskSizeGiB\":50}]'`\n\n")
                 .append("| key | default | allowed | a bad value, and what synth says |\n| --- | --- | --- | --- |\n");
         for (final ConfigKeys.Key key : ConfigKeys.TOP_LEVEL) {
             row(out, key, key.absent() != null || !defaults.has(key.name()) ? key.absent() : shown(defaults.get(key.name())),
@@ -102,6 +120,7 @@ class ConfigReferenceTest {
             row(out, key, group.has(key.name()) ? shown(group.get(key.name())) : key.absent(),
                     error(TestContext.defaults().withNodeGroup(changed), "nodeGroups[0].", key.name()));
         }
+        out.append("\n---\n\nBack to the [README](../README.md#topic-pages), whose map links every topic page.\n");
         return out.toString();
     }
 

@@ -33,7 +33,7 @@ public final class SampleVpc {
         return vpc;
     }
 
-    /** The defaults with {@code vpc} set and the keys of the app's own VPC cleared, as the README says. */
+    /** The defaults with {@code vpc} set and the keys of the app's own VPC cleared, as docs/existing-vpc.md says. */
     public static TestContext context(final Map<String, Object> vpc) {
         return context(TestContext.defaults(), vpc);
     }

@@ -43,7 +43,7 @@ class UpgradeRehearsalTest {
         upgrade = changes(WORK.resolve("before"), WORK.resolve("after"));
     }
 
-    private static void write(final Deployment deployment, final Path directory) throws IOException {
+    static void write(final Deployment deployment, final Path directory) throws IOException {
         Files.createDirectories(directory);
         for (final Stack stack : deployment.stacks()) {
             Files.writeString(directory.resolve(stack.getNode().getId() + ".json"),
