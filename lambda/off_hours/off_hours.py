@@ -291,8 +291,8 @@ def scale_node_pools(action, environment, eks, session, open_url, info):
         raise BadRequest(str(error)) from error
 
     def call(method, path, body=None, absent=None):
-        request = kubernetes_request(info["endpoint"], method, path, token(session, cluster, eks.meta.region_name), body)
-        return call_kubernetes(open_url, info, request, absent)
+        bearer = token(session, cluster, eks.meta.region_name)
+        return call_kubernetes(open_url, info, kubernetes_request(info["endpoint"], method, path, bearer, body), absent)
 
     patched, deleted = node_pools.scale(call, pools, action)
     return {"action": action, "cluster": cluster, "updated": patched, "deletedNodeClaims": deleted}

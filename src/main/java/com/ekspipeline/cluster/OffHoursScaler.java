@@ -4,7 +4,6 @@ import com.ekspipeline.config.OffHoursConfig;
 import com.ekspipeline.core.Nag;
 import com.ekspipeline.core.OwnedLogGroup;
 import com.ekspipeline.core.PythonFunction;
-import com.ekspipeline.core.SortedJson;
 import software.amazon.awscdk.CustomResource;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -66,7 +65,8 @@ public final class OffHoursScaler extends Construct {
      * @param appName    names the function and the schedules' group, which the pipeline stack watches
      */
     public OffHoursScaler(final Construct scope, final String id, final ClusterInfo info,
-                          final OffHoursTarget target, final IVpc vpc, final OffHoursConfig hours, final List<String> alarmNames, final String appName) {
+                          final OffHoursTarget target, final IVpc vpc, final OffHoursConfig hours,
+                          final List<String> alarmNames, final String appName) {
         super(scope, id);
         final Cluster cluster = info.cluster();
         final String clusterName = info.name();
@@ -136,7 +136,8 @@ public final class OffHoursScaler extends Construct {
 
         // A destroy while the nodes are parked: the namespaces are deleted after this, and its delete
         // starts the nodes and waits for a Ready one, so the controllers that release the namespaces'
-        // load balancers and volumes have somewhere to run. CloudFormation sends it Create, Update and
+        // load balancers and volumes have somewhere to run (with Karpenter it restores the NodePools' limits
+        // and waits for nothing: the system group never stopped). CloudFormation sends it Create, Update and
         // Delete and waits up to an hour for the answer; the function answers within its 15 minutes.
         final CustomResource restore = CustomResource.Builder.create(this, "RestoreBeforeDelete")
                 .serviceToken(function.getFunctionArn())

@@ -37,7 +37,8 @@ record OffHoursTarget(String parked, Map<String, String> environment, List<Strin
                 List.of(Map.of("apiGroups", List.of("apps"), "resources", List.of("deployments/scale"),
                         "resourceNames", List.of(ClusterAutoscaler.DEPLOYMENT), "verbs", List.of("get", "patch")))));
         rbac.addAll(grant("ClusterRole", Map.of("name", OffHoursScaler.KUBERNETES_GROUP),
-                List.of(Map.of("apiGroups", List.of(""), "resources", List.of("nodes"), "verbs", List.of("get", "list")))));
+                List.of(Map.of("apiGroups", List.of(""), "resources", List.of("nodes"),
+                        "verbs", List.of("get", "list")))));
         return new OffHoursTarget("its node groups and its autoscaler", Map.of(
                 "NODE_GROUPS", nodeGroupsJson(groups),
                 "AUTOSCALER", ClusterAutoscaler.NAMESPACE + "/" + ClusterAutoscaler.DEPLOYMENT,
