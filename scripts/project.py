@@ -131,7 +131,7 @@ def retries():
     return botocore.config.Config(retries={"mode": "standard", "max_attempts": RETRY_ATTEMPTS})
 
 
-def session(region):
+def session(region, profile=None):
     """One boto3 session for every client of a run, so credentials are resolved once. A profile that
     assumes a role with MFA keeps its temporary credentials in the AWS CLI's own cache
     (~/.aws/cli/cache), as the CLI does: the code is asked once, not per service nor per script, and a
@@ -140,7 +140,7 @@ def session(region):
     import boto3
     from botocore.utils import JSONFileCache
 
-    made = boto3.session.Session(region_name=region)
+    made = boto3.session.Session(region_name=region, profile_name=profile)
     provider = made._session.get_component("credential_provider").get_provider("assume-role")
     provider.cache = JSONFileCache(os.path.expanduser(os.path.join("~", ".aws", "cli", "cache")))
     return made
@@ -163,3 +163,119 @@ def stack_outputs(described):
 def stack_name(project, stack_id):
     """The deployed name of the stack with construct ID `stack_id`, e.g. Pipeline -> eks-pipeline-pipeline."""
     return next(stack["name"] for stack in project["stacks"] if stack["id"] == stack_id)
+
+
+# ---- where the stacks go, and credentials for each account -------------------------------------------
+
+def targets(project):
+    """The project's clusters, each with where it is, its stacks and its log-group prefixes. With `stages`
+    synth lists them (ProjectFile.java); the default's one is read from the top-level names, which stay as
+    they always were."""
+    if "targets" in project:
+        return project["targets"]
+    cluster = project["clusterName"]
+    return [{"stage": None, "account": project.get("account"), "region": project["region"],
+             "availabilityZones": project.get("context", {}).get("availabilityZones", []), "clusterName": cluster,
+             "kubernetesVersion": project.get("kubernetesVersion"),
+             "stacks": [stack for stack in project["stacks"] if stack["id"] != "Pipeline"],
+             "logGroupPrefixes": [f"/aws/eks/{cluster}/", f"/aws/containerinsights/{cluster}/"]}]
+
+
+def stack_place(project, stack):
+    """(account or None, region) a stack goes to; None: the deploying credentials' account."""
+    return stack.get("account", project.get("account")), stack.get("region", project["region"])
+
+
+def places(project):
+    """Every account and region the project's stacks go to, in the order `cdk destroy` removes them (the
+    pipeline's, then production's, then staging's): each once, as {"account", "region", "stacks",
+    "clusters"}, its stacks in destroy order and the targets whose clusters are there."""
+    found = {}
+    for stack in reversed(project["stacks"]):
+        account, region = stack_place(project, stack)
+        found.setdefault((account, region), {"account": account, "region": region, "stacks": [], "clusters": []})
+        found[(account, region)]["stacks"].append(stack)
+    for target in targets(project):
+        key = (target.get("account", project.get("account")), target["region"])
+        found.setdefault(key, {"account": key[0], "region": key[1], "stacks": [], "clusters": []})["clusters"].append(target)
+    return list(found.values())
+
+
+def delivery_account(project):
+    """The account of the pipeline's stack (the app's own, delivery account); None when the configuration
+    names none, and every stack goes to the deploying credentials' account."""
+    return stack_place(project, next(s for s in project["stacks"] if s["id"] == "Pipeline"))[0]
+
+
+def add_credential_arguments(parser):
+    """The options of the scripts that look into every account the project names."""
+    parser.add_argument("--profile", action="append", default=[], metavar="ACCOUNT=PROFILE",
+                        help="the AWS profile whose credentials act in ACCOUNT (repeatable)")
+    parser.add_argument("--role", metavar="NAME",
+                        help="in each other account the project names, assume the read-only role NAME there "
+                             "(see docs/stages.md)")
+
+
+class NoCredentials(Exception):
+    """One line: which account has no credentials, or whose credentials act elsewhere, and what to give."""
+
+
+class Credentials:
+    """A boto3 session per account: the profile given for it (--profile ACCOUNT=PROFILE), else the current
+    credentials when they are that account's, else the role --role names, assumed in that account with the
+    current credentials (STS AssumeRole, https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+    Each session is checked with GetCallerIdentity: a profile of another account is refused, not used."""
+
+    def __init__(self, region, profiles=(), role=None, make=None):
+        self.region, self.role, self.make = region, role, make or session
+        self.profiles = {}
+        for given in profiles:
+            account, _, profile = given.partition("=")
+            if not (account.isdigit() and len(account) == 12 and profile):
+                raise NoCredentials(f"--profile {given} is not ACCOUNT=PROFILE with a 12-digit account.")
+            self.profiles[account] = profile
+        self.sessions, self._current, self._caller = {}, None, None
+
+    def current(self):
+        if self._current is None:
+            self._current = self.make(self.region)
+        return self._current
+
+    def caller(self):
+        """The account of the current credentials (boto3's usual sources)."""
+        if self._caller is None:
+            self._caller = self.current().client("sts").get_caller_identity()["Account"]
+        return self._caller
+
+    def account(self, account):
+        """The account itself, or the current credentials' when the configuration names none."""
+        return account or self.caller()
+
+    def session(self, account=None):
+        """The session that acts in `account` (None: the current credentials' account)."""
+        account = self.account(account) if account is None else account
+        if account in self.sessions:
+            return self.sessions[account]
+        if account in self.profiles:
+            made = self.make(self.region, self.profiles[account])
+            found = made.client("sts").get_caller_identity()["Account"]
+            if found != account:
+                raise NoCredentials(f"--profile {account}={self.profiles[account]} acts in account {found}, not "
+                                    f"{account}.")
+        elif account == self.caller():
+            made = self.current()
+        elif self.role:
+            import boto3
+
+            arn = f"arn:aws:iam::{account}:role/{self.role}"
+            given = self.current().client("sts").assume_role(RoleArn=arn, RoleSessionName="eks-pipeline-inspect")
+            keys = given["Credentials"]
+            made = boto3.session.Session(aws_access_key_id=keys["AccessKeyId"],
+                                         aws_secret_access_key=keys["SecretAccessKey"],
+                                         aws_session_token=keys["SessionToken"], region_name=self.region)
+        else:
+            raise NoCredentials(f"account {account} has no credentials here (the current ones act in "
+                                f"{self.caller()}): give --profile {account}=PROFILE, or --role NAME to assume the "
+                                "read-only role NAME in it.")
+        self.sessions[account] = made
+        return made

@@ -140,6 +140,42 @@ class KarpenterRunTest(unittest.TestCase):
         self.assertIn("-c autoscaler=karpenter", result.stdout[result.stdout.find("verify-destroyed"):])
 
 
+class StagesRunTest(unittest.TestCase):
+    """scripts/e2e --stages: the whole story on split stages, every stack deployed in order and destroyed the other
+    way (pipeline, production, staging), preflight and verify-destroyed with the credentials for each account."""
+
+    def test_the_dry_run_deploys_staging_then_production_then_the_pipeline_and_destroys_them_the_other_way(self):
+        result = subprocess.run([str(SCRIPT), "--app-name", APP, "--stages", "--role", "eks-pipeline-inspect",
+                                 "--dry-run", "--report", str(pathlib.Path(tempfile.mkdtemp()) / "report.json")],
+                                cwd=ROOT, env=without_credentials(), capture_output=True, text=True, timeout=900,
+                                check=False)
+
+        self.assertEqual(0, result.returncode, result.stdout + result.stderr)
+        runs = [line.split("would run: ", 1)[1] for line in result.stdout.splitlines() if "would run: " in line]
+        stages = '-c stages={"staging":{"clusterName":"%s-staging"},"production":{"clusterName":"%s-production"}}' % (APP, APP)
+        for line in runs:
+            self.assertIn(stages, line)
+        stacks = [f"{stage}{part}" for stage in ("Staging", "Production")
+                  for part in ("Network", "Cluster", "Nodes", "DeployAccess")] + ["Pipeline"]
+        self.assertEqual(stacks, [line.split()[2] for line in runs if "/cdk deploy " in line])
+        self.assertEqual(stacks[::-1], [line.split()[2] for line in runs if "/cdk destroy " in line])
+        tools = [line for line in runs if "/scripts/" in line]
+        self.assertEqual(["preflight", "verify-destroyed"], [line.split()[0].rsplit("/", 1)[-1] for line in tools])
+        for line in tools:
+            self.assertTrue(line.endswith("--role eks-pipeline-inspect"), line)
+        self.assertIn("this run takes about 3.0 to 3.8 hours (from its phases)", result.stdout)
+
+    def test_own_vpc_and_stages_together_are_a_usage_error(self):
+        result = e2e_run("--dry-run", "--own-vpc", "--stages")
+        self.assertEqual(2, result.returncode)
+        self.assertIn("argument --stages: not allowed with argument --own-vpc", result.stderr)
+
+
+def two_accounts():
+    """The two-accounts configuration's project.json as synth writes it: production in 222222222222, us-west-2."""
+    return json.loads((pathlib.Path(synths.named("two-accounts")) / "project.json").read_text())
+
+
 class BrokenReleaseTest(unittest.TestCase):
     def test_the_broken_bundle_is_the_service_with_a_page_the_smoke_test_refuses(self):
         import io
@@ -565,6 +601,45 @@ class StackByStackTeardownTest(unittest.TestCase):
         self.assertEqual(["passed"] * 5, [step["result"] for step in report["steps"]])
         self.assertIn("the teardown goes on: stopping it would leave stacks that bill. It ends by itself.", runner.lines)
         self.assertIs(before, signal.getsignal(signal.SIGINT), "the handlers are put back afterwards")
+
+    def test_a_stage_in_another_account_is_followed_through_its_cdk_destroy_and_the_rest_in_cloudformation(self):
+        described = two_accounts()
+        runner = Account(self)
+        runner.accounts = ["--role", "eks-pipeline-inspect"]
+        # The pipeline, then production's four stacks (one still deleting at the first look), then staging's.
+        runner.processes = [Process(), Process(runs_for=2), Process(), Process(), Process(),
+                            Process(), Process(), Process(), Process()]
+        for name in ("pipeline", "staging-deploy-access", "staging-nodes", "staging-cluster", "staging-network"):
+            runner.status(f"eks-pipeline-{name}", "gone")
+        report = teardown_report()
+
+        e2e.teardown(runner, described, [], report, output="/out")
+
+        runner.cloudformation.assert_no_pending_responses()  # nothing asked of production's stacks here
+        destroy = "cdk destroy {} --exclusively --force --no-notices --output /out -c appName=eks-pipeline"
+        order = ["Pipeline"] + [f"{stage}{part}" for stage in ("Production", "Staging")
+                                for part in ("DeployAccess", "Nodes", "Cluster", "Network")]
+        self.assertEqual([destroy.format(stack) for stack in order]
+                         + ["verify-destroyed -c appName=eks-pipeline --role eks-pipeline-inspect"],
+                         runner.started_commands)
+        self.assertEqual(["passed"] * 10, [step["result"] for step in report["steps"]], report)
+        self.assertIn("eks-pipeline-production-deploy-access: cdk destroy still running after 0 min (up to 60; in another "
+                      "account, followed through the CLI)", runner.lines)
+
+    def test_a_stage_in_another_account_whose_destroy_fails_twice_stops_the_destroy_before_staging(self):
+        runner = Account(self)
+        runner.processes = [Process(), Process(returncode=1), Process(returncode=1)]
+        runner.status("eks-pipeline-pipeline", "gone")
+        report = teardown_report()
+
+        e2e.teardown(runner, two_accounts(), [], report, output="/out")
+
+        runner.cloudformation.assert_no_pending_responses()
+        self.assertEqual(["destroy Pipeline", "destroy ProductionDeployAccess", "verify destroyed"],
+                         [step["name"] for step in report["steps"]])
+        self.assertEqual("eks-pipeline-production-deploy-access ended FAILED (cdk exited 1)", report["steps"][1]["detail"])
+        self.assertIn("stopping the destroy: the stacks before eks-pipeline-production-deploy-access are needed by it",
+                      runner.lines)
 
     def test_the_destroy_runs_in_a_session_of_its_own_so_the_terminals_ctrl_c_does_not_reach_it(self):
         import os

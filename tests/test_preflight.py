@@ -393,6 +393,188 @@ class PreflightTest(unittest.TestCase):
         self.assertIn("BLOCK   insights   cluster eks-pipeline is not deployed in us-east-2", out)
 
 
+class FakeSession:
+    """A boto3 session acting in `account`: each client a Stubber's, by (account, service, region)."""
+
+    def __init__(self, test, account):
+        self.test, self.account = test, account
+
+    def client(self, service, region_name=None, config=None):
+        return self.test.aws(self.account, service, region_name or "us-east-2")
+
+
+class AccountsTest(unittest.TestCase):
+    """With production in an account and region of its own (the two-accounts configuration, as synth writes it),
+    every account is checked with its own credentials (a profile each), each stage's cluster in its region and
+    version, and the stage account's bootstrap for its trust in the delivery account."""
+
+    @classmethod
+    def setUpClass(cls):
+        folder = synths.named("two-accounts")
+        cls.project = json.loads((pathlib.Path(folder) / "project.json").read_text())
+        cls.app = preflight.read_app(folder, cls.project)
+        cls.registry = http.server.HTTPServer(("127.0.0.1", 0), Registry)
+        threading.Thread(target=cls.registry.serve_forever, daemon=True).start()
+        cls.addClassCleanup(cls.registry.server_close)
+        cls.addClassCleanup(cls.registry.shutdown)
+
+    def setUp(self):
+        self.clients, self.stubs, self.called = {}, {}, set()
+        Registry.objects = {"/v2/docker/library/eclipse-temurin/manifests/" + BASE_DIGEST: index("amd64", "arm64")}
+
+    def aws(self, account, service, region):
+        key = (account, service, region)
+        if key not in self.clients:
+            self.clients[key] = boto3.client(service, region_name=region, aws_access_key_id="testing",
+                                             aws_secret_access_key="testing")
+            self.clients[key].meta.events.register(
+                "before-parameter-build", lambda model, **_: self.called.add((account, service, model.name)))
+            self.stubs[key] = Stubber(self.clients[key])
+            self.stubs[key].activate()
+        return self.clients[key]
+
+    def stub(self, account, service, region):
+        self.aws(account, service, region)
+        return self.stubs[(account, service, region)]
+
+    def identity(self, account):
+        self.stub(account, "sts", "us-east-2").add_response("get_caller_identity", {
+            "Account": account, "Arn": f"arn:aws:iam::{account}:user/dev", "UserId": "AIDAEXAMPLE"}, {})
+
+    def bootstrapped(self, account, region, version="30"):
+        self.stub(account, "ssm", region).add_response("get_parameter", {"Parameter": {
+            "Name": "/cdk-bootstrap/hnb659fds/version", "Type": "String", "Value": version, "Version": 3}},
+            {"Name": "/cdk-bootstrap/hnb659fds/version"})
+
+    def toolkit(self, account, region, trusted, policies=""):
+        self.stub(account, "cloudformation", region).add_response("describe_stacks", {"Stacks": [{
+            "StackName": "CDKToolkit", "StackStatus": "UPDATE_COMPLETE",
+            "CreationTime": datetime.datetime(2026, 11, 1, tzinfo=datetime.timezone.utc),
+            "Parameters": [{"ParameterKey": "TrustedAccounts", "ParameterValue": trusted},
+                           {"ParameterKey": "TrustedAccountsForLookup", "ParameterValue": ""},
+                           {"ParameterKey": "CloudFormationExecutionPolicies", "ParameterValue": policies}]}]},
+            {"StackName": "CDKToolkit"})
+
+    def cluster(self, account, region, version):
+        self.stub(account, "ec2", region).add_response("describe_availability_zones", {"AvailabilityZones": [
+            zone(f"{region}{z}", f"{region[:2]}{region.split('-')[1][0]}{region[-1]}-az{i}", region)
+            for i, z in enumerate("abc", 1)]}, {})
+        for addon in ADDONS:
+            self.stub(account, "eks", region).add_response("describe_addon_versions",
+                                                           addon_page(addon, "v1.0.0-eksbuild.1", kubernetes=version),
+                                                           {"addonName": addon, "kubernetesVersion": version})
+
+    def pipeline(self, account):
+        quotas = self.stub(account, "service-quotas", "us-east-2")
+        quotas.add_response("list_service_quotas", {"Quotas": [
+            quota("Concurrently running builds for Linux/Small environment", "L-9D07B6EF", 60.0),
+            quota("Concurrently running builds for ARM/Medium environment", "L-ARMMEDIUM", 4.0)]},
+            {"ServiceCode": "codebuild"})
+        self.stub(account, "ecr", "us-west-2").add_response("batch_get_image", {"images": [{
+            "registryId": "602401143452", "repositoryName": "amazon/aws-load-balancer-controller",
+            "imageId": {"imageTag": "v2.17.1"}, "imageManifest": json.dumps(index("amd64", "arm64"))}], "failures": []},
+            {"registryId": "602401143452", "repositoryName": "amazon/aws-load-balancer-controller",
+             "imageIds": [{"imageTag": "v2.17.1"}], "acceptedMediaTypes": preflight.INDEX_TYPES + preflight.MANIFEST_TYPES})
+
+    def delivery_account(self):
+        """The delivery account, 111111111111, where the pipeline and staging (Kubernetes 1.36) are."""
+        self.identity("111111111111")
+        self.bootstrapped("111111111111", "us-east-2")
+        self.pipeline("111111111111")
+        self.cluster("111111111111", "us-east-2", "1.36")
+
+    def run_preflight(self):
+        out = io.StringIO()
+        credentials = preflight.projects.Credentials(
+            "us-east-2", ["222222222222=production"],
+            make=lambda region, profile=None: FakeSession(self, "222222222222" if profile else "111111111111"))
+        status = preflight.run_everywhere(credentials, self.app, self.project, report=preflight.Report(out),
+                                          registry_url=lambda host: f"http://127.0.0.1:{self.registry.server_port}")
+        for stub in self.stubs.values():
+            stub.assert_no_pending_responses()
+        return status, out.getvalue()
+
+    def test_a_stage_account_whose_bootstrap_does_not_trust_the_delivery_account_blocks_with_the_command(self):
+        self.delivery_account()
+        self.identity("222222222222")
+        self.bootstrapped("222222222222", "us-west-2")
+        self.toolkit("222222222222", "us-west-2", "333333333333", "arn:aws:iam::aws:policy/PowerUserAccess")
+        self.cluster("222222222222", "us-west-2", "1.35")
+
+        status, out = self.run_preflight()
+
+        self.assertEqual(1, status, out)
+        self.assertEqual(["BLOCK   trust      the CDK bootstrap in aws://222222222222/us-west-2 does not trust the delivery "
+                          "account 111111111111 (TrustedAccounts: 333333333333), so cdk deploy cannot deploy the stage's "
+                          "stacks there: run npx cdk bootstrap aws://222222222222/us-west-2 --trust 333333333333 --trust "
+                          "111111111111 --cloudformation-execution-policies arn:aws:iam::aws:policy/PowerUserAccess"],
+                         [line for line in out.splitlines() if line.startswith("BLOCK")])
+        lines = out.splitlines()
+        self.assertEqual("Checking account 111111111111, region us-east-2, for eks-pipeline (cluster eks-pipeline-staging, "
+                         "Kubernetes 1.36, the pipeline; nodes arm64).", lines[0])
+        production = lines.index("Checking account 222222222222, region us-west-2, for eks-pipeline (cluster "
+                                 "eks-pipeline-production, Kubernetes 1.35; nodes arm64).")
+        self.assertIn("CDK bootstrap version 30 in aws://222222222222/us-west-2", lines[production + 1])
+        self.assertEqual(6, sum(1 for line in lines[production:] if "AWS's default for Kubernetes 1.35" in line))
+        self.assertEqual(1, sum(1 for line in lines if " codebuild " in line and "Linux/Small" in line),
+                         "the build quotas are the pipeline's, checked once")
+        self.assertTrue(lines[-1].startswith("1 blocker(s)"), out)
+        # What preflight asks in the stage account, the read-only role there allows (docs/inspect-role.json).
+        role = json.loads((ROOT / "docs" / "inspect-role.json").read_text())
+        granted = {a for s in role["permissionsPolicy"]["Statement"] for a in s["Action"]}
+        prefix = {"ssm": "ssm", "cloudformation": "cloudformation", "ec2": "ec2", "eks": "eks", "sts": "sts"}
+        asked = {f"{prefix[service]}:{name}" for account, service, name in self.called if account == "222222222222"}
+        self.assertEqual({"sts:GetCallerIdentity", "ssm:GetParameter", "cloudformation:DescribeStacks",
+                          "ec2:DescribeAvailabilityZones", "eks:DescribeAddonVersions"}, asked)
+        self.assertEqual(set(), asked - granted)
+
+    def test_a_trusting_stage_account_passes_and_one_not_bootstrapped_is_told_the_whole_command(self):
+        for bootstrapped, expected in ((True, "ok      trust      the CDK bootstrap in aws://222222222222/us-west-2 "
+                                              "trusts the delivery account 111111111111 (TrustedAccounts: 111111111111)"),
+                                       (False, "BLOCK   bootstrap  aws://222222222222/us-west-2 is not bootstrapped for "
+                                               "CDK (/cdk-bootstrap/hnb659fds/version does not exist): run npx cdk "
+                                               "bootstrap aws://222222222222/us-west-2 --trust 111111111111 "
+                                               "--cloudformation-execution-policies "
+                                               "arn:aws:iam::aws:policy/AdministratorAccess")):
+            with self.subTest(bootstrapped=bootstrapped):
+                self.setUp()
+                self.delivery_account()
+                self.identity("222222222222")
+                if bootstrapped:
+                    self.bootstrapped("222222222222", "us-west-2")
+                    self.toolkit("222222222222", "us-west-2", "111111111111")
+                else:
+                    self.stub("222222222222", "ssm", "us-west-2").add_client_error(
+                        "get_parameter", "ParameterNotFound", "Parameter not found", 400,
+                        expected_params={"Name": "/cdk-bootstrap/hnb659fds/version"})
+                self.cluster("222222222222", "us-west-2", "1.35")
+
+                status, out = self.run_preflight()
+
+                self.assertEqual(0 if bootstrapped else 1, status, out)
+                self.assertIn(expected, out.splitlines())
+                self.assertEqual(0 if bootstrapped else 1, out.count("BLOCK"), out)
+                self.assertEqual(bootstrapped, any(line.split()[1:2] == ["trust"] for line in out.splitlines()),
+                                 "the trust is asked of a bootstrapped account only")
+
+    def test_the_same_account_needs_no_trust_and_the_bootstrap_stack_is_not_asked_for(self):
+        project = json.loads(json.dumps(self.project).replace("222222222222", "111111111111"))
+        self.delivery_account()
+        self.bootstrapped("111111111111", "us-west-2")
+        self.cluster("111111111111", "us-west-2", "1.35")
+        out = io.StringIO()
+        credentials = preflight.projects.Credentials("us-east-2", make=lambda region, profile=None: FakeSession(
+            self, "111111111111"))
+
+        status = preflight.run_everywhere(credentials, self.app, project, report=preflight.Report(out),
+                                          registry_url=lambda host: f"http://127.0.0.1:{self.registry.server_port}")
+
+        for stub in self.stubs.values():
+            stub.assert_no_pending_responses()
+        self.assertEqual(0, status, out.getvalue())
+        self.assertNotIn("trust", out.getvalue())
+
+
 class VpcPreflightTest(unittest.TestCase):
     """With an existing VPC (the own-vpc configuration, synthesized as the test run shares it), the dry run
     makes the checks of the deploy's Custom::VpcPreflight, with the same code, and never tags anything."""

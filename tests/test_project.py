@@ -54,6 +54,28 @@ class ProjectTest(unittest.TestCase):
                          written)
         self.assertNotIn("existingVpc", self.synthesized)
 
+    def test_with_stages_every_account_and_region_is_a_place_in_the_order_cdk_destroy_goes(self):
+        two = load("--assembly", str(projects.synths.named("two-accounts")))
+        places = projects.places(two)
+        self.assertEqual([("111111111111", "us-east-2"), ("222222222222", "us-west-2")],
+                         [(place["account"], place["region"]) for place in places])
+        self.assertEqual(["Pipeline", "StagingDeployAccess", "StagingNodes", "StagingCluster", "StagingNetwork"],
+                         [stack["id"] for stack in places[0]["stacks"]])
+        self.assertEqual(["ProductionDeployAccess", "ProductionNodes", "ProductionCluster", "ProductionNetwork"],
+                         [stack["id"] for stack in places[1]["stacks"]])
+        self.assertEqual([["eks-pipeline-staging"], ["eks-pipeline-production"]],
+                         [[target["clusterName"] for target in place["clusters"]] for place in places])
+        self.assertEqual("111111111111", projects.delivery_account(two))
+
+    def test_the_default_is_one_place_and_one_target_read_from_its_top_level_names(self):
+        places = projects.places(self.synthesized)
+        self.assertEqual(1, len(places))
+        self.assertEqual("us-east-2", places[0]["region"])
+        self.assertEqual(["Pipeline", "Nodes", "Cluster", "Network"], [stack["id"] for stack in places[0]["stacks"]])
+        (target,) = places[0]["clusters"]
+        self.assertEqual("shop-eks", target["clusterName"])
+        self.assertEqual(["Network", "Cluster", "Nodes"], [stack["id"] for stack in target["stacks"]])
+
     def test_an_override_without_a_value_is_refused_in_one_line(self):
         with self.assertRaises(SystemExit) as exit_, contextlib.redirect_stderr(io.StringIO()) as stderr:
             load("-c", "appName")

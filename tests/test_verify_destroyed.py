@@ -10,7 +10,10 @@ import io
 import json
 import pathlib
 import re
+import shutil
 import subprocess
+import sys
+import tempfile
 import unittest
 import unittest.mock
 
@@ -22,6 +25,7 @@ from moto_server import MotoServer
 from project_fixture import assembly, project
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def script(name):
@@ -122,7 +126,7 @@ class VerifyDestroyedTest(unittest.TestCase):
         self.assertNotIn(key, found)
         self.assertIn(f"ok    kms key arn:aws:kms:us-east-2:123456789012:key/{key} is scheduled for deletion",
                       result.stdout)
-        self.assertIn(f"LEFT  ec2 volume             arn:aws:ec2:us-east-2:123456789012:volume/{volume}  "
+        self.assertIn(f"LEFT  aws://123456789012/us-east-2  ec2 volume             arn:aws:ec2:us-east-2:123456789012:volume/{volume}  "
                       "(tagged app=eks-pipeline, available)", result.stdout)
         self.assertIn(f"{len(ids)} resource(s) left;", result.stdout)
         self.assertEqual(8, len(ids), result.stdout)
@@ -146,7 +150,7 @@ class VerifyDestroyedTest(unittest.TestCase):
 
         self.assertEqual(1, result.returncode, result.stdout + result.stderr)
         self.assertIn(f"(Karpenter node of NodePool general of cluster eks-pipeline, running)", result.stdout)
-        self.assertIn("LEFT  iam instance profile   eks-pipeline_1234567890123456789  (Karpenter's for cluster "
+        self.assertIn("LEFT  aws://123456789012/us-east-2  iam instance profile   eks-pipeline_1234567890123456789  (Karpenter's for cluster "
                       "eks-pipeline, holding eks-pipeline-nodes-KarpenterNodeRole)", result.stdout)
         self.assertIn(":sqs:us-east-2:123456789012:eks-pipeline-nodes-KarpenterInterruptionQueue", result.stdout)
         self.assertNotIn("eks-pipeline-other_42", result.stdout)
@@ -197,7 +201,7 @@ class VerifyDestroyedTest(unittest.TestCase):
         ids = self.ids(result.stdout)
         self.assertEqual(sorted([function, build, f"{subnets[1]}/kubernetes.io/role/elb", group["GroupId"]]),
                          sorted(i.rsplit("/", 1)[-1] if i.startswith("arn:") else i for i in ids), result.stdout)
-        self.assertIn(f"LEFT  subnet tag             {subnets[1]}/kubernetes.io/role/elb  (added by the app "
+        self.assertIn(f"LEFT  aws://123456789012/us-east-2  subnet tag             {subnets[1]}/kubernetes.io/role/elb  (added by the app "
                       f"(vpc.tagSubnets), still on the subnet with its marker {marker})", result.stdout)
         self.assertIn(f"the app's, in the existing VPC {vpc}", result.stdout)
         self.assertNotIn(f"ec2 vpc", result.stdout)
@@ -239,6 +243,125 @@ class VerifyDestroyedTest(unittest.TestCase):
 
         self.assertEqual(1, result.returncode, result.stdout + result.stderr)
         self.assertEqual(sorted(["shop-pipeline", *ours]), sorted(self.ids(result.stdout)), result.stdout)
+
+
+def two_accounts(test):
+    """The two-accounts configuration's project.json as synth writes it, with the delivery account (the pipeline's
+    and staging's) the one moto's own credentials act in, and production in 222222222222, us-west-2."""
+    import synths
+
+    written = (pathlib.Path(synths.named("two-accounts")) / "project.json").read_text()
+    folder = pathlib.Path(assembly(test))
+    (folder / "project.json").write_text(written.replace("111111111111", "123456789012"))
+    return str(folder)
+
+
+class AccountsTest(unittest.TestCase):
+    """With `stages` in two accounts, every account and region is looked in, each with its own credentials: the
+    read-only role assumed there (moto acts in the account of a role it hands credentials for) or a profile."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.moto = MotoServer().__enter__()
+        cls.addClassCleanup(cls.moto.__exit__)
+
+    def setUp(self):
+        self.moto.reset()
+        self.folder = two_accounts(self)
+        keys = self.moto.client("sts").assume_role(RoleArn="arn:aws:iam::222222222222:role/planter",
+                                                  RoleSessionName="planter")["Credentials"]
+        self.production = lambda service: boto3.client(
+            service, endpoint_url=self.moto.url, region_name="us-west-2", aws_access_key_id=keys["AccessKeyId"],
+            aws_secret_access_key=keys["SecretAccessKey"], aws_session_token=keys["SessionToken"])
+        self.home = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.home)
+
+    def verify(self, *args, config=""):
+        env = self.moto.environment()
+        # A profile that assumes a role keeps its credentials under the home's AWS CLI cache: a home of the test's own.
+        (pathlib.Path(self.home) / "config").write_text(config)
+        env.update(HOME=self.home, AWS_CONFIG_FILE=str(pathlib.Path(self.home) / "config"))
+        return subprocess.run([str(ROOT / "scripts" / "verify-destroyed"), "--assembly", self.folder, *args], cwd=ROOT,
+                              env=env, capture_output=True, text=True, timeout=300, check=False)
+
+    def plant(self):
+        """A production stack, volume and log group left in 222222222222, us-west-2, and a staging volume and function
+        log group left in the delivery account; the same names in places the app never went are not its own."""
+        template = json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}})
+        self.production("cloudformation").create_stack(StackName="eks-pipeline-production-cluster", TemplateBody=template)
+        volume = self.production("ec2").create_volume(AvailabilityZone="us-west-2a", Size=4, TagSpecifications=[{
+            "ResourceType": "volume", "Tags": [{"Key": "kubernetes.io/cluster/eks-pipeline-production",
+                                                "Value": "owned"}]}])["VolumeId"]
+        self.production("logs").create_log_group(logGroupName="/aws/eks/eks-pipeline-production/cluster")
+        staging = self.ec2().create_volume(AvailabilityZone="us-east-2a", Size=4, TagSpecifications=[{
+            "ResourceType": "volume", "Tags": [{"Key": "kubernetes.io/cluster/eks-pipeline-staging",
+                                                "Value": "owned"}]}])["VolumeId"]
+        self.moto.client("logs").create_log_group(
+            logGroupName="/aws/lambda/eks-pipeline-staging-nodes-LeftoverWaiterFunction-Ab12Cd34Ef56")
+        # The delivery account in production's region holds nothing of the app's, whatever it is named.
+        boto3.client("cloudformation", endpoint_url=self.moto.url, region_name="us-west-2", aws_access_key_id="testing",
+                     aws_secret_access_key="testing").create_stack(StackName="eks-pipeline-production-cluster",
+                                                                   TemplateBody=template)
+        return volume, staging
+
+    def ec2(self):
+        return self.moto.client("ec2")
+
+    def test_every_account_and_region_is_looked_in_with_the_role_and_each_leftover_says_where(self):
+        volume, staging = self.plant()
+
+        result = self.verify("--role", "eks-pipeline-inspect")
+
+        self.assertEqual(1, result.returncode, result.stdout + result.stderr)
+        self.assertEqual(["Looking in account 123456789012, region us-east-2, for what eks-pipeline (cluster "
+                          "eks-pipeline-staging) left behind.",
+                          "Looking in account 222222222222, region us-west-2, for what eks-pipeline (cluster "
+                          "eks-pipeline-production) left behind."],
+                         [line for line in result.stdout.splitlines() if line.startswith("Looking")])
+        left = [re.sub(r"\s+\(.*\)$", "", line).split() for line in result.stdout.splitlines()
+                if line.startswith("LEFT")]
+        self.assertEqual(sorted([
+            ["aws://123456789012/us-east-2", staging],
+            ["aws://123456789012/us-east-2", "/aws/lambda/eks-pipeline-staging-nodes-LeftoverWaiterFunction-Ab12Cd34Ef56"],
+            ["aws://222222222222/us-west-2", "eks-pipeline-production-cluster"],
+            ["aws://222222222222/us-west-2", volume]]), sorted([words[1], words[-1]] for words in left), result.stdout)
+        self.assertIn("LEFT  aws://222222222222/us-west-2  stack                  eks-pipeline-production-cluster  "
+                      "(CREATE_COMPLETE)", result.stdout)
+        self.assertIn("4 resource(s) left;", result.stdout)
+
+    def test_a_clean_pair_of_accounts_is_nothing_left(self):
+        result = self.verify("--role", "eks-pipeline-inspect")
+
+        self.assertEqual(0, result.returncode, result.stdout + result.stderr)
+        self.assertIn("Nothing left:", result.stdout)
+        self.assertIn("of eks-pipeline in us-east-2, us-west-2.", result.stdout)
+
+    def test_a_profile_per_account_is_used_for_that_account(self):
+        volume, _ = self.plant()
+        profile = ("[profile production]\nrole_arn = arn:aws:iam::222222222222:role/admin\n"
+                   "credential_source = Environment\n")
+
+        result = self.verify("--profile", "222222222222=production", config=profile)
+
+        self.assertEqual(1, result.returncode, result.stdout + result.stderr)
+        self.assertIn(f"aws://222222222222/us-west-2  ebs volume", result.stdout)
+        self.assertIn(volume, result.stdout)
+
+    def test_an_account_without_credentials_or_with_another_accounts_profile_is_refused_in_one_line(self):
+        for args, config, expected in [
+                ((), "", "account 222222222222 has no credentials here (the current ones act in 123456789012): give "
+                         "--profile 222222222222=PROFILE, or --role NAME to assume the read-only role NAME in it."),
+                (("--profile", "222222222222=staging"), "[profile staging]\ncredential_source = Environment\n"
+                 "role_arn = arn:aws:iam::123456789012:role/admin\n",
+                 "--profile 222222222222=staging acts in account 123456789012, not 222222222222."),
+                (("--profile", "production=x"), "", "--profile production=x is not ACCOUNT=PROFILE with a 12-digit "
+                                                   "account.")]:
+            with self.subTest(args):
+                result = self.verify(*args, config=config)
+                self.assertEqual(2, result.returncode, result.stdout + result.stderr)
+                self.assertEqual([expected + " Nothing was checked there, so the list would be incomplete."],
+                                 result.stderr.strip().splitlines())
+                self.assertNotIn("Nothing left", result.stdout)
 
 
 def client(service):
@@ -431,11 +554,11 @@ class RealAnswersTest(unittest.TestCase):
         account.stub("cloudformation").add_client_error("describe_stacks", "AccessDenied", "not authorized", 403)
 
         class Session:
-            def client(self, service, config=None):
+            def client(self, service, region_name=None, config=None):
                 return account(service)
 
         original = verify_destroyed.projects.session
-        verify_destroyed.projects.session = lambda region: Session()
+        verify_destroyed.projects.session = lambda region, profile=None: Session()
         self.addCleanup(setattr, verify_destroyed.projects, "session", original)
         err, out = io.StringIO(), io.StringIO()
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out), \
@@ -505,10 +628,13 @@ def iam_actions(calls):
     return {IAM_ACTION.get((service, name), f"{IAM_PREFIX.get(service, service)}:{name}") for service, name in calls}
 
 
-def allowed(action):
+INSPECT_ROLE = json.loads((ROOT / "docs" / "inspect-role.json").read_text())
+
+
+def allowed(action, role=ROLE):
     import fnmatch
 
-    for statement in ROLE["permissionsPolicy"]["Statement"]:
+    for statement in role["permissionsPolicy"]["Statement"]:
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         if statement["Effect"] == "Allow" and any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions):
             return True
@@ -520,6 +646,20 @@ class RoleDocumentTest(unittest.TestCase):
     recorded while the checks run (verify-destroyed) or read from the code (e2e), never listed by hand."""
 
     def test_every_call_verify_destroyed_makes_is_allowed_by_the_role(self):
+        calls = self.verify_destroyed_calls()
+        self.assertEqual([], sorted(a for a in iam_actions(calls) if not allowed(a)))
+
+    def test_the_read_only_role_of_a_stage_account_allows_every_call_and_only_reads(self):
+        calls = self.verify_destroyed_calls()
+        self.assertEqual([], sorted(a for a in iam_actions(calls) if not allowed(a, INSPECT_ROLE)))
+        granted = [a for s in INSPECT_ROLE["permissionsPolicy"]["Statement"] for a in s["Action"]]
+        self.assertEqual([], [a for a in granted if not re.match(r"^[a-z0-9-]+:(Describe|Get|List|BatchGet)", a)])
+        self.assertEqual([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::DELIVERY_ACCOUNT:root"},
+                           "Action": "sts:AssumeRole"}], INSPECT_ROLE["trustPolicy"]["Statement"])
+        self.assertTrue("--role " + INSPECT_ROLE["roleName"] in (ROOT / "docs" / "stages.md").read_text())
+
+    def verify_destroyed_calls(self):
+        """Every call verify-destroyed makes: the stubbed scenario's, and a sweep of every kind the tagging API lists."""
         account = Account()
         RealAnswersTest.scenario(None, account)
         run_checks(account)
@@ -533,7 +673,7 @@ class RoleDocumentTest(unittest.TestCase):
             self.assertEqual(0, left.count, f"{resource} was asked of its own service: {out.getvalue()}")
             self.assertGreater(len(sweep.called), 1, resource)
             calls |= sweep.called
-        self.assertEqual([], sorted(a for a in iam_actions(calls) if not allowed(a)))
+        return calls
 
     def test_the_sweep_has_a_resource_of_every_service_verify_destroyed_confirms_with(self):
         source = (ROOT / "scripts" / "verify-destroyed").read_text()

@@ -2,6 +2,7 @@ package com.ekspipeline;
 
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.ExistingVpc;
+import com.ekspipeline.config.StageTarget;
 import com.ekspipeline.core.AppTag;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -42,7 +44,7 @@ final class ProjectFile {
         project.put("clusterName", config.cluster().clusterName());
         project.put("kubernetesVersion", config.cluster().kubernetesVersion().version());
         project.put("tag", new TreeMap<>(Map.of("key", AppTag.KEY, "value", config.appName())));
-        project.put("stacks", deployment.stacks().stream().map(ProjectFile::stack).toList());
+        project.put("stacks", deployment.stacks().stream().map(stack -> stack(stack, config, deployment)).toList());
         project.put("pipeline", new TreeMap<>(Map.of(
                 "name", config.appName(),
                 "stack", deployment.pipeline().getStackName(),
@@ -59,6 +61,9 @@ final class ProjectFile {
                 "subnets", Stream.concat(vpc.privateSubnets().stream(), vpc.publicSubnets().stream())
                         .map(ExistingVpc.Subnet::id).toList(),
                 "tagSubnets", vpc.tagSubnets()))));
+        if (!config.stages().isEmpty()) {
+            project.put("targets", deployment.targets().stream().map(target -> target(target, config)).toList());
+        }
         final Map<String, Object> settings = new TreeMap<>();
         context.forEach((key, value) -> {
             if (!key.startsWith("@") && !key.contains(":")) {
@@ -81,8 +86,44 @@ final class ProjectFile {
         }
     }
 
-    private static Map<String, String> stack(final Stack stack) {
+    /**
+     * A stack's construct ID and name; with {@code stages}, also where it goes: its account when the
+     * configuration names one (else the deploying credentials' account) and its region. The default's
+     * stacks all go to the top-level {@code account} and {@code region}, and their entries stay as they were.
+     */
+    private static Map<String, String> stack(final Stack stack, final AppConfig config, final Deployment deployment) {
         // Sorted like every other object here, so the file is the same from one synth to the next.
-        return new TreeMap<>(Map.of("id", stack.getNode().getId(), "name", stack.getStackName()));
+        final Map<String, String> entry = new TreeMap<>(Map.of("id", stack.getNode().getId(),
+                "name", stack.getStackName()));
+        if (!config.stages().isEmpty()) {
+            final Optional<StageTarget> stage = deployment.targets().stream()
+                    .filter(target -> target.stacks().contains(stack))
+                    .findFirst().flatMap(Deployment.Target::stage);
+            stage.flatMap(StageTarget::account).or(config::account)
+                    .ifPresent(account -> entry.put("account", account));
+            entry.put("region", stage.map(StageTarget::region).orElse(config.region()));
+        }
+        return entry;
+    }
+
+    /**
+     * One stage's cluster as the scripts look for it: where it is, its stacks (in deployment order) and where
+     * AWS writes the logs of its control plane, Container Insights and functions (named after its stacks).
+     */
+    private static Map<String, Object> target(final Deployment.Target target, final AppConfig config) {
+        final StageTarget stage = target.stage().orElseThrow();
+        final String cluster = stage.cluster().clusterName();
+        final Map<String, Object> entry = new TreeMap<>();
+        entry.put("stage", stage.stage());
+        stage.account().or(config::account).ifPresent(account -> entry.put("account", account));
+        entry.put("region", stage.region());
+        entry.put("availabilityZones", stage.availabilityZones());
+        entry.put("clusterName", cluster);
+        entry.put("kubernetesVersion", stage.cluster().kubernetesVersion().version());
+        entry.put("stacks", target.stacks().stream().map(stack -> new TreeMap<>(Map.of("id", stack.getNode().getId(),
+                "name", stack.getStackName()))).toList());
+        entry.put("logGroupPrefixes", List.of("/aws/eks/" + cluster + "/", "/aws/containerinsights/" + cluster + "/",
+                "/aws/lambda/" + StageTarget.name(config.appName(), stage.stage()) + "-"));
+        return entry;
     }
 }
