@@ -6,10 +6,17 @@ stop:  scales the cluster autoscaler to 0 replicas first, so that it cannot add 
        pods the scale-down leaves pending, then sets every node group to min 0 and desired 0.
 start: restores every node group's configured min, desired and max, then the autoscaler's replicas.
 
+With Karpenter (NODE_POOLS set instead of NODE_GROUPS and AUTOSCALER), stop sets every NodePool's limits to
+zero and deletes its NodeClaims, and start restores the configured limits (node_pools.py). The system node
+group is left running: Karpenter runs there and must, to drain and terminate the nodes of the deleted
+NodeClaims and to launch nodes again at start; the load balancer controller, and the add-ons whose pods
+tolerate the system taint, run there too.
+
 Also the handler of a CloudFormation custom resource (RestoreBeforeDelete) that the stage namespaces
 are deleted after: its Delete runs `start` and waits until a node is Ready, so that a `cdk destroy`
 during off-hours finds the load balancer controller and the EBS CSI driver running, and they release
-the namespaces' load balancers and volumes. Create and Update do nothing. The result goes to the
+the namespaces' load balancers and volumes. With Karpenter its Delete restores the NodePools' limits and does
+not wait: the system group never stopped, and Karpenter launches for whatever is pending. Create and Update do nothing. The result goes to the
 pre-signed ResponseURL CloudFormation gives (cfn_response.py).
 
 Environment (set by OffHoursScaler.java):
@@ -17,6 +24,7 @@ Environment (set by OffHoursScaler.java):
   NODE_GROUPS          JSON list of {"name", "minSize", "desiredSize", "maxSize"} as configured
   AUTOSCALER           "<namespace>/<deployment>" of the cluster autoscaler
   AUTOSCALER_REPLICAS  its replica count while the nodes run
+  NODE_POOLS           with Karpenter, instead of the three above: JSON list of {"name", "limits"} as deployed
   ALARM_NAMES          optional JSON list of the CloudWatch alarms parked nodes would set off (the nodes',
                        and the service probe's): stop silences their
                        actions before the nodes go; start sets them back to OK (still silent) and then
@@ -25,7 +33,8 @@ Environment (set by OffHoursScaler.java):
                        or start turns them on again all the same, and fails the invocation.
 Only the standard library and the runtime's boto3 are used. The Kubernetes API is called with a token
 made from the function's own IAM role, which an access entry maps to a group allowed only to scale the
-autoscaler's Deployment.
+autoscaler's Deployment (and read nodes), or with Karpenter only to get and patch the NodePools and to list
+and delete NodeClaims.
 """
 import base64
 import json
@@ -33,8 +42,11 @@ import logging
 import os
 import ssl
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 
+import node_pools
 from cfn_response import respond
 
 LOG = logging.getLogger()
@@ -50,6 +62,10 @@ RESERVE_SECONDS = 30
 
 class BadRequest(ValueError):
     """The event or the environment cannot be used; retrying will not help."""
+
+
+class KubernetesError(RuntimeError):
+    """The API server refused a request: the method, the path, the status and the server's message, one line."""
 
 
 def parse_action(event):
@@ -159,11 +175,37 @@ def scale_request(endpoint, deployment, replicas, bearer):
                  "Accept": "application/json"})
 
 
-def call_kubernetes(open_url, cluster_info, request):
-    """Sends `request` to the cluster's API server, trusting only the cluster's own CA; returns the JSON body."""
+def call_kubernetes(open_url, cluster_info, request, absent=None):
+    """Sends `request` to the cluster's API server, trusting only the cluster's own CA; returns the JSON body,
+    or `absent` when given and the server answers 404. Any other refusal is a KubernetesError of one line."""
     context = ssl.create_default_context(cadata=base64.b64decode(cluster_info["certificateAuthority"]["data"]).decode())
-    with open_url(request, context=context, timeout=20) as response:
-        return json.loads(response.read() or b"{}")
+    try:
+        with open_url(request, context=context, timeout=20) as response:
+            return json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        if error.code == 404 and absent is not None:
+            return absent
+        raise KubernetesError(refusal(request, error)) from None
+
+
+def refusal(request, error):
+    """'PATCH /apis/... answered 403 Forbidden: <the Status message>' from an HTTPError, on one line."""
+    try:
+        message = json.loads(error.read() or b"{}").get("message", "")
+    except ValueError:
+        message = ""
+    path = urllib.parse.urlsplit(request.full_url).path
+    words = f"{request.get_method()} {path} answered {error.code} {error.reason}" + (f": {message}" if message else "")
+    return " ".join(words.split())
+
+
+def kubernetes_request(endpoint, method, path, bearer, body=None):
+    """A request to the API server; a body goes as a JSON merge patch (RFC 7386), the only kind sent."""
+    headers = {"Authorization": f"Bearer {bearer}", "Accept": "application/json"}
+    if body is not None:
+        headers["Content-Type"] = "application/merge-patch+json"
+    return urllib.request.Request(f"{endpoint}{path}", method=method, headers=headers,
+                                  data=None if body is None else json.dumps(body).encode())
 
 
 def scale_autoscaler(open_url, cluster_info, deployment, replicas, bearer):
@@ -218,8 +260,11 @@ def scale(action, environment, eks, session, open_url):
 
 
 def scale_cluster(action, environment, eks, session, open_url, info):
-    """Scales the autoscaler and the node groups, for a cluster already described (`info`, DescribeCluster's cluster)."""
+    """Scales the autoscaler and the node groups, or the NodePools, for a cluster already described (`info`,
+    DescribeCluster's cluster)."""
     cluster = environment["CLUSTER_NAME"]
+    if environment.get("NODE_POOLS") is not None:
+        return scale_node_pools(action, environment, eks, session, open_url, info)
     groups = parse_node_groups(environment.get("NODE_GROUPS"))
     deployment = environment["AUTOSCALER"]
     replicas = int(environment["AUTOSCALER_REPLICAS"])
@@ -237,11 +282,31 @@ def scale_cluster(action, environment, eks, session, open_url, info):
     return {"action": action, "cluster": cluster, "updated": updated}
 
 
+def scale_node_pools(action, environment, eks, session, open_url, info):
+    """The Karpenter path: the NodePools' limits, and at stop their NodeClaims (node_pools.py)."""
+    cluster = environment["CLUSTER_NAME"]
+    try:
+        pools = node_pools.parse_node_pools(environment["NODE_POOLS"])
+    except node_pools.BadPools as error:
+        raise BadRequest(str(error)) from error
+
+    def call(method, path, body=None, absent=None):
+        bearer = token(session, cluster, eks.meta.region_name)
+        return call_kubernetes(open_url, info, kubernetes_request(info["endpoint"], method, path, bearer, body), absent)
+
+    patched, deleted = node_pools.scale(call, pools, action)
+    return {"action": action, "cluster": cluster, "updated": patched, "deletedNodeClaims": deleted}
+
+
 def restore_before_delete(environment, eks, session, open_url, seconds, clock=time.monotonic, sleep=time.sleep):
-    """Starts the nodes and the autoscaler, then waits for a Ready node; returns what happened, in words."""
+    """Starts the nodes and the autoscaler, then waits for a Ready node; returns what happened, in words.
+    With Karpenter: restores the NodePools' limits, and waits for nothing, as the system group kept running."""
     cluster = environment["CLUSTER_NAME"]
     info = eks.describe_cluster(name=cluster)["cluster"]
     started = scale_cluster("start", environment, eks, session, open_url, info)
+    if environment.get("NODE_POOLS") is not None:
+        return (f"NodePools restored ({', '.join(started['updated']) or 'none needed'}); the system node group ran "
+                "Karpenter and the controllers throughout.")
     names = wait_for_a_ready_node(
         lambda: ready_nodes(open_url, info, token(session, cluster, eks.meta.region_name)), seconds, clock, sleep)
     restored = ", ".join(started["updated"]) or "none needed"

@@ -545,3 +545,226 @@ class mock_ssl_context:  # noqa: N801 (used as a context manager, like unittest.
     def __exit__(self, *exc):
         ssl.create_default_context = self.original
         return False
+
+
+POOLS = [{"name": "general", "limits": {"cpu": "10", "memory": "20480Mi"}},
+         {"name": "batch", "limits": {"cpu": "16", "memory": "65536Mi"}}]
+
+
+class KarpenterStandIn(http.server.BaseHTTPRequestHandler):
+    """Karpenter's API as the API server serves it: NodePools (get, merge-patch) and NodeClaims (list by label
+    selector, delete), cluster-scoped under /apis/karpenter.sh/v1. Every request is logged; `refuse` maps a
+    (method, path) to the Status the server answers it with instead."""
+
+    log = None
+    pools = None
+    claims = None
+    refuse = {}
+
+    def do_GET(self):  # noqa: N802
+        url = urllib.parse.urlsplit(self.path)
+        self.log.append(("GET", self.path, self.headers["Authorization"]))
+        if self.refused("GET", url.path):
+            return
+        if url.path == "/apis/karpenter.sh/v1/nodeclaims":
+            selector = urllib.parse.parse_qs(url.query).get("labelSelector", [""])[0]
+            key, _, value = selector.partition("=")
+            items = [c for c in self.claims.values() if c["metadata"]["labels"].get(key) == value]
+            return self.answer(200, {"kind": "NodeClaimList", "items": items})
+        name = url.path.rsplit("/", 1)[-1]
+        if url.path.startswith("/apis/karpenter.sh/v1/nodepools/") and name in self.pools:
+            return self.answer(200, self.pools[name])
+        return self.answer(404, {"kind": "Status", "code": 404, "message": f"{url.path} not found"})
+
+    def do_PATCH(self):  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.log.append(("PATCH", self.path, body, self.headers["Content-Type"]))
+        if self.refused("PATCH", self.path):
+            return
+        pool = self.pools[self.path.rsplit("/", 1)[-1]]
+        pool["spec"]["limits"].update(body["spec"]["limits"])  # a merge patch of the keys it names
+        self.answer(200, pool)
+
+    def do_DELETE(self):  # noqa: N802
+        self.log.append(("DELETE", self.path))
+        name = self.path.rsplit("/", 1)[-1]
+        if name not in self.claims:
+            return self.answer(404, {"kind": "Status", "code": 404, "message": f"nodeclaims {name} not found"})
+        self.answer(200, self.claims.pop(name))
+
+    def refused(self, method, path):
+        status = self.refuse.get((method, path))
+        if status:
+            self.answer(status["code"], status)
+        return bool(status)
+
+    def answer(self, code, body):
+        reply = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *args):
+        pass
+
+
+def node_pool(name, limits):
+    return {"apiVersion": "karpenter.sh/v1", "kind": "NodePool", "metadata": {"name": name},
+            "spec": {"limits": dict(limits), "disruption": {"budgets": [{"nodes": "1"}]}}}
+
+
+def node_claim(name, pool):
+    return {"apiVersion": "karpenter.sh/v1", "kind": "NodeClaim",
+            "metadata": {"name": name, "labels": {"karpenter.sh/nodepool": pool}}}
+
+
+class KarpenterEndToEndTest(unittest.TestCase):
+    """The Karpenter path against moto_server's EKS and a TLS stand-in of the API server, both on 127.0.0.1."""
+
+    ENVIRONMENT = {"CLUSTER_NAME": "eks-pipeline", "NODE_POOLS": json.dumps(POOLS)}
+
+    def setUp(self):
+        import boto3
+
+        directory = pathlib.Path(tempfile.mkdtemp())
+        cert, key = directory / "cert.pem", directory / "key.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                        "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
+                        "-out", str(cert)], check=True, capture_output=True)
+        self.log = []
+        KarpenterStandIn.log = self.log
+        KarpenterStandIn.refuse = {}
+        KarpenterStandIn.pools = {p["name"]: node_pool(p["name"], p["limits"]) for p in POOLS}
+        KarpenterStandIn.claims = {c["metadata"]["name"]: c for c in (
+            node_claim("general-4xk2p", "general"), node_claim("general-9qzrt", "general"),
+            node_claim("batch-7hd2m", "batch"), node_claim("manual-l2v8c", "manual"))}
+        server = http.server.HTTPServer(("127.0.0.1", 0), KarpenterStandIn)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(str(cert), str(key))
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        moto = MotoServer().__enter__()
+        self.addCleanup(moto.__exit__)
+        client = moto.client("eks")
+        client.create_cluster(name="eks-pipeline", roleArn="arn:aws:iam::123456789012:role/eks",
+                              resourcesVpcConfig={"subnetIds": ["subnet-1"]})
+        self.eks = RecordingEks(client, f"https://127.0.0.1:{server.server_port}", cert.read_bytes(), self.log)
+        self.session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                             region_name="us-east-2")
+
+    def limits(self):
+        return {name: pool["spec"]["limits"] for name, pool in KarpenterStandIn.pools.items()}
+
+    def park(self):
+        for pool in KarpenterStandIn.pools.values():
+            pool["spec"]["limits"] = {"cpu": "0", "memory": "0"}
+
+    def test_stop_sets_every_pool_to_zero_then_deletes_only_their_node_claims(self):
+        with self.assertLogs(level="INFO"):
+            stopped = off_hours.run("stop", self.ENVIRONMENT, self.eks, self.session, urllib.request.urlopen)
+
+        self.assertEqual(["general", "batch"], stopped["updated"])
+        self.assertEqual(["general-4xk2p", "general-9qzrt", "batch-7hd2m"], stopped["deletedNodeClaims"])
+        self.assertEqual({"general": {"cpu": "0", "memory": "0"}, "batch": {"cpu": "0", "memory": "0"}}, self.limits())
+        self.assertEqual(["manual-l2v8c"], list(KarpenterStandIn.claims), "another pool's NodeClaim stays")
+        self.assertEqual({"budgets": [{"nodes": "1"}]}, KarpenterStandIn.pools["general"]["spec"]["disruption"],
+                         "the merge patch names the limits only")
+        pools, claims = "/apis/karpenter.sh/v1/nodepools", "/apis/karpenter.sh/v1/nodeclaims"
+        self.assertEqual([
+            ("GET", f"{pools}/general"), ("PATCH", f"{pools}/general"),
+            ("GET", f"{pools}/batch"), ("PATCH", f"{pools}/batch"),  # both parked before a node goes
+            ("GET", f"{claims}?labelSelector=karpenter.sh%2Fnodepool%3Dgeneral"),
+            ("DELETE", f"{claims}/general-4xk2p"), ("DELETE", f"{claims}/general-9qzrt"),
+            ("GET", f"{claims}?labelSelector=karpenter.sh%2Fnodepool%3Dbatch"), ("DELETE", f"{claims}/batch-7hd2m"),
+        ], [entry[:2] for entry in self.log])
+        patch = self.log[1]
+        self.assertEqual({"spec": {"limits": {"cpu": "0", "memory": "0"}}}, patch[2])
+        self.assertEqual("application/merge-patch+json", patch[3])
+        self.assertTrue(self.log[0][2].startswith("Bearer k8s-aws-v1."))
+
+        del self.log[:]
+        with self.assertLogs(level="INFO") as logs:
+            again = off_hours.run("stop", self.ENVIRONMENT, self.eks, self.session, urllib.request.urlopen)
+        self.assertEqual([], again["updated"], "parked pools are not patched again")
+        self.assertNotIn("PATCH", [entry[0] for entry in self.log])
+        self.assertIn("NodePool general already at limits {'cpu': '0', 'memory': '0'}", "\n".join(logs.output))
+
+    def test_start_restores_each_pools_own_limits_and_deletes_nothing(self):
+        self.park()
+        with self.assertLogs(level="INFO"):
+            started = off_hours.run("start", self.ENVIRONMENT, self.eks, self.session, urllib.request.urlopen)
+
+        self.assertEqual(["general", "batch"], started["updated"])
+        self.assertEqual({"general": {"cpu": "10", "memory": "20480Mi"}, "batch": {"cpu": "16", "memory": "65536Mi"}},
+                         self.limits())
+        self.assertEqual([], started["deletedNodeClaims"])
+        self.assertEqual(4, len(KarpenterStandIn.claims))
+        self.assertEqual(["GET", "PATCH", "GET", "PATCH"], [entry[0] for entry in self.log])
+        self.assertEqual({"spec": {"limits": {"cpu": "16", "memory": "65536Mi"}}}, self.log[3][2])
+
+    def test_restore_before_delete_restores_the_pools_without_waiting_for_a_node(self):
+        self.park()
+        KarpenterStandIn.pools["batch"]["spec"]["limits"] = {"cpu": "16", "memory": "65536Mi"}
+        answers = []
+        CloudFormationStandIn.answers = answers
+        responses = serve(CloudFormationStandIn)
+        self.addCleanup(responses.server_close)
+        self.addCleanup(responses.shutdown)
+        event = {"RequestType": "Delete", "ResponseURL": f"http://127.0.0.1:{responses.server_port}/answer",
+                 "StackId": "arn:aws:cloudformation:us-east-2:123456789012:stack/eks-pipeline-nodes/abc",
+                 "RequestId": "req-3", "LogicalResourceId": "OffHoursRestoreBeforeDelete",
+                 "PhysicalResourceId": "OffHoursRestoreBeforeDelete-req-1"}
+
+        with self.assertLogs(level="INFO"):
+            off_hours.custom_resource(event, self.ENVIRONMENT, self.eks, self.session, urllib.request.urlopen, 600)
+
+        self.assertEqual(1, len(answers))
+        self.assertEqual("SUCCESS", answers[0][2]["Status"])
+        self.assertEqual("NodePools restored (general); the system node group ran Karpenter and the controllers "
+                         "throughout.", answers[0][2]["Reason"])
+        self.assertEqual({"general": {"cpu": "10", "memory": "20480Mi"}, "batch": {"cpu": "16", "memory": "65536Mi"}},
+                         self.limits())
+        self.assertNotIn("/api/v1/nodes", [entry[1] for entry in self.log], "no wait for a node")
+        self.assertNotIn("DELETE", [entry[0] for entry in self.log])
+
+    def test_a_refusal_of_the_api_server_is_reported_in_one_line(self):
+        path = "/apis/karpenter.sh/v1/nodepools/general"
+        message = ('nodepools.karpenter.sh "general" is forbidden: User "off-hours" cannot patch resource\n'
+                   '"nodepools" in API group "karpenter.sh" at the cluster scope')
+        KarpenterStandIn.refuse = {("PATCH", path): {"kind": "Status", "status": "Failure", "reason": "Forbidden",
+                                                     "code": 403, "message": message}}
+        with self.assertLogs(level="ERROR") as logs, self.assertRaises(off_hours.KubernetesError) as raised:
+            off_hours.run("stop", self.ENVIRONMENT, self.eks, self.session, urllib.request.urlopen)
+        self.assertEqual(["the stop failed; the nodes may still run, so their alarms are on again"],
+                         [record.getMessage() for record in logs.records])
+        self.assertEqual(f"PATCH {path} answered 403 Forbidden: nodepools.karpenter.sh \"general\" is forbidden: User "
+                         "\"off-hours\" cannot patch resource \"nodepools\" in API group \"karpenter.sh\" at the cluster "
+                         "scope", str(raised.exception))
+        self.assertEqual({"cpu": "10", "memory": "20480Mi"}, self.limits()["general"])
+        self.assertEqual(4, len(KarpenterStandIn.claims), "no NodeClaim is deleted while a pool could still launch")
+
+    def test_a_node_claim_gone_before_its_delete_is_no_error(self):
+        class Vanishing(dict):
+            """Karpenter consolidated this NodeClaim away between the list and the delete."""
+
+            def __contains__(self, name):
+                return name != "batch-7hd2m" and dict.__contains__(self, name)
+
+        KarpenterStandIn.claims = Vanishing(KarpenterStandIn.claims)
+        with self.assertLogs(level="INFO"):
+            stopped = off_hours.run("stop", self.ENVIRONMENT, self.eks, self.session, urllib.request.urlopen)
+        self.assertIn("batch-7hd2m", stopped["deletedNodeClaims"])
+        self.assertEqual(("DELETE", "/apis/karpenter.sh/v1/nodeclaims/batch-7hd2m"), self.log[-1])
+
+    def test_node_pools_must_name_each_pool_and_its_limits(self):
+        self.assertEqual(POOLS, off_hours.node_pools.parse_node_pools(json.dumps(POOLS)))
+        for bad in ("[]", "{}", '[{"name": "general"}]', '[{"name": "", "limits": {"cpu": "1"}}]',
+                    '[{"name": "general", "limits": {"cpu": 10}}]', '[{"name": "general", "limits": {}}]', "nope"):
+            with self.assertLogs(level="ERROR"), self.assertRaises(off_hours.BadRequest, msg=bad):
+                off_hours.run("stop", {"CLUSTER_NAME": "eks-pipeline", "NODE_POOLS": bad}, self.eks, self.session,
+                              urllib.request.urlopen)
+        self.assertEqual([], self.log, "nothing is sent to the API server")

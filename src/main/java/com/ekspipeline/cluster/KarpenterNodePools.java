@@ -75,9 +75,14 @@ final class KarpenterNodePools {
         return SortedJson.of(Map.of("apiVersion", "karpenter.sh/v1", "kind", "NodePool",
                 "metadata", Map.of("name", group.name()),
                 "spec", Map.of("template", template,
-                        "limits", Map.of("cpu", String.valueOf(cpuLimit(group)), "memory", memoryLimitMiB(group) + "Mi"),
+                        "limits", limits(group),
                         "disruption", Map.of("consolidationPolicy", "WhenEmptyOrUnderutilized", "consolidateAfter", "1m",
                                 "budgets", List.of(Map.of("nodes", "1"))))));
+    }
+
+    /** The NodePool's {@code spec.limits}, which the off-hours function also restores after a night at zero. */
+    static Map<String, String> limits(final NodeGroupConfig group) {
+        return Map.of("cpu", String.valueOf(cpuLimit(group)), "memory", memoryLimitMiB(group) + "Mi");
     }
 
     /** maxSize × the vCPUs of the group's largest instance type. */

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The managed node groups and what must follow them: the add-ons that run on nodes, the AWS Load Balancer
- * Controller, the cluster autoscaler, off-hours and its restore-before-destroy, the default storage class
+ * Controller, the cluster autoscaler (or Karpenter), off-hours and its restore-before-destroy, the default storage class
  * and the stage namespaces. Deployed after {@link ClusterStack}, so that raising kubernetesVersion first
  * upgrades the control plane and the add-ons nodes need (one stack), then rolls the nodes and updates the
  * rest (this stack). When a node roll fails, for instance on a PodDisruptionBudget that never allows an
@@ -43,8 +43,11 @@ public final class NodesStack extends AppStack {
             // Karpenter's own nodes replace the node groups; a small managed group runs the system pods.
             final SystemNodeGroup system = new SystemNodeGroup(this, "SystemNodeGroup", info,
                     ClusterConfig.systemNodeGroup(settings.nodeGroups()));
-            new Karpenter(this, "Karpenter", info, vpc, settings.nodeGroups(), config.availabilityZones(),
-                    config.appName());
+            final Karpenter karpenter = new Karpenter(this, "Karpenter", info, vpc, settings.nodeGroups(),
+                    config.availabilityZones(), config.appName());
+            // At night the NodePools go to zero and the system group stays: it runs Karpenter, which drains and
+            // terminates the nodes of the deleted NodeClaims and launches them again in the morning.
+            offHours(config, info, vpc, OffHoursTarget.nodePools(karpenter, settings.nodeGroups()));
             commonParts(config, info, vpc);
             system.excuseNagFindings();
             return;
@@ -52,14 +55,16 @@ public final class NodesStack extends AppStack {
         final NodeGroups nodeGroups = new NodeGroups(this, "NodeGroups", info, settings.nodeGroups(),
                 config.availabilityZones());
         final ClusterAutoscaler autoscaler = new ClusterAutoscaler(this, "ClusterAutoscaler", info);
-        config.billing().offHours().ifPresent(hours ->
-                new OffHoursScaler(this, "OffHours", info, autoscaler, vpc,
-                        ZonalGroups.groups(settings.nodeGroups(), config.availabilityZones()), hours,
-                        config.observability().enabled()
-                                ? ObservabilityConfig.offHoursAlarmNames(config.appName()) : List.of(),
-                        config.appName()));
+        offHours(config, info, vpc, OffHoursTarget.nodeGroups(autoscaler,
+                ZonalGroups.groups(settings.nodeGroups(), config.availabilityZones())));
         commonParts(config, info, vpc);
         nodeGroups.excuseNagFindings();
+    }
+
+    private void offHours(final AppConfig config, final ClusterInfo info, final IVpc vpc, final OffHoursTarget target) {
+        config.billing().offHours().ifPresent(hours -> new OffHoursScaler(this, "OffHours", info, target, vpc, hours,
+                config.observability().enabled() ? ObservabilityConfig.offHoursAlarmNames(config.appName()) : List.of(),
+                config.appName()));
     }
 
     /** What both autoscalers share; last, as a suppression covers the children a construct has when it is added. */

@@ -1,13 +1,9 @@
 package com.ekspipeline.cluster;
 
-import com.ekspipeline.config.NodeGroupConfig;
 import com.ekspipeline.config.OffHoursConfig;
 import com.ekspipeline.core.Nag;
 import com.ekspipeline.core.OwnedLogGroup;
 import com.ekspipeline.core.PythonFunction;
-import com.ekspipeline.core.SortedJson;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awscdk.CustomResource;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -37,7 +33,6 @@ import software.constructs.Construct;
 import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.time.format.TextStyle;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,11 +42,12 @@ import java.util.stream.Collectors;
 /**
  * Off-hours scale-down: two schedules invoke {@code lambda/off_hours}, which at {@code scaleDownAt}
  * parks the cluster autoscaler and sets every node group to zero nodes, and at {@code scaleUpAt} on the
- * configured days restores the configured sizes and the autoscaler.
+ * configured days restores the configured sizes and the autoscaler. With Karpenter it sets the NodePools'
+ * limits to zero and deletes their NodeClaims, then restores the limits; the system group keeps running.
  *
- * <p>The autoscaler must stop first, or it would add nodes back for the pods the scale-down leaves
- * pending. The function reaches the Kubernetes API through the private endpoint, as a group that RBAC
- * allows to scale that one Deployment and nothing else.
+ * <p>The autoscaler (or the NodePools' limits) must stop first, or nodes would come back for the pods the
+ * scale-down leaves pending. The function reaches the Kubernetes API through the private endpoint, as a group
+ * that RBAC allows only what {@link OffHoursTarget} lists.
  */
 public final class OffHoursScaler extends Construct {
 
@@ -62,16 +58,15 @@ public final class OffHoursScaler extends Construct {
     static final String KUBERNETES_GROUP = "off-hours-scaler";
 
     /**
-     * @param autoscaler the cluster autoscaler, which must exist before its Deployment can be scaled
+     * @param target     what the function parks and restores: node groups and the autoscaler, or NodePools
      * @param vpc        the function runs in its private subnets, to reach the cluster's private endpoint
-     * @param groups     the node groups whose configured sizes the function restores
      * @param hours      when the nodes stop and start
      * @param alarmNames the alarms parked nodes would set off, silent while the nodes are parked; may be empty
      * @param appName    names the function and the schedules' group, which the pipeline stack watches
      */
     public OffHoursScaler(final Construct scope, final String id, final ClusterInfo info,
-                          final ClusterAutoscaler autoscaler, final IVpc vpc, final List<NodeGroupConfig> groups,
-                          final OffHoursConfig hours, final List<String> alarmNames, final String appName) {
+                          final OffHoursTarget target, final IVpc vpc, final OffHoursConfig hours,
+                          final List<String> alarmNames, final String appName) {
         super(scope, id);
         final Cluster cluster = info.cluster();
         final String clusterName = info.name();
@@ -79,7 +74,7 @@ public final class OffHoursScaler extends Construct {
         final LogGroup logs = OwnedLogGroup.create(this, "Logs");
         final Role role = Role.Builder.create(this, "Role")
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Off-hours scale-down of " + clusterName + ": its node groups and its autoscaler")
+                .description("Off-hours scale-down of " + clusterName + ": " + target.parked())
                 .managedPolicies(List.of(
                         ManagedPolicy.fromAwsManagedPolicyName("service-role/AWSLambdaVPCAccessExecutionRole")))
                 .build();
@@ -90,21 +85,21 @@ public final class OffHoursScaler extends Construct {
                 .actions(List.of("eks:DescribeCluster"))
                 .resources(List.of(eks + ":cluster/" + clusterName))
                 .build());
-        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .sid("ResizeNodeGroups")
-                .actions(List.of("eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"))
-                // A node group's ARN ends in an ID EKS assigns; the names are fixed by config.
-                .resources(groups.stream().map(g -> eks + ":nodegroup/" + clusterName + "/" + g.name() + "/*").toList())
-                .build());
+        if (!target.nodeGroupNames().isEmpty()) {
+            role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .sid("ResizeNodeGroups")
+                    .actions(List.of("eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"))
+                    // A node group's ARN ends in an ID EKS assigns; the names are fixed by config.
+                    .resources(target.nodeGroupNames().stream()
+                            .map(name -> eks + ":nodegroup/" + clusterName + "/" + name + "/*").toList())
+                    .build());
+        }
 
-        final Map<String, String> environment = new TreeMap<>(Map.of(
-                "CLUSTER_NAME", clusterName,
-                "NODE_GROUPS", nodeGroupsJson(groups),
-                "AUTOSCALER", ClusterAutoscaler.NAMESPACE + "/" + ClusterAutoscaler.DEPLOYMENT,
-                "AUTOSCALER_REPLICAS", "1"));
+        final Map<String, String> environment = new TreeMap<>(target.environment());
+        environment.put("CLUSTER_NAME", clusterName);
         if (!alarmNames.isEmpty()) {
             // The alarms live in the pipeline stack, deployed after this one: named, not referenced.
-            environment.put("ALARM_NAMES", json(alarmNames));
+            environment.put("ALARM_NAMES", OffHoursTarget.json(alarmNames));
             role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                     .sid("SilenceAlarmsWhileParked")
                     .actions(List.of("cloudwatch:DisableAlarmActions", "cloudwatch:EnableAlarmActions",
@@ -118,7 +113,8 @@ public final class OffHoursScaler extends Construct {
         final Function function = PythonFunction.builder(this, "Function", "off_hours", "off_hours.handler")
                 .functionName(OffHoursConfig.functionName(appName))
                 .role(role)
-                .description("Scales " + clusterName + "'s node groups to zero outside working hours and back")
+                .description("Scales " + clusterName + "'s " + (target.nodeGroupNames().isEmpty() ? "NodePools"
+                        : "node groups") + " to zero outside working hours and back")
                 // Lambda's longest: a destroy waits in it for a node to become Ready (a few minutes).
                 .timeout(Duration.minutes(15))
                 .vpc(vpc)
@@ -135,19 +131,13 @@ public final class OffHoursScaler extends Construct {
                 .type("STANDARD")
                 .kubernetesGroups(List.of(KUBERNETES_GROUP))
                 .build();
-        final List<Map<String, Object>> manifests = new ArrayList<>(grant("Role",
-                Map.of("name", KUBERNETES_GROUP, "namespace", ClusterAutoscaler.NAMESPACE),
-                Map.of("apiGroups", List.of("apps"), "resources", List.of("deployments/scale"),
-                        "resourceNames", List.of(ClusterAutoscaler.DEPLOYMENT), "verbs", List.of("get", "patch"))));
-        // Before a destroy it waits for a Ready node, so it may read nodes, and nothing else.
-        manifests.addAll(grant("ClusterRole", Map.of("name", KUBERNETES_GROUP),
-                Map.of("apiGroups", List.of(""), "resources", List.of("nodes"), "verbs", List.of("get", "list"))));
         @SuppressWarnings("unchecked")
-        final KubernetesManifest rbac = info.addManifest("OffHoursRbac", manifests.toArray(Map[]::new));
+        final KubernetesManifest rbac = info.addManifest("OffHoursRbac", target.rbac().toArray(Map[]::new));
 
         // A destroy while the nodes are parked: the namespaces are deleted after this, and its delete
         // starts the nodes and waits for a Ready one, so the controllers that release the namespaces'
-        // load balancers and volumes have somewhere to run. CloudFormation sends it Create, Update and
+        // load balancers and volumes have somewhere to run (with Karpenter it restores the NodePools' limits
+        // and waits for nothing: the system group never stopped). CloudFormation sends it Create, Update and
         // Delete and waits up to an hour for the answer; the function answers within its 15 minutes.
         final CustomResource restore = CustomResource.Builder.create(this, "RestoreBeforeDelete")
                 .serviceToken(function.getFunctionArn())
@@ -175,14 +165,16 @@ public final class OffHoursScaler extends Construct {
         Nag.suppress(role, "AwsSolutions-IAM4", "AWS's policy for a Lambda function in a VPC: its logs and the "
                 + "network interfaces Lambda creates in the private subnets.",
                 Nag.managedPolicy("service-role/AWSLambdaVPCAccessExecutionRole"));
-        Nag.suppress(role, "AwsSolutions-IAM5", "A node group ARN ends in an ID EKS assigns at creation; the "
-                + "cluster and node group names before it are fixed by config.",
-                Nag.matching("^Resource::arn:aws:eks:.*:nodegroup/" + clusterName + "/[^/*]+/\\*$"));
+        if (!target.nodeGroupNames().isEmpty()) {
+            Nag.suppress(role, "AwsSolutions-IAM5", "A node group ARN ends in an ID EKS assigns at creation; the "
+                    + "cluster and node group names before it are fixed by config.",
+                    Nag.matching("^Resource::arn:aws:eks:.*:nodegroup/" + clusterName + "/[^/*]+/\\*$"));
+        }
         Nag.suppress(Nag.childStartingWith(stack, "SchedulerRoleForTarget"), "AwsSolutions-IAM5", "The schedules' "
                 + "role may invoke the off-hours function and its versions (the :* suffix), nothing else.",
                 Nag.matching("^Resource::<OffHoursFunction[0-9A-F]+\\.Arn>:\\*$"));
-        // Its RBAC names the autoscaler's Deployment, which must exist to be scaled.
-        getNode().addDependency(autoscaler.getChart());
+        // What it scales must exist before it may act, and outlive its restore-before-delete.
+        getNode().addDependency(target.prerequisite());
     }
 
     private Schedule schedule(final Function function, final ScheduleGroup group, final String id, final String action,
@@ -206,36 +198,6 @@ public final class OffHoursScaler extends Construct {
         // CDK writes the group's literal name, which orders nothing: created after it, deleted before it.
         schedule.getNode().addDependency(group);
         return schedule;
-    }
-
-    /**
-     * A {@code Role} or {@code ClusterRole} with one rule, and its binding to the function's Kubernetes group:
-     * the two manifests, in that order.
-     */
-    private static List<Map<String, Object>> grant(final String kind, final Map<String, String> metadata,
-                                                   final Map<String, List<String>> rule) {
-        final String rbac = "rbac.authorization.k8s.io";
-        return List.of(
-                SortedJson.of(Map.of("apiVersion", rbac + "/v1", "kind", kind, "metadata", metadata,
-                        "rules", List.of(rule))),
-                SortedJson.of(Map.of("apiVersion", rbac + "/v1", "kind", kind + "Binding", "metadata", metadata,
-                        "roleRef", Map.of("apiGroup", rbac, "kind", kind, "name", KUBERNETES_GROUP),
-                        "subjects", List.of(Map.of("apiGroup", rbac, "kind", "Group", "name", KUBERNETES_GROUP)))));
-    }
-
-    /** The configured sizes the function restores, as JSON with sorted keys so the template is stable. */
-    static String nodeGroupsJson(final List<NodeGroupConfig> groups) {
-        return json(groups.stream().map(g -> new TreeMap<>(Map.of("name", g.name(),
-                "minSize", g.minSize(), "desiredSize", g.desiredSize(), "maxSize", g.maxSize()))).toList());
-    }
-
-    /** An environment variable's value as compact JSON. */
-    private static String json(final Object value) {
-        try {
-            return new ObjectMapper().writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Scheduler's cron day list, e.g. MON,TUE,WED,THU,FRI. */

@@ -55,7 +55,7 @@ public final class ConfigKeys {
             new Key("nodeGroups", null, "a list of node group objects (below)", List.of()),
             new Key("autoscaler", null, "`cluster-autoscaler` (the node groups, scaled by the cluster autoscaler) or "
                     + "`karpenter` (a system group, and each node group becomes a Karpenter NodePool); see "
-                    + "[Karpenter](karpenter.md#karpenter). Not together with `offHours` or `stages`", "keda"),
+                    + "[Karpenter](karpenter.md#karpenter). Not together with `stages`", "keda"),
             new Key("stages", "none (both stages are namespaces of one cluster)", "an object with `staging` and "
                     + "`production`, each with its own `clusterName` and optionally `account`, `region`, "
                     + "`availabilityZones`, `kubernetesVersion`, `nodeGroups` and `offHours`: a cluster per stage, "

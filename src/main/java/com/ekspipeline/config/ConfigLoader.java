@@ -60,7 +60,6 @@ public final class ConfigLoader {
         ZonalGroups.check(s, cluster.nodeGroups(), zones);
         final PipelineConfig pipeline = PipelineRules.read(s);
         final BillingConfig billing = BillingRules.read(s);
-        KarpenterRules.offHours(s, cluster, billing);
         network.existing().ifPresent(vpc -> VpcCapacityRules.check(s, vpc, zones, cluster.nodeGroups()));
         final List<StageTarget> stages = StageRules.read(s, new StageRules.Defaults(appName, region, account, zones,
                 cluster, today, prices, observability.enabled(), projectRoot));

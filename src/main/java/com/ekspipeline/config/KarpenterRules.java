@@ -37,17 +37,6 @@ final class KarpenterRules {
         systemGroupHoldsSystemPods(s, groups, observability);
     }
 
-    /**
-     * The off-hours scaler parks managed node groups and the cluster autoscaler; with Karpenter it would park the
-     * system group and leave the NodePools' nodes running, so the two are refused together.
-     */
-    static void offHours(final ContextReader s, final ClusterConfig cluster, final BillingConfig billing) {
-        if (cluster.karpenter() && billing.offHours().isPresent()) {
-            s.error("offHours is set while autoscaler is karpenter, but off-hours scale-down parks the managed node "
-                    + "groups and the cluster autoscaler only; remove offHours or use autoscaler cluster-autoscaler.");
-        }
-    }
-
     /** The catalogue's architecture of each type, for the NodePool's {@code kubernetes.io/arch} requirement. */
     static Optional<String> architecture(final List<String> types) {
         final List<String> arches = types.stream().map(t -> InstanceTypes.of(t).map(InstanceTypes.Spec::architecture)

@@ -86,18 +86,23 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
                 .orElse(BigDecimal.ONE);
         final BigDecimal gp3Hour = perHour(prices.require(region, "ebs-gp3"));
         BigDecimal atMax = BigDecimal.ZERO;
+        BigDecimal rootHour = BigDecimal.ZERO;
         int rootGiB = 0;
         final boolean karpenter = config.cluster().karpenter();
         for (NodeGroupConfig group : config.cluster().pricedNodeGroups()) {
+            // With Karpenter, off-hours parks the NodePools only: the system group runs Karpenter all night.
+            final BigDecimal share = karpenter && "system".equals(group.name()) ? BigDecimal.ONE : runningShare;
             final String type = pricedType(group, region, prices);
             final BigDecimal node = prices.instanceHour(region, type).orElseThrow()
                     .add(gp3Hour.multiply(BigDecimal.valueOf(group.diskSizeGiB())));
             lines.add(new Line((karpenter && !"system".equals(group.name()) ? "Nodes of NodePool " : "Nodes of group ")
                     + group.name() + ": " + type + (group.spot() ? " spot" : " on-demand"),
                     group.desiredSize() + " × " + type, prices.instanceHour(region, type).orElseThrow()
-                    .multiply(BigDecimal.valueOf(group.desiredSize())).multiply(runningShare)));
+                    .multiply(BigDecimal.valueOf(group.desiredSize())).multiply(share)));
             rootGiB += group.desiredSize() * group.diskSizeGiB();
-            atMax = atMax.add(node.multiply(BigDecimal.valueOf(group.maxSize())).multiply(runningShare));
+            rootHour = rootHour.add(gp3Hour.multiply(BigDecimal.valueOf(group.desiredSize() * group.diskSizeGiB()))
+                    .multiply(share));
+            atMax = atMax.add(node.multiply(BigDecimal.valueOf(group.maxSize())).multiply(share));
             if (group.spot()) {
                 assumptions.add("Node group " + group.name() + " runs on Spot, priced here at the on-demand price of "
                         + type + " as an upper bound; Spot usually costs much less.");
@@ -106,13 +111,12 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
                         + ", the first of its instance types, which EKS launches first for on-demand capacity.");
             }
         }
-        lines.add(new Line("Node root volumes (gp3)", rootGiB + " GiB",
-                gp3Hour.multiply(BigDecimal.valueOf(rootGiB)).multiply(runningShare)));
+        lines.add(new Line("Node root volumes (gp3)", rootGiB + " GiB", rootHour));
         assumptions.add((karpenter ? "Nodes: the system group's desiredSize and each NodePool's, as many nodes as "
                 + "Karpenter would launch for the pods; Karpenter may grow each NodePool to its limits (maxSize nodes): "
                 : "Nodes: each group's desiredSize. The cluster autoscaler may grow groups to maxSize: ")
                 + "nodes would then cost " + money(atMax.multiply(HOURS)) + " per 30 days.");
-        config.billing().offHours().ifPresent(hours -> assumptions.add(offHoursNote(hours)));
+        config.billing().offHours().ifPresent(hours -> assumptions.add(offHoursNote(hours, karpenter)));
 
         final boolean ownVpc = config.network().existing().isEmpty();
         NetworkCost.add(config, count(app, CfnNatGateway.class), count(app, CfnEIP.class), prices,
@@ -166,10 +170,11 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
                 .orElseThrow();
     }
 
-    private static String offHoursNote(final OffHoursConfig hours) {
-        return "Off-hours: nodes and their root volumes run " + formatHours(hours.runningHoursPerWeek())
-                + " of 168 hours a week (up at " + hours.scaleUpAt() + " on " + hours.scaleUpDays().size()
-                + " days, down at " + hours.scaleDownAt() + ", " + hours.timeZone() + ").";
+    private static String offHoursNote(final OffHoursConfig hours, final boolean karpenter) {
+        return "Off-hours: " + (karpenter ? "the NodePools' " : "") + "nodes and their root volumes run "
+                + formatHours(hours.runningHoursPerWeek()) + " of 168 hours a week (up at " + hours.scaleUpAt() + " on "
+                + hours.scaleUpDays().size() + " days, down at " + hours.scaleDownAt() + ", " + hours.timeZone() + ")"
+                + (karpenter ? "; the system group runs all the time, as Karpenter does." : ".");
     }
 
     private static String formatHours(final double hours) {

@@ -1,5 +1,6 @@
 package com.ekspipeline.cluster;
 
+import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Synths;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Nodes stack with {@code autoscaler} karpenter (configurations.json "karpenter"). */
+/** The Nodes stack with {@code autoscaler} karpenter and off-hours (configurations.json "karpenter"). */
 class KarpenterTest {
 
     private static Template template;
@@ -139,6 +140,65 @@ class KarpenterTest {
         assertTrue(json(manifest("NodeClass")).contains("\\\"eks-pipeline/kubernetes-version\\\":\\\"1.36\\\""));
         assertEquals(json(older.get(key("NodePools"))), json(manifest("NodePools")), "the NodePools stay as they are");
         assertTrue(json(manifest("NodePools")).contains("\\\"budgets\\\":[{\\\"nodes\\\":\\\"1\\\"}]"));
+    }
+
+    /**
+     * Off-hours with Karpenter: the function is told each NodePool's own limits, the very ones of the NodePools
+     * manifest, and nothing of node groups or an autoscaler, since the system group keeps running at night.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void offHoursKnowsEachNodePoolsLimits() {
+        final Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) Resources.properties(
+                Resources.ofType(template, "AWS::Lambda::Function").values().stream()
+                        .filter(f -> "off_hours.handler".equals(Resources.properties(f).get("Handler")))
+                        .findFirst().orElseThrow()).get("Environment")).get("Variables");
+        assertEquals(List.of("ALARM_NAMES", "CLUSTER_NAME", "NODE_POOLS"), variables.keySet().stream().sorted().toList());
+        // general: maxSize 5 × t4g.medium (2 vCPU, 4096 MiB)
+        assertEquals("[{\"limits\":{\"cpu\":\"10\",\"memory\":\"20480Mi\"},\"name\":\"general\"}]",
+                variables.get("NODE_POOLS"));
+        final Map<String, Object> deployed = Resources.parseJsonList(String.valueOf(Resources.properties(
+                manifest("NodePools")).get("Manifest"))).stream().collect(Collectors.toMap(
+                        p -> (String) ((Map<String, Object>) p.get("metadata")).get("name"),
+                        p -> ((Map<String, Object>) p.get("spec")).get("limits")));
+        assertEquals(deployed, Resources.parseJsonList((String) variables.get("NODE_POOLS")).stream()
+                .collect(Collectors.toMap(p -> (String) p.get("name"), p -> p.get("limits"))));
+        assertTrue(Resources.policyStatements(template, null).stream()
+                .noneMatch(s -> Resources.strings(s.get("Action")).contains("eks:UpdateNodegroupConfig")),
+                "the system group is not resized");
+    }
+
+    /**
+     * Its Kubernetes rights: get and patch the NodePools, by name; list and delete NodeClaims; nothing else (no
+     * autoscaler Role, no nodes), through a ClusterRole bound to the group of its STANDARD access entry.
+     */
+    @Test
+    void offHoursMayPatchTheNodePoolsAndDeleteNodeClaimsOnly() {
+        template.hasResourceProperties("AWS::EKS::AccessEntry", Map.of("KubernetesGroups", List.of("off-hours-scaler"),
+                "Type", "STANDARD", "AccessPolicies", software.amazon.awscdk.assertions.Match.absent()));
+        final List<String> rbac = Resources.manifests(template).values().stream()
+                .filter(m -> m.contains("\"name\":\"off-hours-scaler\"")).toList();
+        assertEquals(1, rbac.size(), rbac::toString);
+        final List<Map<String, Object>> objects = Resources.parseJsonList(rbac.get(0));
+        assertEquals(List.of("ClusterRole", "ClusterRoleBinding"), objects.stream().map(o -> o.get("kind")).toList());
+        assertEquals(List.of(
+                Map.of("apiGroups", List.of("karpenter.sh"), "resources", List.of("nodepools"),
+                        "resourceNames", List.of("general"), "verbs", List.of("get", "patch")),
+                Map.of("apiGroups", List.of("karpenter.sh"), "resources", List.of("nodeclaims"),
+                        "verbs", List.of("list", "delete"))), objects.get(0).get("rules"));
+        assertEquals(List.of(Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "Group", "name", "off-hours-scaler")),
+                objects.get(1).get("subjects"));
+        assertEquals(Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole", "name", "off-hours-scaler"),
+                objects.get(1).get("roleRef"));
+    }
+
+    /** A destroy restores the limits before the namespaces go, while the NodePools, deleted later, still exist. */
+    @Test
+    void theRestoreBeforeDeleteGoesBeforeTheNodePools() {
+        final Map<String, Map<String, Object>> restores = Resources.ofType(template, OffHoursScaler.RESTORE_TYPE);
+        assertEquals(1, restores.size(), restores::toString);
+        assertTrue(Resources.dependsOn(restores.values().iterator().next()).contains(key("NodePools")),
+                restores::toString);
     }
 
     private static String key(final String id) {

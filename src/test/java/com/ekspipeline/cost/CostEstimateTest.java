@@ -135,6 +135,21 @@ class CostEstimateTest {
                 + "volumes run 60 of 168 hours a week")), estimate.assumptions()::toString);
     }
 
+    /** With Karpenter, off-hours parks the NodePools; the system group, which runs Karpenter, is priced in full. */
+    @Test
+    void offHoursWithKarpenterPriceTheSystemGroupForEveryHour() {
+        final CostEstimate estimate = estimate(TestContext.defaults().with("autoscaler", "karpenter").with("offHours",
+                Map.of("scaleDownAt", "20:00", "scaleUpAt", "08:00", "timeZone", "Europe/Berlin")));
+        assertAmount("0.067200", hourly(estimate, "Nodes of group system"), 6);
+        // 60 of 168 hours: 2 × 0.0336 × 60 / 168
+        assertAmount("0.024000", hourly(estimate, "Nodes of NodePool general"), 6);
+        // (2 × 20 GiB × 0.08 + 2 × 50 GiB × 0.08 × 60 / 168) / 720 × 720 = 3.20 + 2.86
+        assertAmount("6.06", estimate.line("Node root volumes").orElseThrow().per30Days(), 2);
+        assertTrue(estimate.assumptions().stream().anyMatch(a -> a.startsWith("Off-hours: the NodePools' nodes and "
+                + "their root volumes run 60 of 168 hours a week") && a.endsWith("the system group runs all the time, "
+                + "as Karpenter does.")), estimate.assumptions()::toString);
+    }
+
     @Test
     void overnightWorkingHoursWrapPastMidnight() {
         final CostEstimate estimate = estimate(TestContext.defaults().with("offHours", Map.of("scaleDownAt", "06:00",
