@@ -346,5 +346,40 @@ class CanaryTest(unittest.TestCase):
         self.assertIsNone(self.review.canary({"Cluster": (cluster_template("1.35"), cluster_template("1.36"))}))
 
 
+class KeptDiffsTest(unittest.TestCase):
+    """The CLI's diff of two templates is run once and kept: the same pair again reads it, another pair runs it."""
+
+    def setUp(self):
+        self.review = review_module()
+        self.folder = pathlib.Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.folder, ignore_errors=True)
+        assembly = self.folder / "assembly"
+        assembly.mkdir()
+        (assembly / "manifest.json").write_text(json.dumps(
+            {"artifacts": {"Network": {"properties": {"templateFile": "Network.template.json"}}}}))
+        (assembly / "Network.template.json").write_text('{"Resources": {"A": {"Type": "AWS::SNS::Topic"}}}')
+        self.review.ASSEMBLY = assembly
+        self.review.DIFFS = self.folder / "diffs"
+        self.old = self.folder / "old.json"
+        self.old.write_text('{"Resources": {}}')
+        self.runs = []
+        self.review.run_cdk_diff = lambda stack, old: self.runs.append((stack, old)) or [f"[+] A ({len(self.runs)})"]
+
+    def test_the_same_two_templates_are_diffed_once(self):
+        first = self.review.cdk_diff("Network", self.old)
+        self.assertEqual(first, self.review.cdk_diff("Network", self.old))
+        self.assertEqual(1, len(self.runs))
+        self.assertEqual(["[+] A (1)"], first)
+
+    def test_a_changed_template_on_either_side_is_diffed_again(self):
+        self.review.cdk_diff("Network", self.old)
+        self.old.write_text('{"Resources": {"B": {"Type": "AWS::SNS::Topic"}}}')
+        self.assertEqual(["[+] A (2)"], self.review.cdk_diff("Network", self.old))
+        (self.review.ASSEMBLY / "Network.template.json").write_text('{"Resources": {}}')
+        self.assertEqual(["[+] A (3)"], self.review.cdk_diff("Network", self.old))
+        self.assertEqual(3, len(self.runs))
+        self.assertEqual([], list(self.review.DIFFS.glob("*.partial")), "only whole files are kept")
+
+
 if __name__ == "__main__":
     unittest.main()
