@@ -5,6 +5,7 @@ import com.ekspipeline.catalog.PriceTable;
 import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.cluster.ClusterStack;
 import com.ekspipeline.cluster.NodesStack;
+import com.ekspipeline.cluster.Stage;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.StageTarget;
 import com.ekspipeline.core.AppTag;
@@ -22,8 +23,10 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Tags;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -153,7 +156,11 @@ public record Deployment(List<Target> targets, PipelineStack pipeline) {
         // instead, or adds them with vpc.tagSubnets.
         config.network().existing().ifPresent(vpc -> Annotations.of(cluster).acknowledgeWarning(
                 "@aws-cdk/aws-eks:clusterMustManuallyTagSubnet", "the VPC preflight checks or adds the tags"));
-        final NodesStack nodes = new NodesStack(app, prefix + "Nodes", config, network.getVpc(), cluster);
+        // A stage's own cluster holds its namespace only: its deploy can reach no other, and nothing of the
+        // other stage is made there.
+        final NodesStack nodes = new NodesStack(app, prefix + "Nodes", config, network.getVpc(), cluster,
+                stage.map(s -> EnumSet.of(Stage.valueOf(s.stage().toUpperCase(Locale.ROOT))))
+                        .orElseGet(() -> EnumSet.allOf(Stage.class)));
         return new Target(stage, network, cluster, nodes, Optional.empty());
     }
 }

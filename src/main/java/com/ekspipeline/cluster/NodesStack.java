@@ -9,7 +9,9 @@ import software.amazon.awscdk.RemovalPolicies;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.constructs.Construct;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The managed node groups and what must follow them: the add-ons that run on nodes, the AWS Load Balancer
@@ -29,6 +31,12 @@ public final class NodesStack extends AppStack {
 
     public NodesStack(final Construct scope, final String id, final AppConfig config, final IVpc vpc,
                       final ClusterStack clusterStack) {
+        this(scope, id, config, vpc, clusterStack, EnumSet.allOf(Stage.class));
+    }
+
+    /** @param stages the stages whose namespaces this cluster holds: both by default, one on a stage's own cluster */
+    public NodesStack(final Construct scope, final String id, final AppConfig config, final IVpc vpc,
+                      final ClusterStack clusterStack, final Set<Stage> stages) {
         super(scope, id, config, "nodes", "Managed node groups of EKS cluster " + config.cluster().clusterName()
                 + " and what runs on them (" + config.appName() + ")");
         addStackDependency(clusterStack, "the nodes join the control plane and need the add-ons it leads with");
@@ -48,7 +56,7 @@ public final class NodesStack extends AppStack {
             // At night the NodePools go to zero and the system group stays: it runs Karpenter, which drains and
             // terminates the nodes of the deleted NodeClaims and launches them again in the morning.
             offHours(config, info, vpc, OffHoursTarget.nodePools(karpenter, settings.nodeGroups()));
-            commonParts(config, info, vpc);
+            commonParts(config, info, vpc, stages);
             system.excuseNagFindings();
             return;
         }
@@ -57,7 +65,7 @@ public final class NodesStack extends AppStack {
         final ClusterAutoscaler autoscaler = new ClusterAutoscaler(this, "ClusterAutoscaler", info);
         offHours(config, info, vpc, OffHoursTarget.nodeGroups(autoscaler,
                 ZonalGroups.groups(settings.nodeGroups(), config.availabilityZones())));
-        commonParts(config, info, vpc);
+        commonParts(config, info, vpc, stages);
         nodeGroups.excuseNagFindings();
     }
 
@@ -68,9 +76,9 @@ public final class NodesStack extends AppStack {
     }
 
     /** What both autoscalers share; last, as a suppression covers the children a construct has when it is added. */
-    private void commonParts(final AppConfig config, final ClusterInfo info, final IVpc vpc) {
+    private void commonParts(final AppConfig config, final ClusterInfo info, final IVpc vpc, final Set<Stage> stages) {
         new DefaultStorageClass(this, "Storage", info, config.appName());
-        new StageNamespaces(this, "Namespaces", info);
+        new StageNamespaces(this, "Namespaces", info, stages);
         new LeftoverWaiter(this, "LeftoverWaiter", info, vpc);
         // As the cluster's removal policy did for its children: nothing here outlives a destroy.
         RemovalPolicies.of(info.home()).destroy();

@@ -6,6 +6,7 @@ import software.constructs.Construct;
 
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -28,9 +29,12 @@ public final class StageNamespaces extends Construct {
             Stage.STAGING, new Quota("4", "8Gi", "8", "16Gi", 5, "50Gi", 2),
             Stage.PRODUCTION, new Quota("8", "16Gi", "16", "32Gi", 10, "100Gi", 2)));
 
-    public StageNamespaces(final Construct scope, final String id, final ClusterInfo info) {
+    /** @param stages the namespaces to make: both on the shared cluster, a stage's own on its cluster */
+    public StageNamespaces(final Construct scope, final String id, final ClusterInfo info, final Set<Stage> stages) {
         super(scope, id);
-        QUOTAS.forEach((stage, quota) -> {
+        QUOTAS.entrySet().stream().filter(entry -> stages.contains(entry.getKey())).forEach(entry -> {
+            final Stage stage = entry.getKey();
+            final Quota quota = entry.getValue();
             final KubernetesManifest namespace = info.addManifest(stage.title() + "Namespace",
                     SortedJson.of(namespace(stage)));
             info.order().namespace(namespace);

@@ -10,6 +10,7 @@ import software.amazon.awscdk.assertions.Template;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,6 +57,23 @@ class SplitStagesTest {
         // Staging parks at night, production runs on.
         assertEquals(1, Resources.ofType(template("split-stages", "StagingNodes"), "AWS::Scheduler::Schedule").size() / 2);
         assertTrue(Resources.ofType(template("split-stages", "ProductionNodes"), "AWS::Scheduler::Schedule").isEmpty());
+    }
+
+    /** The names of the Namespaces a Nodes template's manifests create. */
+    private static List<String> namespaces(final Template nodes) {
+        return Resources.ofType(nodes, "Custom::AWSCDK-EKS-KubernetesResource").values().stream()
+                .map(resource -> String.valueOf(resource.get("Properties")))
+                .filter(manifest -> manifest.contains("\"kind\":\"Namespace\""))
+                .flatMap(manifest -> Stream.of("staging", "production")
+                        .filter(name -> manifest.contains("\"name\":\"" + name + "\"}}")))
+                .sorted().toList();
+    }
+
+    @Test
+    void aStagesClusterHoldsItsOwnNamespaceOnlyAndTheSharedOneBoth() {
+        assertEquals(List.of("staging"), namespaces(template("split-stages", "StagingNodes")));
+        assertEquals(List.of("production"), namespaces(template("split-stages", "ProductionNodes")));
+        assertEquals(List.of("production", "staging"), namespaces(Template.fromStack(Synths.defaults().nodes())));
     }
 
     @Test
