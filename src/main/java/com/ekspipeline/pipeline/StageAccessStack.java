@@ -3,18 +3,12 @@ package com.ekspipeline.pipeline;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.core.AppStack;
 import com.ekspipeline.core.Nag;
-import software.amazon.awscdk.services.eks_v2.AccessEntry;
-import software.amazon.awscdk.services.eks_v2.AccessPolicy;
-import software.amazon.awscdk.services.eks_v2.AccessPolicyNameOptions;
-import software.amazon.awscdk.services.eks_v2.AccessScopeType;
 import software.amazon.awscdk.services.eks_v2.ICluster;
 import software.amazon.awscdk.services.iam.AccountPrincipal;
-import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.PrincipalWithConditions;
 import software.amazon.awscdk.services.iam.Role;
 import software.constructs.Construct;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,26 +44,7 @@ public final class StageAccessStack extends AppStack {
                 .description("Assumed only by " + stage.projectName() + " to deploy to the "
                         + stage.stage().namespace() + " namespace")
                 .build();
-        role.addToPolicy(PolicyStatement.Builder.create()
-                .actions(List.of("eks:DescribeCluster"))
-                .resources(List.of(cluster.getClusterArn()))
-                .build());
-        // Elastic Load Balancing's Describe actions support no resource-level permissions: "*".
-        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
-        role.addToPolicy(PolicyStatement.Builder.create()
-                .sid("WaitForLoadBalancer")
-                .actions(StageDeploys.LOAD_BALANCER_READS)
-                .resources(List.of("*"))
-                .build());
-        AccessEntry.Builder.create(this, "DeployAccess")
-                .cluster(cluster)
-                .principal(role.getRoleArn())
-                .accessPolicies(List.of(AccessPolicy.fromAccessPolicyName("AmazonEKSEditPolicy",
-                        AccessPolicyNameOptions.builder()
-                                .accessScopeType(AccessScopeType.NAMESPACE)
-                                .namespaces(List.of(stage.stage().namespace()))
-                                .build())))
-                .build();
+        StageDeploys.clusterAccess(this, "DeployAccess", role, cluster, stage.stage());
         Nag.suppress(role, "AwsSolutions-IAM5", "The deploy waits until its load balancer is active and a target "
                 + "healthy: Elastic Load Balancing's Describe actions, which only read, take no resource (\"*\").",
                 "Resource::*");

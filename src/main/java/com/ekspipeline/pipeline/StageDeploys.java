@@ -25,6 +25,7 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.IAlias;
+import software.constructs.Construct;
 import software.constructs.IConstruct;
 
 import java.util.ArrayList;
@@ -82,29 +83,39 @@ final class StageDeploys implements Deploys {
                     .assumedBy(new ServicePrincipal("codebuild.amazonaws.com"))
                     .description("Deploys to the " + stage.namespace() + " namespace only")
                     .build();
-            role.addToPolicy(PolicyStatement.Builder.create()
-                    .actions(List.of("eks:DescribeCluster"))
-                    .resources(List.of(cluster.getClusterArn()))
-                    .build());
-            // Elastic Load Balancing's Describe actions support no resource-level permissions: "*".
-            // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
-            role.addToPolicy(PolicyStatement.Builder.create()
-                    .sid("WaitForLoadBalancer")
-                    .actions(LOAD_BALANCER_READS)
-                    .resources(List.of("*"))
-                    .build());
+            prerequisites.add(clusterAccess(scope, stage.title() + "DeployAccess", role, cluster, stage));
             props.images().grant(role, IMAGE_TAGGING.toArray(String[]::new));
-            prerequisites.add(AccessEntry.Builder.create(scope, stage.title() + "DeployAccess")
-                    .cluster(cluster)
-                    .principal(role.getRoleArn())
-                    .accessPolicies(List.of(AccessPolicy.fromAccessPolicyName("AmazonEKSEditPolicy",
-                            AccessPolicyNameOptions.builder()
-                                    .accessScopeType(AccessScopeType.NAMESPACE)
-                                    .namespaces(List.of(stage.namespace()))
-                                    .build())))
-                    .build());
             projects.put(stage, project(scope, props, stage, role, group));
         }
+    }
+
+    /**
+     * What a stage's deploy role needs of its cluster, in the shared cluster's pipeline and in a stage account
+     * alike: to describe it, to wait for its load balancer, and an access entry that edits its stage's
+     * namespace only.
+     */
+    static AccessEntry clusterAccess(final Construct scope, final String id, final Role role, final ICluster cluster,
+                                     final Stage stage) {
+        role.addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("eks:DescribeCluster"))
+                .resources(List.of(cluster.getClusterArn()))
+                .build());
+        // Elastic Load Balancing's Describe actions support no resource-level permissions: "*".
+        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
+        role.addToPolicy(PolicyStatement.Builder.create()
+                .sid("WaitForLoadBalancer")
+                .actions(LOAD_BALANCER_READS)
+                .resources(List.of("*"))
+                .build());
+        return AccessEntry.Builder.create(scope, id)
+                .cluster(cluster)
+                .principal(role.getRoleArn())
+                .accessPolicies(List.of(AccessPolicy.fromAccessPolicyName("AmazonEKSEditPolicy",
+                        AccessPolicyNameOptions.builder()
+                                .accessScopeType(AccessScopeType.NAMESPACE)
+                                .namespaces(List.of(stage.namespace()))
+                                .build())))
+                .build();
     }
 
     @Override
