@@ -21,6 +21,7 @@ import os
 import time
 import urllib.request
 
+import polling
 from cfn_response import respond
 
 LOG = logging.getLogger()
@@ -47,23 +48,6 @@ def instances(ec2, cluster):
     return sorted(left)
 
 
-def wait_for_none(check, seconds, clock, sleep):
-    """Polls `check()` until it finds nothing or `seconds` pass; an error is retried like a leftover.
-    Returns (what is left, the last error or None)."""
-    deadline = clock() + seconds
-    while True:
-        try:
-            left, error = check(), None
-        except Exception as failure:  # noqa: BLE001 (retried until the deadline, then reported)
-            left, error = None, failure
-            LOG.warning("listing Karpenter's instances failed, retrying: %s", failure)
-        if left == [] or clock() + POLL_SECONDS > deadline:
-            return left, error
-        if left:
-            LOG.info("still there: %s", "; ".join(left))
-        sleep(POLL_SECONDS)
-
-
 def summary(cluster, left, error, seconds):
     """The one line the destroy fails with, or None when no instance is left."""
     if error is not None:
@@ -81,7 +65,8 @@ def custom_resource(event, environment, ec2, open_url, seconds, clock=time.monot
         return
     cluster = environment["CLUSTER_NAME"]
     try:
-        left, error = wait_for_none(lambda: instances(ec2, cluster), seconds, clock, sleep)
+        left, error = polling.wait_for_none(lambda: instances(ec2, cluster), seconds, clock, sleep, POLL_SECONDS,
+                                            "listing Karpenter's instances failed")
         line = summary(cluster, left, error, seconds)
         status, reason = ("FAILED", line) if line else ("SUCCESS", f"No instance of {cluster}'s NodePools is left.")
     except Exception as error:  # noqa: BLE001 (answered, or CloudFormation would wait its hour)

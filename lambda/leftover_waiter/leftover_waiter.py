@@ -35,6 +35,7 @@ import os
 import time
 import urllib.request
 
+import polling
 from cfn_response import respond
 from kubernetes_api import get, token
 
@@ -91,23 +92,6 @@ def leftovers(get_json, elbv2, cluster, storage_class):
     return volumes(get_json, storage_class) + attachments(get_json) + load_balancing(elbv2, cluster)
 
 
-def wait_for_none(check, seconds, clock, sleep):
-    """Polls `check()` until it finds nothing or `seconds` pass. Returns (what is left, the last error or None):
-    an error (the API server or ELB unreachable for a moment) is retried like a leftover."""
-    deadline = clock() + seconds
-    while True:
-        try:
-            left, error = check(), None
-        except Exception as failure:  # noqa: BLE001 (retried until the deadline, then reported)
-            left, error = None, failure
-            LOG.warning("checking for leftovers failed, retrying: %s", failure)
-        if left == [] or clock() + POLL_SECONDS > deadline:
-            return left, error
-        if left:
-            LOG.info("still there: %s", "; ".join(left))
-        sleep(POLL_SECONDS)
-
-
 def summary(left, error, seconds):
     """The one line the destroy fails with, or None when nothing is left."""
     if error is not None:
@@ -128,7 +112,7 @@ def delete(environment, eks, elbv2, session, open_url, seconds, clock=time.monot
         bearer = token(session, cluster, eks.meta.region_name)
         return leftovers(lambda path: get(open_url, info, path, bearer), elbv2, cluster, environment["STORAGE_CLASS"])
 
-    left, error = wait_for_none(check, seconds, clock, sleep)
+    left, error = polling.wait_for_none(check, seconds, clock, sleep, POLL_SECONDS, "checking for leftovers failed")
     line = summary(left, error, seconds)
     return ("FAILED", line) if line else ("SUCCESS", "No volume, volume attachment, load balancer or target group "
                                                      "of the namespaces is left.")
