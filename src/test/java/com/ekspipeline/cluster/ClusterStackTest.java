@@ -2,13 +2,13 @@ package com.ekspipeline.cluster;
 
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Snapshots;
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -29,8 +29,8 @@ class ClusterStackTest {
     @BeforeAll
     static void synth() {
         stack = Synths.defaults().cluster();
-        template = Template.fromStack(stack);
-        nodes = Template.fromStack(Synths.defaults().nodes());
+        template = Synthesized.template(stack);
+        nodes = Synthesized.template(Synths.defaults().nodes());
     }
 
     @Test
@@ -200,7 +200,7 @@ class ClusterStackTest {
 
     @Test
     void aPinnedAmiReleaseReachesItsNodeGroup() {
-        final Template pinned = Template.fromStack(TestContext.defaults()
+        final Template pinned = Synthesized.template(TestContext.defaults()
                 .withNodeGroup(Map.of("amiReleaseVersion", "1.36.0-20260610")).deploy().nodes());
         pinned.hasResourceProperties("AWS::EKS::Nodegroup", Map.of("ReleaseVersion", "1.36.0-20260610",
                 "Version", "1.36"));
@@ -306,33 +306,33 @@ class ClusterStackTest {
 
     @Test
     void noKubectlSkewWarningAnyMore() {
-        Annotations.fromStack(stack).hasNoWarning("/Cluster", Match.stringLikeRegexp(".*minor versions apart.*"));
+        Synthesized.hasNoWarning(stack, "/Cluster", ".*minor versions apart.*");
     }
 
     @Test
     void noSupportWarningWhileTheVersionIsWellInsideStandardSupport() {
-        Annotations.fromStack(stack).hasNoWarning("/Cluster", Match.stringLikeRegexp(".*EKS standard support.*"));
+        Synthesized.hasNoWarning(stack, "/Cluster", ".*EKS standard support.*");
     }
 
     @Test
     void warnsAtSynthWhenTheVersionIsPastStandardSupport() {
         final ClusterStack old = TestContext.defaults().with("kubernetesVersion", "1.31")
                 .with("extendedSupport", true).deploy().cluster();
-        Annotations.fromStack(old).hasWarning("/Cluster", Match.stringLikeRegexp(
+        Synthesized.hasWarning(old, "/Cluster",
                 "Kubernetes 1\\.31 left EKS standard support on 2025-11-26: the control plane is billed at the "
-                        + "extended-support price, \\$0\\.60 an hour instead of \\$0\\.10.*"));
+                        + "extended-support price, \\$0\\.60 an hour instead of \\$0\\.10.*");
     }
 
     @Test
     void warnsWhenNoPersonCanUseKubectl() {
-        Annotations.fromStack(stack).hasWarning("/Cluster", Match.stringLikeRegexp("adminPrincipalArns is empty.*"));
+        Synthesized.hasWarning(stack, "/Cluster", "adminPrincipalArns is empty.*");
     }
 
     @Test
     void warnsWhileThePublicEndpointIsOpenToEveryAddress() {
-        Annotations.fromStack(stack).hasWarning("/Cluster", Match.stringLikeRegexp(
+        Synthesized.hasWarning(stack, "/Cluster",
                 "endpointPublicCidrs contains 0\\.0\\.0\\.0/0, so the cluster's API endpoint accepts connections from "
-                        + "any address.*Narrow it.*-c endpointPublicCidrs=.*"));
+                        + "any address.*Narrow it.*-c endpointPublicCidrs=.*");
     }
 
     @Test
@@ -344,12 +344,12 @@ class ClusterStackTest {
 
     @Test
     void warnsWhenTheGroupsAtMaxSizeCannotHoldTheServiceAtItsMaximum() {
-        Annotations.fromStack(stack).hasNoWarning("/Cluster", Match.stringLikeRegexp(".*cannot hold.*"));
+        Synthesized.hasNoWarning(stack, "/Cluster", ".*cannot hold.*");
         final ClusterStack small = TestContext.defaults().withNodeGroup(Map.of("instanceTypes", List.of("t3.medium"),
                 "minSize", 1, "desiredSize", 1, "maxSize", 1)).deploy().cluster();
-        Annotations.fromStack(small).hasWarning("/Cluster", Match.stringLikeRegexp("The node groups at maxSize \\(1 nodes: "
+        Synthesized.hasWarning(small, "/Cluster", "The node groups at maxSize \\(1 nodes: "
                 + "room for 17 pods, 1930m CPU, 3554 MiB\\) cannot hold the cluster's own pods and the sample service "
-                + "at its autoscalers' maximum \\(25 pods, 5700m CPU, 6260 MiB\\).*"));
+                + "at its autoscalers' maximum \\(25 pods, 5700m CPU, 6260 MiB\\).*");
     }
 
     @Test
@@ -376,13 +376,13 @@ class ClusterStackTest {
                             + "\"capacityType\":\"SPOT\",\"minSize\":1,\"desiredSize\":1,\"maxSize\":4,\"diskSizeGiB\":30}]")
                     .deploy();
             variant = deployment.cluster();
-            variantTemplate = Template.fromStack(variant);
-            variantNodes = Template.fromStack(deployment.nodes());
+            variantTemplate = Synthesized.template(variant);
+            variantNodes = Synthesized.template(deployment.nodes());
         }
 
         @Test
         void noEndpointWarningOnceTheCidrsAreNarrowed() {
-            Annotations.fromStack(variant).hasNoWarning("/Cluster", Match.stringLikeRegexp("endpointPublicCidrs.*"));
+            Synthesized.hasNoWarning(variant, "/Cluster", "endpointPublicCidrs.*");
         }
 
         @Test
@@ -413,7 +413,7 @@ class ClusterStackTest {
         void kubectlOfThatVersionAndNoAdminWarning() {
             variantTemplate.hasResourceProperties("AWS::Lambda::LayerVersion", Map.of(
                     "Description", Match.stringLikeRegexp("/opt/kubectl/kubectl 1\\.33 .*lambda-layer-kubectl-v33")));
-            Annotations.fromStack(variant).hasNoWarning("/Cluster", Match.stringLikeRegexp("adminPrincipalArns.*"));
+            Synthesized.hasNoWarning(variant, "/Cluster", "adminPrincipalArns.*");
         }
     }
 

@@ -1,10 +1,9 @@
 package com.ekspipeline.cluster;
 
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.assertions.Annotations;
-import software.amazon.awscdk.assertions.Match;
 
 import java.util.Map;
 
@@ -22,8 +21,8 @@ class KarpenterCapacityTest {
 
     @Test
     void theConfiguredPoolsHoldTheServiceAtItsMaximum() {
-        Annotations.fromStack(Synths.named("karpenter").cluster()).hasNoWarning("/Cluster",
-                Match.stringLikeRegexp(CANNOT_HOLD));
+        Synthesized.hasNoWarning(Synths.named("karpenter").cluster(), "/Cluster",
+                CANNOT_HOLD);
     }
 
     @Test
@@ -31,9 +30,9 @@ class KarpenterCapacityTest {
         // 2 nodes: 34 pods, 3860m, 7108 MiB against 8 + 12 pods, 360m + 5000m, 240 + 5120 MiB.
         final ClusterStack small = KARPENTER.withNodeGroup(Map.of("minSize", 1, "desiredSize", 1,
                 "maxSize", 2)).deploy().cluster();
-        Annotations.fromStack(small).hasWarning("/Cluster", Match.stringLikeRegexp("The NodePools at their limits "
+        Synthesized.hasWarning(small, "/Cluster", "The NodePools at their limits "
                 + "\\(2 nodes: room for 34 pods, 3860m CPU, 7108 MiB\\) cannot hold the sample service at its "
-                + "autoscalers' maximum with the DaemonSets on those nodes \\(20 pods, 5360m CPU, 5360 MiB\\).*"));
+                + "autoscalers' maximum with the DaemonSets on those nodes \\(20 pods, 5360m CPU, 5360 MiB\\).*");
     }
 
     @Test
@@ -41,9 +40,8 @@ class KarpenterCapacityTest {
         // 3 nodes: 5790m. Pools: 540m + 5000m fit. Groups with the cluster autoscaler also carry the cluster's
         // own pods (520m): 6060m do not.
         final Map<String, Object> three = Map.of("maxSize", 3);
-        Annotations.fromStack(KARPENTER.withNodeGroup(three).deploy().cluster())
-                .hasNoWarning("/Cluster", Match.stringLikeRegexp(CANNOT_HOLD));
-        Annotations.fromStack(TestContext.defaults().withNodeGroup(three).deploy().cluster())
-                .hasWarning("/Cluster", Match.stringLikeRegexp("The node groups at maxSize \\(3 nodes.*"));
+        Synthesized.hasNoWarning(KARPENTER.withNodeGroup(three).deploy().cluster(), "/Cluster", CANNOT_HOLD);
+        Synthesized.hasWarning(TestContext.defaults().withNodeGroup(three).deploy().cluster(), "/Cluster",
+                "The node groups at maxSize \\(3 nodes.*");
     }
 }

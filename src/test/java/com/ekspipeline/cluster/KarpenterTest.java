@@ -1,6 +1,7 @@
 package com.ekspipeline.cluster;
 
 import com.ekspipeline.support.Resources;
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +26,7 @@ class KarpenterTest {
     @BeforeAll
     @SuppressWarnings("unchecked")
     static void synth() {
-        template = Template.fromStack(Synths.named("karpenter").nodes());
+        template = Synthesized.template(Synths.named("karpenter").nodes());
         resources = (Map<String, Map<String, Object>>) template.toJSON().get("Resources");
     }
 
@@ -131,9 +132,9 @@ class KarpenterTest {
     @Test
     @SuppressWarnings("unchecked")
     void anUpgradeMovesTheNodeClassToTheNewMinor() {
-        final Map<String, Map<String, Object>> older = (Map<String, Map<String, Object>>) Template.fromStack(
+        final Map<String, Map<String, Object>> older = (Map<String, Map<String, Object>>) Synthesized.json(
                 com.ekspipeline.support.TestContext.named("karpenter").with("kubernetesVersion", "1.35").deploy().nodes())
-                .toJSON().get("Resources");
+                .get("Resources");
         final String before = json(older.get(resources.entrySet().stream().filter(e -> e.getValue() == manifest("NodeClass"))
                 .findFirst().orElseThrow().getKey()));
         assertTrue(before.contains("\\\"eks-pipeline/kubernetes-version\\\":\\\"1.35\\\""), before);

@@ -1,6 +1,7 @@
 package com.ekspipeline.cluster;
 
 import com.ekspipeline.support.Resources;
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,7 +38,7 @@ class KubectlLayerTest {
     @BeforeAll
     static void synth() throws IOException {
         final ClusterStack stack = Synths.defaults().cluster();
-        final Template template = Template.fromStack(stack);
+        final Template template = Synthesized.template(stack);
         final Path assembly = Path.of(((App) stack.getNode().getScope()).synth().getDirectory());
         final Path manifest = assembly.resolve(stack.getArtifactId() + ".assets.json");
         layer = assembly.resolve(assetSource(manifest, layerObjectKey(template)));

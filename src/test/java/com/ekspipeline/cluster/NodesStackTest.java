@@ -3,6 +3,7 @@ package com.ekspipeline.cluster;
 import com.ekspipeline.Deployment;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Snapshots;
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -10,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.assertions.Template;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,16 +57,16 @@ class NodesStackTest {
     static void synth() {
         // The version the template before the move was synthesized with, whatever the default is now.
         final Deployment deployment = TestContext.defaults().with("kubernetesVersion", "1.35").deploy();
-        final Map<String, Object> clusterTemplate = Template.fromStack(deployment.cluster()).toJSON();
+        final Map<String, Object> clusterTemplate = Synthesized.json(deployment.cluster());
         cluster = (Map<String, Map<String, Object>>) clusterTemplate.get("Resources");
         clusterOutputs = (Map<String, Object>) clusterTemplate.get("Outputs");
-        nodes = (Map<String, Map<String, Object>>) Template.fromStack(deployment.nodes()).toJSON().get("Resources");
+        nodes = (Map<String, Map<String, Object>>) Synthesized.json(deployment.nodes()).get("Resources");
         clusterStackName = deployment.cluster().getStackName();
     }
 
     @Test
     void matchesSnapshot() {
-        Snapshots.assertMatches("Nodes", Template.fromStack(Synths.defaults().nodes()));
+        Snapshots.assertMatches("Nodes", Synthesized.template(Synths.defaults().nodes()));
     }
 
     @Test
@@ -156,7 +156,7 @@ class NodesStackTest {
     @SuppressWarnings("unchecked")
     void everyZoneAVolumeCanBeInHasANodeGroupThereThatCanScaleFromZero() {
         final Deployment deployment = Synths.defaults();
-        final Map<String, Object> network = Template.fromStack(deployment.network()).toJSON();
+        final Map<String, Object> network = Synthesized.json(deployment.network());
         final Map<String, Map<String, Object>> subnets = (Map<String, Map<String, Object>>) network.get("Resources");
         final Map<String, Map<String, Object>> outputs = (Map<String, Map<String, Object>>) network.get("Outputs");
         final Set<String> volumeZones = new java.util.TreeSet<>();
@@ -167,7 +167,7 @@ class NodesStackTest {
         });
         assertEquals(Set.copyOf(Synths.defaultConfig().availabilityZones()), volumeZones);
         final Map<String, Integer> maxByZone = new java.util.TreeMap<>();
-        Resources.ofType(Template.fromStack(deployment.nodes()), "AWS::EKS::Nodegroup").values().forEach(group -> {
+        Resources.ofType(Synthesized.template(deployment.nodes()), "AWS::EKS::Nodegroup").values().forEach(group -> {
             final Map<String, Object> properties = Resources.properties(group);
             final Set<String> zones = new java.util.TreeSet<>();
             for (final Object subnet : (List<Object>) properties.get("Subnets")) {
@@ -222,7 +222,7 @@ class NodesStackTest {
     private static Map<String, Map<String, Map<String, Object>>> resources(final List<Stack> stacks) {
         final Map<String, Map<String, Map<String, Object>>> all = new LinkedHashMap<>();
         stacks.forEach(s -> all.put(s.getNode().getId(),
-                (Map<String, Map<String, Object>>) Template.fromStack(s).toJSON().get("Resources")));
+                (Map<String, Map<String, Object>>) Synthesized.json(s).get("Resources")));
         return all;
     }
 }

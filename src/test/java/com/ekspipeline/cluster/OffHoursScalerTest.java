@@ -3,6 +3,7 @@ package com.ekspipeline.cluster;
 import com.ekspipeline.Deployment;
 import com.ekspipeline.config.ObservabilityConfig;
 import com.ekspipeline.support.Resources;
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,8 +30,8 @@ class OffHoursScalerTest {
     static void synth() {
         final Deployment app = TestContext.defaults().with("offHours", Map.of("scaleDownAt", "19:45",
                 "scaleUpAt", "07:30", "timeZone", "Europe/Berlin", "scaleUpDays", List.of("mon", "WED"))).deploy();
-        template = Template.fromStack(app.nodes());
-        pipeline = Template.fromStack(app.pipeline());
+        template = Synthesized.template(app.nodes());
+        pipeline = Synthesized.template(app.pipeline());
     }
 
     /**
@@ -95,7 +96,7 @@ class OffHoursScalerTest {
 
     @Test
     void isOffByDefault() {
-        final Template plain = Template.fromStack(Synths.defaults().nodes());
+        final Template plain = Synthesized.template(Synths.defaults().nodes());
         plain.resourceCountIs("AWS::Scheduler::Schedule", 0);
         plain.resourceCountIs(OffHoursScaler.RESTORE_TYPE, 0);
         assertTrue(Resources.ofType(plain, "AWS::Lambda::Function").values().stream()

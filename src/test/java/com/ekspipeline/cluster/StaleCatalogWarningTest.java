@@ -3,13 +3,12 @@ package com.ekspipeline.cluster;
 import com.ekspipeline.Deployment;
 import com.ekspipeline.catalog.DatedTables;
 import com.ekspipeline.config.ConfigLoader;
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
-import software.amazon.awscdk.assertions.Annotations;
-import software.amazon.awscdk.assertions.Match;
 
 import java.time.LocalDate;
 import java.util.Optional;
@@ -26,11 +25,11 @@ class StaleCatalogWarningTest {
     @Test
     void warnsOnceTheNewestTableIsOlderThanNinetyDaysAndNamesTheCommand() {
         final LocalDate newest = DatedTables.newest();
-        Annotations.fromStack(synthOn(newest.plusDays(91))).hasWarning("/Cluster", Match.stringLikeRegexp(
+        Synthesized.hasWarning(synthOn(newest.plusDays(91)), "/Cluster",
                 "The catalogue in src/main/resources .* was last refreshed on " + newest
-                        + ", 91 days ago; run scripts/refresh-catalog to bring it up to date.*"));
+                        + ", 91 days ago; run scripts/refresh-catalog to bring it up to date.*");
         // The default synth runs on a day the tables are fresh.
-        Annotations.fromStack(Synths.defaults().cluster()).hasNoWarning("/Cluster",
-                Match.stringLikeRegexp(".*scripts/refresh-catalog.*"));
+        Synthesized.hasNoWarning(Synths.defaults().cluster(), "/Cluster",
+                ".*scripts/refresh-catalog.*");
     }
 }

@@ -1,9 +1,9 @@
 package com.ekspipeline.cluster;
 
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.assertions.Template;
 
 import java.util.Map;
 
@@ -15,13 +15,13 @@ class UpgradePolicyTest {
 
     @Test
     void byDefaultEksUpgradesTheClusterInsteadOfBillingExtendedSupport() {
-        Template.fromStack(Synths.defaults().cluster()).hasResourceProperties("AWS::EKS::Cluster",
+        Synthesized.template(Synths.defaults().cluster()).hasResourceProperties("AWS::EKS::Cluster",
                 Map.of("UpgradePolicy", Map.of("SupportType", "STANDARD")));
     }
 
     @Test
     void extendedSupportIsTheUsersChoice() {
-        Template.fromStack(TestContext.defaults().with("extendedSupport", true).deploy().cluster())
+        Synthesized.template(TestContext.defaults().with("extendedSupport", true).deploy().cluster())
                 .hasResourceProperties("AWS::EKS::Cluster", Map.of("UpgradePolicy", Map.of("SupportType", "EXTENDED")));
     }
 }

@@ -3,10 +3,10 @@ package com.ekspipeline.cost;
 import com.ekspipeline.Deployment;
 import com.ekspipeline.catalog.PriceTable;
 import com.ekspipeline.support.Resources;
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.assertions.Template;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -86,7 +86,7 @@ class SplitCostTest {
 
     private static List<String> budgets(final Deployment deployment) {
         return deployment.stacks().stream()
-                .filter(stack -> !Resources.ofType(Template.fromStack(stack), "AWS::Budgets::Budget").isEmpty())
+                .filter(stack -> !Resources.ofType(Synthesized.template(stack), "AWS::Budgets::Budget").isEmpty())
                 .map(Stack::getStackName).toList();
     }
 

@@ -5,12 +5,12 @@ import com.ekspipeline.config.ConfigException;
 import com.ekspipeline.cost.CostEstimate;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.SampleVpc;
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -47,7 +47,7 @@ class ExistingVpcTest {
         deployment = SampleVpc.context(TestContext.everythingOn(), SampleVpc.object()).deploy();
         templates = new LinkedHashMap<>();
         for (final Stack stack : deployment.stacks()) {
-            templates.put(stack.getNode().getId(), Template.fromStack(stack));
+            templates.put(stack.getNode().getId(), Synthesized.template(stack));
         }
     }
 
@@ -128,7 +128,7 @@ class ExistingVpcTest {
     void withTagSubnetsThePreflightMayTagExactlyTheGivenSubnets() {
         final Map<String, Object> vpc = SampleVpc.object();
         vpc.put("tagSubnets", true);
-        final Template network = Template.fromStack(SampleVpc.context(vpc).deploy().network());
+        final Template network = Synthesized.template(SampleVpc.context(vpc).deploy().network());
         final List<Object> arns = new java.util.ArrayList<>();
         for (final String subnet : concat(SampleVpc.PRIVATE_IDS, SampleVpc.PUBLIC_IDS)) {
             arns.add(Map.of("Fn::Join", List.of("", List.of("arn:aws:ec2:us-east-2:", Map.of("Ref", "AWS::AccountId"),
@@ -148,7 +148,7 @@ class ExistingVpcTest {
 
     @Test
     void cdksSubnetTaggingWarningIsAnsweredByThePreflight() {
-        Annotations.fromStack(deployment.cluster()).hasNoWarning("*", Match.stringLikeRegexp(".*auto-tag.*"));
+        Synthesized.hasNoWarning(deployment.cluster(), "*", ".*auto-tag.*");
     }
 
     @Test

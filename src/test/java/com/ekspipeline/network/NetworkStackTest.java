@@ -2,13 +2,13 @@ package com.ekspipeline.network;
 
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Snapshots;
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -24,7 +24,7 @@ class NetworkStackTest {
 
     @BeforeAll
     static void synth() {
-        template = Template.fromStack(Synths.defaults().network());
+        template = Synthesized.template(Synths.defaults().network());
     }
 
     @Test
@@ -102,7 +102,7 @@ class NetworkStackTest {
 
         @BeforeAll
         void synth() {
-            perZone = Template.fromStack(TestContext.defaults().with("natGateways", "3").deploy().network());
+            perZone = Synthesized.template(TestContext.defaults().with("natGateways", "3").deploy().network());
         }
 
         @Test
@@ -114,14 +114,14 @@ class NetworkStackTest {
     @Test
     void withoutABudgetEmailThereIsNoBudgetAndSynthSaysSo() {
         template.resourceCountIs("AWS::Budgets::Budget", 0);
-        Annotations.fromStack(Synths.defaults().network()).hasWarning("/Network", Match.stringLikeRegexp(
+        Synthesized.hasWarning(Synths.defaults().network(), "/Network",
                 "No budget alarm: set budgetEmail to be emailed when the account's spend passes 50%, 80%, 100% of "
-                        + "monthlyBudgetUsd \\(\\$400\\) in a month\\..*"));
+                        + "monthlyBudgetUsd \\(\\$400\\) in a month\\..*");
     }
 
     @Test
     void aBudgetEmailGetsAMonthlyBudgetWithAnAlertPerThresholdAndAForecastAlert() {
-        final Template budgeted = Template.fromStack(TestContext.defaults().with("budgetEmail", "ops@example.com")
+        final Template budgeted = Synthesized.template(TestContext.defaults().with("budgetEmail", "ops@example.com")
                 .with("monthlyBudgetUsd", 250).with("budgetAlertPercents", "90,50").deploy().network());
         final Map<String, Object> subscriber = Map.of("SubscriptionType", "EMAIL", "Address", "ops@example.com");
         budgeted.resourceCountIs("AWS::Budgets::Budget", 1);

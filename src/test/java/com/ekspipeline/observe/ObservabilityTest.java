@@ -3,12 +3,11 @@ package com.ekspipeline.observe;
 import com.ekspipeline.Deployment;
 import com.ekspipeline.cost.CostEstimate;
 import com.ekspipeline.support.Resources;
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.assertions.Annotations;
-import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 import java.math.BigDecimal;
@@ -41,15 +40,15 @@ class ObservabilityTest {
     @BeforeAll
     static void synth() {
         deployment = ON.deploy();
-        cluster = Template.fromStack(deployment.nodes());
-        controlPlane = Template.fromStack(deployment.cluster());
-        pipeline = Template.fromStack(deployment.pipeline());
+        cluster = Synthesized.template(deployment.nodes());
+        controlPlane = Synthesized.template(deployment.cluster());
+        pipeline = Synthesized.template(deployment.pipeline());
     }
 
     @Test
     void isOffByDefault() {
-        final Template plainCluster = Template.fromStack(Synths.defaults().nodes());
-        final Template plainPipeline = Template.fromStack(Synths.defaults().pipeline());
+        final Template plainCluster = Synthesized.template(Synths.defaults().nodes());
+        final Template plainPipeline = Synthesized.template(Synths.defaults().pipeline());
         assertTrue(Resources.ofType(plainCluster, "AWS::EKS::Addon").values().stream()
                 .noneMatch(a -> "amazon-cloudwatch-observability".equals(Resources.properties(a).get("AddonName"))));
         plainPipeline.resourceCountIs("AWS::CloudWatch::Alarm", 0);
@@ -171,8 +170,8 @@ class ObservabilityTest {
 
     @Test
     void withoutAnEmailSynthWarnsThatNobodyHearsOfTheAlarms() {
-        Annotations.fromStack(deployment.pipeline()).hasWarning("*", Match.stringLikeRegexp(
-                "No one is told when a release fails, rolls back or waits for approval, or when an alarm fires: .*"));
+        Synthesized.hasWarning(deployment.pipeline(), "*",
+                "No one is told when a release fails, rolls back or waits for approval, or when an alarm fires: .*");
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.ekspipeline.pipeline;
 import com.ekspipeline.cluster.Stage;
 import com.ekspipeline.config.PipelineConfig;
 import com.ekspipeline.support.Resources;
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class DeployWaitsForLoadBalancerTest {
 
     @BeforeAll
     static void synth() {
-        template = Template.fromStack(Synths.defaults().pipeline());
+        template = Synthesized.template(Synths.defaults().pipeline());
     }
 
     @Test

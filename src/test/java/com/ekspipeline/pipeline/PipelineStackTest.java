@@ -3,12 +3,12 @@ package com.ekspipeline.pipeline;
 import com.ekspipeline.cluster.Stage;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Snapshots;
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.lambda.Runtime;
@@ -37,7 +37,7 @@ class PipelineStackTest {
 
     @BeforeAll
     static void synth() {
-        template = Template.fromStack(Synths.defaults().pipeline());
+        template = Synthesized.template(Synths.defaults().pipeline());
     }
 
     private static Map<String, Object> pipeline() {
@@ -315,7 +315,7 @@ class PipelineStackTest {
     void approvalsGoToATopicAndOnlyAConfiguredEmailIsSubscribed() {
         template.resourceCountIs("AWS::SNS::Subscription", 0);
         assertTrue(configuration(action("Approval", "Approve")).containsKey("NotificationArn"));
-        final Template withEmail = Template.fromStack(TestContext.defaults()
+        final Template withEmail = Synthesized.template(TestContext.defaults()
                 .with("approvalEmail", "releases@example.com").deploy().pipeline());
         withEmail.hasResourceProperties("AWS::SNS::Subscription", Map.of(
                 "Protocol", "email", "Endpoint", "releases@example.com"));
@@ -323,25 +323,24 @@ class PipelineStackTest {
 
     @Test
     void warnsWhenNodeGroupsMixArchitectures() {
-        Annotations.fromStack(Synths.defaults().pipeline())
-                .hasNoWarning("*", Match.stringLikeRegexp(".*mix Graviton.*"));
+        Synthesized.hasNoWarning(Synths.defaults().pipeline(), "*", ".*mix Graviton.*");
         final var mixed = TestContext.defaults().with("nodeGroups", List.of(
                 Map.of("name", "x86", "instanceTypes", List.of("t3.large"), "capacityType", "ON_DEMAND",
                         "minSize", 1, "desiredSize", 1, "maxSize", 2, "diskSizeGiB", 50),
                 Map.of("name", "arm", "instanceTypes", List.of("m7g.large"), "capacityType", "ON_DEMAND",
                         "minSize", 1, "desiredSize", 1, "maxSize", 2, "diskSizeGiB", 50))).deploy().pipeline();
-        Annotations.fromStack(mixed).hasWarning("*", Match.stringLikeRegexp(".*mix Graviton.*"));
+        Synthesized.hasWarning(mixed, "*", ".*mix Graviton.*");
     }
 
     @Test
     void gravitonOnlyClustersGetArmBuilds() {
-        final Template arm = Template.fromStack(TestContext.defaults()
+        final Template arm = Synthesized.template(TestContext.defaults()
                 .withNodeGroup(Map.of("instanceTypes", List.of("m7g.large"))).deploy().pipeline());
         arm.hasResourceProperties("AWS::CodeBuild::Project", Map.of("Name", "eks-pipeline-build",
                 "Environment", Match.objectLike(Map.of("Type", "ARM_CONTAINER"))));
         template.hasResourceProperties("AWS::CodeBuild::Project", Map.of("Name", "eks-pipeline-build",
                 "Environment", Match.objectLike(Map.of("Type", "ARM_CONTAINER"))));
-        final Template x86 = Template.fromStack(TestContext.defaults()
+        final Template x86 = Synthesized.template(TestContext.defaults()
                 .withNodeGroup(Map.of("instanceTypes", List.of("t3.large"))).deploy().pipeline());
         x86.hasResourceProperties("AWS::CodeBuild::Project", Map.of("Name", "eks-pipeline-build",
                 "Environment", Match.objectLike(Map.of("Type", "LINUX_CONTAINER"))));
@@ -388,9 +387,9 @@ class PipelineStackTest {
 
     @Test
     void withoutANotificationEmailSynthWarnsAndWithOneItSubscribes() {
-        Annotations.fromStack(Synths.defaults().pipeline()).hasWarning("/Pipeline",
-                Match.stringLikeRegexp("No one is told when a release fails, rolls back or waits for approval.*"));
-        Template.fromStack(TestContext.defaults().with("notificationEmail", "ops@example.com").deploy().pipeline())
+        Synthesized.hasWarning(Synths.defaults().pipeline(), "/Pipeline",
+                "No one is told when a release fails, rolls back or waits for approval.*");
+        Synthesized.template(TestContext.defaults().with("notificationEmail", "ops@example.com").deploy().pipeline())
                 .hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "ops@example.com"));
     }
 

@@ -2,6 +2,7 @@ package com.ekspipeline.pipeline;
 
 import com.ekspipeline.cluster.Stage;
 import com.ekspipeline.support.Resources;
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class RollbackTargetsTest {
     @BeforeAll
     @SuppressWarnings("unchecked")
     static void synth() {
-        template = Template.fromStack(Synths.defaults().pipeline());
+        template = Synthesized.template(Synths.defaults().pipeline());
         final Map<String, Object> repository = Resources.properties(
                 Resources.ofType(template, "AWS::ECR::Repository").values().iterator().next());
         rules = (List<Map<String, Object>>) Resources.parseJson((String) ((Map<?, ?>) repository

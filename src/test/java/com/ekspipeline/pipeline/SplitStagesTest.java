@@ -2,6 +2,7 @@ package com.ekspipeline.pipeline;
 
 import com.ekspipeline.Deployment;
 import com.ekspipeline.support.Resources;
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Stack;
@@ -28,7 +29,7 @@ class SplitStagesTest {
     }
 
     private static Template template(final String configuration, final String id) {
-        return Template.fromStack(stack(configuration, id));
+        return Synthesized.template(stack(configuration, id));
     }
 
     @Test
@@ -73,7 +74,7 @@ class SplitStagesTest {
     void aStagesClusterHoldsItsOwnNamespaceOnlyAndTheSharedOneBoth() {
         assertEquals(List.of("staging"), namespaces(template("split-stages", "StagingNodes")));
         assertEquals(List.of("production"), namespaces(template("split-stages", "ProductionNodes")));
-        assertEquals(List.of("production", "staging"), namespaces(Template.fromStack(Synths.defaults().nodes())));
+        assertEquals(List.of("production", "staging"), namespaces(Synthesized.template(Synths.defaults().nodes())));
     }
 
     @Test

@@ -5,7 +5,6 @@ import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.cost.CostEstimate;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.assertions.Template;
 
 import java.util.Collections;
 import java.util.HashMap;
@@ -55,7 +54,7 @@ public final class Synths {
             final Map<String, Map<String, Map<String, Object>>> stacks = new LinkedHashMap<>();
             for (final Stack stack : named(key).stacks()) {
                 stacks.put(stack.getNode().getId(),
-                        (Map<String, Map<String, Object>>) Template.fromStack(stack).toJSON().get("Resources"));
+                        (Map<String, Map<String, Object>>) Synthesized.json(stack).get("Resources"));
             }
             return Collections.unmodifiableMap(stacks);
         });
@@ -80,7 +79,7 @@ public final class Synths {
         return TEMPLATES.computeIfAbsent("everything-on", key -> {
             final Map<String, Map<String, Object>> templates = new LinkedHashMap<>();
             for (final Stack stack : named(key).stacks()) {
-                templates.put(stack.getStackName(), Template.fromStack(stack).toJSON());
+                templates.put(stack.getStackName(), Synthesized.json(stack));
             }
             return Collections.unmodifiableMap(templates);
         });

@@ -1,10 +1,10 @@
 package com.ekspipeline.verify;
 
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.assertions.Template;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,7 @@ class CrossStackReferencesTest {
         int found = 0;
         for (final String configuration : TestContext.names()) {
             for (final Stack stack : Synths.named(configuration).stacks()) {
-                final Map<String, Object> template = Template.fromStack(stack).toJSON();
+                final Map<String, Object> template = Synthesized.json(stack);
                 found += walk(template.get("Resources"), null, configuration + "/" + stack.getStackName(), misplaced);
                 walk(template.get("Outputs"), null, configuration + "/" + stack.getStackName(), misplaced);
                 if (template.get("Conditions") != null) {
@@ -50,12 +50,12 @@ class CrossStackReferencesTest {
 
     @Test
     void theLoadBalancerControllersTrustReadsTheIssuerTheClusterStackSplitItself() {
-        final Map<String, Object> outputs = Template.fromStack(Synths.defaults().cluster()).toJSON().get("Outputs")
+        final Map<String, Object> outputs = Synthesized.json(Synths.defaults().cluster()).get("Outputs")
                 instanceof Map<?, ?> m ? cast(m) : Map.of();
         final Object issuer = cast(outputs.get("OidcIssuer")).get("Value");
         assertTrue(issuer.toString().contains("Fn::Split") && issuer.toString().contains(":oidc-provider/")
                 && issuer.toString().contains("Ref"), "split from the provider's own ARN, in its stack: " + issuer);
-        final String nodes = Template.fromStack(Synths.defaults().nodes()).toJSON().toString();
+        final String nodes = Synthesized.json(Synths.defaults().nodes()).toString();
         assertTrue(nodes.contains("OutputName=OidcIssuer"), "the Nodes stack reads the output");
         assertTrue(nodes.contains(":sub\":\"system:serviceaccount:kube-system:aws-load-balancer-controller\"}"), nodes);
     }

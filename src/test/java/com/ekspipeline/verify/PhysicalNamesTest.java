@@ -1,5 +1,6 @@
 package com.ekspipeline.verify;
 
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import com.ekspipeline.support.TestContext;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.s3.Bucket;
 
 import java.io.IOException;
@@ -87,7 +87,7 @@ class PhysicalNamesTest {
 
     private static Map<String, Map<String, Object>> templates(final List<Stack> stacks) {
         final Map<String, Map<String, Object>> templates = new LinkedHashMap<>();
-        stacks.forEach(stack -> templates.put(stack.getStackName(), Template.fromStack(stack).toJSON()));
+        stacks.forEach(stack -> templates.put(stack.getStackName(), Synthesized.json(stack)));
         return templates;
     }
 

@@ -2,13 +2,13 @@ package com.ekspipeline.verify;
 
 import com.ekspipeline.Deployment;
 import com.ekspipeline.support.Snapshots;
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.TestContext;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.assertions.Template;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ class UpgradeRehearsalTest {
         Files.createDirectories(directory);
         for (final Stack stack : deployment.stacks()) {
             Files.writeString(directory.resolve(stack.getNode().getId() + ".json"),
-                    Snapshots.normalized(Template.fromStack(stack).toJSON()));
+                    Snapshots.normalized(Synthesized.json(stack)));
         }
     }
 

@@ -4,6 +4,7 @@ import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.cluster.Stage;
 import com.ekspipeline.config.PipelineConfig;
 import com.ekspipeline.support.Resources;
+import com.ekspipeline.support.Synthesized;
 import com.ekspipeline.support.Synths;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +33,7 @@ class ReleaseWithoutOutageTest {
 
     @Test
     void theStageNamespacesAskTheControllerForReadinessGatesAndComeAfterIt() {
-        final Template cluster = Template.fromStack(Synths.defaults().nodes());
+        final Template cluster = Synthesized.template(Synths.defaults().nodes());
         final String controller = Resources.ofType(cluster, "Custom::AWSCDK-EKS-HelmChart").entrySet().stream()
                 .filter(e -> "aws-load-balancer-controller".equals(Resources.properties(e.getValue()).get("Chart")))
                 .map(Map.Entry::getKey).findFirst().orElseThrow();
