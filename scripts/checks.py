@@ -32,9 +32,9 @@ class Check:
 CHECKS = [
     # On a cold jsii package cache (a new machine or runner) the synth of the default fills it first:
     # processes that start together on an empty one fail waiting for each other (scripts/synths.py).
-    Check("compile", "compile the app once, before the checks that run it side by side (and fill jsii's "
-                     "package cache with a synth of the default if it is empty)",
-          "./mvnw -q -B --no-transfer-progress compile\npython3 scripts/synths.py --warm >/dev/null"),
+    Check("compile", "compile the app and its tests once, before the checks that run them side by side (and "
+                     "fill jsii's package cache with a synth of the default if it is empty)",
+          "./mvnw -q -B --no-transfer-progress test-compile\npython3 scripts/synths.py --warm >/dev/null"),
     Check("java", "Java tests: configuration, stacks, snapshots, workload manifests (kustomize + API schema)",
           "./mvnw -B --no-transfer-progress verify", needs=["compile"]),
     Check("shellcheck", "shellcheck over every shell script",
@@ -45,8 +45,9 @@ CHECKS = [
     Check("yamllint", "yamllint over every YAML file (settings in .yamllint.yaml)", "yamllint --strict ."),
     Check("workflows", "GitHub workflows: valid against the workflow schema (action-validator)",
           'for workflow in .github/workflows/*.yml; do action-validator "$workflow"; done  # one file at a time'),
-    Check("synth", "cdk synth of every configuration in src/test/resources/configurations.json (offline, no "
-                   "credentials), once, for every check after it",
+    Check("synth", "synth of every configuration in src/test/resources/configurations.json (offline, no "
+                   "credentials), once, for every check after it: the default by cdk synth, the others in one JVM, "
+                   "whose synth of the default must say what cdk synth's does",
           'names="$(python3 scripts/synths.py --names)"; mapfile -t names <<< "$names"\n'
           'assemblies="$(python3 scripts/synths.py "${names[@]}")"; mapfile -t assemblies <<< "$assemblies"\n'
           'for i in "${!names[@]}"; do\n'

@@ -21,19 +21,28 @@ processes retry 12 times with a growing random sleep, about 13 s on average, and
 unpacking takes longer than that on two loaded cores, and every synth but the one unpacking failed. So
 when that cache lacks this aws-cdk-lib, the first synth runs alone and the others start after it.
 
-Usage: scripts/synths.py NAME...   synthesizes the named configurations (side by side) and prints each
+Several configurations are synthesized in one JVM: a `cdk synth` starts Maven, a JVM and jsii's runtime,
+several seconds, before the app's first construct, and the scripts' tests, the review and cfn-lint need seven
+configurations. So the default goes through `cdk synth`, as a user runs it, and all the others through the
+entry point's own code in one JVM (Assemblies.java under src/test), each with the context the CLI passes
+(read from the pinned CLI). That JVM synthesizes the default too, and its assembly must say what the CLI's
+says, or the others count as failed (`compare`).
+
+Usage: scripts/synths.py NAME...   synthesizes the named configurations and prints each
                                    one's assembly folder, one a line, in the order given
        scripts/synths.py --warm    synthesizes the default configuration if jsii's package cache lacks
                                    this aws-cdk-lib, so that the processes started next find it filled
        scripts/synths.py --names   prints the names of the configurations, one a line
 """
 import concurrent.futures
+import contextlib
 import fcntl
 import hashlib
 import json
 import os
 import pathlib
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -189,17 +198,146 @@ def synthesized(name):
 
 
 def all_named(names):
-    """Each named configuration's assembly or its SynthFailed, in the order given: side by side, but the
-    first to be synthesized alone while jsii's package cache is cold (see the top of this file)."""
-    results = {}
+    """Each named configuration's assembly or its SynthFailed, in the order given. The default goes through
+    `cdk synth`, as a user runs it; all the others are synthesized in one JVM (`in_one_jvm`), side by side
+    with it, or after it while jsii's package cache is cold (see the top of this file). When both run, the
+    JVM synthesizes the default too, and what it wrote must be what `cdk synth` wrote (`compare`)."""
     pending = list(dict.fromkeys(names))
     to_synthesize = [name for name in pending if not synthesized(name)]
-    if len(to_synthesize) > 1 and jsii_cache_cold():
-        results[to_synthesize[0]] = outcome(to_synthesize[0])
-        pending.remove(to_synthesize[0])
+    results = {name: outcome(name) for name in pending if name not in to_synthesize}
+    by_cli = [name for name in to_synthesize if name == "default" or len(to_synthesize) == 1]
+    together = [name for name in to_synthesize if name not in by_cli]
+    if by_cli and together and jsii_cache_cold():
+        results[by_cli[0]] = outcome(by_cli[0])
     with concurrent.futures.ThreadPoolExecutor() as pool:
-        results.update(zip(pending, pool.map(outcome, pending)))
+        cli = {name: pool.submit(outcome, name) for name in by_cli if name not in results}
+        check = "default" if by_cli == ["default"] and together else None
+        results.update(in_one_jvm(together, check=check))
+        results.update({name: future.result() for name, future in cli.items()})
+    checked = results.pop(CHECK, None)
+    if isinstance(checked, SynthFailed):
+        results.update({name: checked for name in together})
+    elif checked is not None and isinstance(results["default"], SynthFailed):
+        shutil.rmtree(checked, ignore_errors=True)
+    elif checked is not None:
+        differences = compare(results["default"], checked)
+        if differences:
+            failure = SynthFailed(1, "the one-JVM synth of the default wrote what `cdk synth` did not: "
+                                     + "; ".join(differences))
+            results.update({name: failure for name in together})
     return [results[name] for name in names]
+
+
+CHECK = "default, in one JVM"  # the one-JVM synth of the default, compared with the CLI's
+
+
+def cli_context():
+    """The context `cdk synth` passes the app without -c: cdk.json's, the user's settings and the CLI's own
+    keys (path and asset metadata, version reporting, bundling). Read from the pinned CLI itself, running an
+    app that writes down what it was given; `-c key=value` adds each value as a string."""
+    with tempfile.TemporaryDirectory() as probe:
+        written = pathlib.Path(probe) / "context.json"
+        app = (f"{shlex.quote(sys.executable)} -c 'import os, sys; open(sys.argv[1], \"w\").write(os.environ.get("
+               f"\"CDK_CONTEXT_JSON\") or open(os.environ[\"CDK_CONTEXT_OVERFLOW_LOCATION\"]).read())' "
+               f"{shlex.quote(str(written))}")
+        cdk = ROOT / "node_modules" / ".bin" / "cdk"
+        result = subprocess.run([str(cdk) if cdk.exists() else "cdk", "synth", "--quiet", "--no-notices", "--app", app,
+                                 "--output", str(pathlib.Path(probe) / "out")], cwd=ROOT, env=offline_environment(),
+                                capture_output=True, text=True, check=False)
+        if not written.exists():  # the CLI exits 1 either way: the probe writes no assembly
+            raise SynthFailed(result.returncode, "cdk synth did not run an app: " + result.stderr)
+        return json.loads(written.read_text())
+
+
+def in_one_jvm(names, check=None):
+    """Synthesizes the named configurations in one JVM (src/test/java/.../support/Assemblies.java): each with
+    the context `cdk synth -c ...` would pass, by the entry point's own code, into the folder `assembly` would
+    keep it in. Returns each name's assembly or SynthFailed; with `check`, also the default's, under CHECK."""
+    if not names:
+        return {}
+    targets = {name: folder(overrides(name)) for name in names}
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        for name in sorted(names, key=lambda n: targets[n].name):  # one order for every process: no deadlock
+            lock = stack.enter_context(open(CACHE / f"{targets[name].name}.lock", "w"))
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        results = {name: targets[name] for name in names if targets[name].is_dir()}
+        todo = [name for name in names if name not in results]
+        if check:
+            todo.append(CHECK)
+        if names and not [name for name in todo if name != CHECK]:
+            return results
+        try:
+            base = cli_context()
+        except SynthFailed as failure:
+            return {**results, **{name: failure for name in todo}}
+        jobs = {}
+        for name in todo:
+            partial = pathlib.Path(tempfile.mkdtemp(dir=CACHE, prefix=(targets.get(name) or folder(overrides(
+                "default"))).name + ".partial-"))
+            jobs[name] = {"outdir": str(partial), "log": str(partial / "synth.log"),
+                          "context": {**base, **as_dict(overrides("default" if name == CHECK else name))}}
+        job_file = stack.enter_context(tempfile.NamedTemporaryFile("w", suffix=".json", dir=CACHE))
+        json.dump(list(jobs.values()), job_file)
+        job_file.flush()
+        result = subprocess.run([str(ROOT / "mvnw"), "-q", "-B", "--no-transfer-progress", "test-compile", "exec:java",
+                                 "-Dexec.classpathScope=test",
+                                 "-Dexec.mainClass=com.ekspipeline.support.Assemblies",
+                                 f"-Dexec.args={job_file.name}"], cwd=ROOT, env=offline_environment(),
+                                stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
+        for name, job in jobs.items():
+            partial = pathlib.Path(job["outdir"])
+            if not all((partial / written).exists() for written in WRITTEN):
+                log = pathlib.Path(job["log"])
+                results[name] = SynthFailed(result.returncode, "\n".join(
+                    result.stdout.splitlines()[-40:] + [result.stderr, log.read_text() if log.exists() else ""]))
+                shutil.rmtree(partial, ignore_errors=True)
+            elif name == CHECK:
+                results[name] = partial  # compared, then removed, by the caller
+            else:
+                forget_older(targets[name])
+                partial.rename(targets[name])
+                results[name] = targets[name]
+    return results
+
+
+def compare(by_cli, in_jvm):
+    """What the one-JVM synth wrote differently from `cdk synth` (their logs and timings aside); removes `in_jvm`.
+
+    Two synths of one configuration, even two `cdk synth` runs, write some files differently, and these are
+    compared for what they say. A template's keys come in another order where the app builds a map with
+    Java's Map.of (its order changes from JVM to JVM), so templates and the tree are compared as JSON. The
+    manifests name each template by a hash of its bytes, and the metadata's stack traces name jsii's
+    temporary folders: in those, hashes and those folders are masked before they are compared as JSON (the
+    assets' own hashes are compared still, in their file names). Everything else (the assets, project.json,
+    the cost estimate) must be the same bytes."""
+    try:
+        files = {str(path.relative_to(by_cli)) for path in by_cli.rglob("*") if path.is_file()} - NOT_COMPARED
+        written = {str(path.relative_to(in_jvm)) for path in in_jvm.rglob("*") if path.is_file()} - NOT_COMPARED
+        differences = [f"only cdk synth wrote {path}" for path in sorted(files - written)]
+        differences += [f"only the JVM wrote {path}" for path in sorted(written - files)]
+        differences += [f"{path} differs" for path in sorted(files & written)
+                        if meaning(by_cli, path) != meaning(in_jvm, path)]
+        return differences
+    finally:
+        shutil.rmtree(in_jvm, ignore_errors=True)
+
+
+# The logs, and the timings aws-cdk-lib writes where the CLI's CDK_PERF_COUNTERS_FILE says.
+NOT_COMPARED = {"synth.log", "performance-counters.json"}
+MASKED = re.compile(r"\b[0-9a-f]{64}\b|-[0-9a-f]{8}\b|/tmp/jsii-[A-Za-z0-9-]+")
+
+
+def meaning(assembly, path):
+    """What `path` in `assembly` says, as compare() reads it."""
+    data = (assembly / path).read_bytes()
+    if not path.endswith(".json") or "/" in path:
+        return data
+    if path.endswith(".template.json") or path == "tree.json":
+        return json.loads(data)
+    if path in WRITTEN[1:]:
+        return data
+    return json.loads(MASKED.sub("<masked>", data.decode()))
 
 
 def outcome(name):

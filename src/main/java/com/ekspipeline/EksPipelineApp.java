@@ -12,6 +12,7 @@ import com.ekspipeline.cost.CostEstimate;
 import software.amazon.awscdk.App;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,41 +31,53 @@ public final class EksPipelineApp {
     }
 
     public static void main(final String[] args) {
-        final App app = new App();
+        final int status = synth(new App(), Optional.ofNullable(System.getenv("CDK_DEFAULT_ACCOUNT")),
+                LocalDate.now(ZoneOffset.UTC), System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Synthesizes {@code app} as {@code cdk synth} runs it: the configuration from its context, the stacks, the
+     * project file and the cost estimate in its assembly, the estimate and the capacity headroom on {@code err}.
+     *
+     * @return 0, or 1 for a configuration it refuses (each error on {@code err}, nothing synthesized)
+     */
+    public static int synth(final App app, final Optional<String> account, final LocalDate today,
+                            final PrintStream err) {
         final AppConfig config;
         try {
-            config = ConfigLoader.load(context(app),
-                    Optional.ofNullable(System.getenv("CDK_DEFAULT_ACCOUNT")),
-                    LocalDate.now(ZoneOffset.UTC));
+            config = ConfigLoader.load(context(app), account, today);
         } catch (ConfigException e) {
-            System.err.println("Configuration is invalid, nothing was synthesized (" + e.errors().size() + " error"
+            err.println("Configuration is invalid, nothing was synthesized (" + e.errors().size() + " error"
                     + (e.errors().size() == 1 ? "" : "s") + "; set keys in cdk.json or with -c key=value):");
-            e.errors().forEach(error -> System.err.println("  - " + error));
-            System.exit(1);
-            return;
+            e.errors().forEach(error -> err.println("  - " + error));
+            return 1;
         }
         final Deployment deployment = Deployment.create(app, config);
         final Path assembly = Path.of(app.synth().getDirectory());
         ProjectFile.write(assembly, ProjectFile.json(config, deployment, context(app)));
-        report(deployment.estimate(config, PriceTable.load(), SampleWorkload.RELEASED), assembly);
+        report(deployment.estimate(config, PriceTable.load(), SampleWorkload.RELEASED), assembly, err);
         // Per zone: each zone's group with its share of the configured sizes.
-        System.err.println(config.cluster().karpenter()
+        err.println(config.cluster().karpenter()
                 ? CapacityModel.poolsHeadroom(CapacityRules.groups(config.cluster().nodeGroups()),
                         SampleWorkload.RELEASED, config.observability().enabled())
                 : CapacityModel.headroom(CapacityRules.groups(ZonalGroups.groups(config.cluster().nodeGroups(),
                         config.availabilityZones())), SampleWorkload.RELEASED, config.observability().enabled()));
+        return 0;
     }
 
     /** Prints the estimate where {@code cdk synth} and {@code cdk deploy} show it, and keeps it for review. */
-    private static void report(final CostEstimate estimate, final Path assembly) {
+    private static void report(final CostEstimate estimate, final Path assembly, final PrintStream err) {
         final Path json = assembly.resolve(COST_FILE);
         try {
             Files.writeString(json, estimate.json());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + json, e);
         }
-        System.err.print(estimate.table());
-        System.err.println("Written to " + Path.of("").toAbsolutePath().relativize(json.toAbsolutePath()));
+        err.print(estimate.table());
+        err.println("Written to " + Path.of("").toAbsolutePath().relativize(json.toAbsolutePath()));
     }
 
     @SuppressWarnings("unchecked")
