@@ -199,26 +199,31 @@ def synthesized(name):
 
 def all_named(names):
     """Each named configuration's assembly or its SynthFailed, in the order given. The default goes through
-    `cdk synth`, as a user runs it; all the others are synthesized in one JVM (`in_one_jvm`), side by side
-    with it, or after it while jsii's package cache is cold (see the top of this file). When both run, the
-    JVM synthesizes the default too, and what it wrote must be what `cdk synth` wrote (`compare`)."""
+    `cdk synth`, as a user runs it, and so does a configuration synthesized alone; when there are more, all
+    but the default are synthesized in one JVM (`in_one_jvm`), side by side with the CLI, or after it while
+    jsii's package cache is cold (see the top of this file). That JVM synthesizes the default too, and what
+    it wrote must be what `cdk synth` wrote (`compare`): the CLI's default is synthesized for it if no
+    assembly of it is kept."""
     pending = list(dict.fromkeys(names))
     to_synthesize = [name for name in pending if not synthesized(name)]
+    together = [name for name in to_synthesize if name != "default"] if len(to_synthesize) > 1 else []
+    by_cli = [name for name in to_synthesize if name not in together]
+    if together and "default" not in by_cli:
+        by_cli.append("default")
     results = {name: outcome(name) for name in pending if name not in to_synthesize}
-    by_cli = [name for name in to_synthesize if name == "default" or len(to_synthesize) == 1]
-    together = [name for name in to_synthesize if name not in by_cli]
-    if by_cli and together and jsii_cache_cold():
+    if together and jsii_cache_cold():
         results[by_cli[0]] = outcome(by_cli[0])
     with concurrent.futures.ThreadPoolExecutor() as pool:
         cli = {name: pool.submit(outcome, name) for name in by_cli if name not in results}
-        check = "default" if by_cli == ["default"] and together else None
-        results.update(in_one_jvm(together, check=check))
+        results.update(in_one_jvm(together, check="default" if together else None))
         results.update({name: future.result() for name, future in cli.items()})
     checked = results.pop(CHECK, None)
     if isinstance(checked, SynthFailed):
         results.update({name: checked for name in together})
     elif checked is not None and isinstance(results["default"], SynthFailed):
         shutil.rmtree(checked, ignore_errors=True)
+        results.update({name: SynthFailed(1, "cdk synth of the default, which the one-JVM synths are compared "
+                                             "with, failed") for name in together})
     elif checked is not None:
         differences = compare(results["default"], checked)
         if differences:

@@ -102,8 +102,15 @@ class AllNamedTest(unittest.TestCase):
     def test_what_is_already_synthesized_is_not_again(self):
         results, spans, compared = self.run_all(["default", "b", "c"], cold=False, done={"default"})
         self.assertEqual({"jvm:b,c"}, set(spans))
-        self.assertEqual([], compared, "nothing to compare the JVM with")
+        self.assertEqual([(pathlib.Path("/assemblies/default"), pathlib.Path("/jvm/check"))], compared,
+                         "the JVM is compared with the CLI's kept default")
         self.assertEqual(pathlib.Path("/jvm/b"), results[1])
+
+    def test_without_the_default_the_cli_synthesizes_it_to_compare_the_jvm_with(self):
+        results, spans, compared = self.run_all(["b", "c"], cold=False)
+        self.assertEqual({"default", "jvm:b,c"}, set(spans))
+        self.assertEqual([pathlib.Path("/jvm/b"), pathlib.Path("/jvm/c")], results)
+        self.assertEqual([(pathlib.Path("/assemblies/default"), pathlib.Path("/jvm/check"))], compared)
 
     def test_a_single_configuration_goes_through_the_cli(self):
         results, spans, _ = self.run_all(["b"], cold=False)
