@@ -28,9 +28,6 @@ class Check:
         self.process = self.log = self.started = None
 
 
-# The scripts' tests the e2e check runs; the scripts check runs every other one but the review's.
-SECOND_HALF = ("test_e2e", "test_deploy_plan", "test_wait_for_load_balancer")
-
 # name, heading, bash command (run with errexit and pipefail from the project root), the checks it needs.
 CHECKS = [
     # On a cold jsii package cache (a new machine or runner) the synth of the default fills it first:
@@ -60,25 +57,19 @@ CHECKS = [
           'print("  cost-estimate.json:", len(e["lines"]), "lines,", e["total"]["per30Days"], "USD per 30 days in",'
           " e[\"region\"])' \"${assemblies[$i]}/cost-estimate.json\"\n"
           "done", needs=["compile"]),
-    # The scripts' tests in three parts that run side by side, the longest first: the e2e dry runs, the
-    # deploy plan and the load balancer wait (real CLIs in subprocesses), then all the others, then the
-    # review's (a dozen reviews, each four `cdk diff` runs). As one check they would end the run on one core.
-    Check("e2e", "scripts: e2e offline (every cdk call of the story, dry), deploy-plan (gates from the review, the "
-                 "deployed commit against moto_server, health and drift against Stubbers) and the deploy's wait for "
-                 "its load balancer against moto_server on 127.0.0.1",
-          "PYTHONPATH=tests python3 -m unittest " + " ".join(SECOND_HALF), needs=["synth"]),
-    Check("scripts", "scripts: release and verify-destroyed against moto_server on 127.0.0.1, preflight against the "
-                     "API models (botocore Stubbers), the project reader, prerequisites on a bare PATH, the synths, "
-                     "the docs' links and the deploy workflow",
-          "modules=(); for test in tests/test_*.py; do\n"
-          '  module="$(basename "$test" .py)"\n'
-          '  [[ " test_review ' + " ".join(SECOND_HALF) + ' " == *" $module "* ]] || modules+=("$module")'
-          "  # run by the review and e2e checks\n"
-          "done\n"
-          'PYTHONPATH=tests python3 -m unittest "${modules[@]}"', needs=["synth"]),
+    # The scripts' tests in two halves that run side by side: the review's (a dozen reviews, each four
+    # `cdk diff` runs) and all the others, which would otherwise end the run on one core.
     Check("review", "scripts/review against the snapshots: unchanged, one change, risky changes, replacements "
                     "followed across stacks, upgrades and rollbacks, markdown (the CDK CLI's diff, offline)",
           "python3 -m unittest discover --start-directory tests -p test_review.py", needs=["synth"]),
+    Check("scripts", "scripts: release and verify-destroyed against moto_server on 127.0.0.1, preflight against the "
+                     "API models (botocore Stubbers), the project reader, prerequisites on a bare PATH, e2e offline, "
+                     "deploy-plan (gates from the review, the deployed commit against moto_server, health and drift "
+                     "against Stubbers) and the deploy workflow",
+          "modules=(); for test in tests/test_*.py; do\n"
+          '  [[ $test == tests/test_review.py ]] || modules+=("$(basename "$test" .py)")  # the review check runs it\n'
+          "done\n"
+          'PYTHONPATH=tests python3 -m unittest "${modules[@]}"', needs=["synth"]),
     Check("off-hours", "off-hours Lambda: unit tests, and stop/start against moto_server's EKS and a TLS stand-in "
                        "on 127.0.0.1", "python3 -m unittest discover --start-directory lambda/off_hours"),
     Check("bad-config", "bad configuration end to end: non-zero exit, one line naming the key, no templates",
