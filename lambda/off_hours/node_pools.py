@@ -17,9 +17,10 @@ start: merge-patches every NodePool's limits back to the configured ones; Karpen
 (`absent` when the object is not there, if given); the API is karpenter.sh/v1, whose NodePools and NodeClaims
 are cluster-scoped (https://karpenter.sh/docs/concepts/nodepools/, https://karpenter.sh/docs/concepts/nodeclaims/).
 """
-import json
 import logging
 import urllib.parse
+
+from settings import BadRequest, json_list
 
 LOG = logging.getLogger()
 
@@ -29,24 +30,15 @@ NODECLAIMS = "/apis/karpenter.sh/v1/nodeclaims"
 NODEPOOL_LABEL = "karpenter.sh/nodepool"
 
 
-class BadPools(ValueError):
-    """NODE_POOLS cannot be used."""
-
-
 def parse_node_pools(raw):
     """NODE_POOLS: a JSON list of {"name", "limits": {resource: quantity}}, the limits each pool is deployed with."""
-    try:
-        pools = json.loads(raw)
-    except (TypeError, ValueError) as error:
-        raise BadPools(f"NODE_POOLS is not JSON: {raw!r}") from error
-    if not isinstance(pools, list) or not pools:
-        raise BadPools(f"NODE_POOLS must be a non-empty JSON list, got {raw!r}")
+    pools = json_list("NODE_POOLS", raw)
     for pool in pools:
         limits = pool.get("limits") if isinstance(pool, dict) else None
         if not isinstance(pool, dict) or not isinstance(pool.get("name"), str) or not pool["name"] \
                 or not isinstance(limits, dict) or not limits \
                 or not all(isinstance(k, str) and isinstance(v, str) and v for k, v in limits.items()):
-            raise BadPools(f"each NodePool needs a name and limits of resource names to quantities: {pool!r}")
+            raise BadRequest(f"each NodePool needs a name and limits of resource names to quantities: {pool!r}")
     return pools
 
 

@@ -48,6 +48,7 @@ import urllib.request
 
 import node_pools
 from cfn_response import respond
+from settings import BadRequest, json_list, json_value
 
 LOG = logging.getLogger()
 LOG.setLevel(logging.INFO)
@@ -58,10 +59,6 @@ TOKEN_SECONDS = 60
 # keeps back to answer CloudFormation.
 POLL_SECONDS = 15
 RESERVE_SECONDS = 30
-
-
-class BadRequest(ValueError):
-    """The event or the environment cannot be used; retrying will not help."""
 
 
 class KubernetesError(RuntimeError):
@@ -76,12 +73,7 @@ def parse_action(event):
 
 
 def parse_node_groups(raw):
-    try:
-        groups = json.loads(raw)
-    except (TypeError, ValueError) as error:
-        raise BadRequest(f"NODE_GROUPS is not JSON: {raw!r}") from error
-    if not isinstance(groups, list) or not groups:
-        raise BadRequest(f"NODE_GROUPS must be a non-empty JSON list, got {raw!r}")
+    groups = json_list("NODE_GROUPS", raw)
     for group in groups:
         if not isinstance(group, dict) or not isinstance(group.get("name"), str) or not all(
                 isinstance(group.get(k), int) and group[k] >= 0 for k in ("minSize", "desiredSize", "maxSize")):
@@ -92,10 +84,7 @@ def parse_node_groups(raw):
 def parse_alarm_names(raw):
     if raw is None or raw == "":
         return []
-    try:
-        names = json.loads(raw)
-    except ValueError as error:
-        raise BadRequest(f"ALARM_NAMES is not JSON: {raw!r}") from error
+    names = json_value("ALARM_NAMES", raw)
     if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
         raise BadRequest(f"ALARM_NAMES must be a JSON list of alarm names, got {raw!r}")
     return names
@@ -285,10 +274,7 @@ def scale_cluster(action, environment, eks, session, open_url, info):
 def scale_node_pools(action, environment, eks, session, open_url, info):
     """The Karpenter path: the NodePools' limits, and at stop their NodeClaims (node_pools.py)."""
     cluster = environment["CLUSTER_NAME"]
-    try:
-        pools = node_pools.parse_node_pools(environment["NODE_POOLS"])
-    except node_pools.BadPools as error:
-        raise BadRequest(str(error)) from error
+    pools = node_pools.parse_node_pools(environment["NODE_POOLS"])
 
     def call(method, path, body=None, absent=None):
         bearer = token(session, cluster, eks.meta.region_name)
