@@ -27,9 +27,7 @@ def fail(message):
     sys.exit(2)
 
 
-def cdk():
-    local = ROOT / "node_modules" / ".bin" / "cdk"
-    return str(local) if local.exists() else "cdk"
+cdk = synths.cdk  # the pinned CLI
 
 
 def add_arguments(parser):

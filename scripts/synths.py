@@ -117,6 +117,18 @@ def offline_environment():
     return env
 
 
+def cdk():
+    """The pinned CDK CLI (package-lock.json), or the one on PATH before `npm ci`."""
+    local = ROOT / "node_modules" / ".bin" / "cdk"
+    return str(local) if local.exists() else "cdk"
+
+
+def failure_output(result, *more):
+    """What says why a synth failed: the app's own refusals go to stderr; Maven reports what stopped the JVM
+    (an exception in the app, jsii's runtime) on stdout, its last lines say which."""
+    return "\n".join(result.stdout.splitlines()[-40:] + [result.stderr, *more])
+
+
 class SynthFailed(Exception):
     def __init__(self, returncode, output):
         super().__init__(f"cdk synth exited {returncode}")
@@ -135,8 +147,7 @@ def assembly(context=()):
         if target.is_dir():  # only a finished synth is moved there
             return target
         partial = pathlib.Path(tempfile.mkdtemp(dir=CACHE, prefix=target.name + ".partial-"))
-        cdk = ROOT / "node_modules" / ".bin" / "cdk"
-        command = [str(cdk) if cdk.exists() else "cdk", "synth", "--quiet", "--no-notices", "--output", str(partial)]
+        command = [cdk(), "synth", "--quiet", "--no-notices", "--output", str(partial)]
         for override in context:
             command += ["-c", override]
         result = subprocess.run(command, cwd=ROOT, env=offline_environment(), stdout=subprocess.PIPE,
@@ -144,9 +155,7 @@ def assembly(context=()):
         forget_older(target)
         if result.returncode != 0 or not all((partial / name).exists() for name in WRITTEN):
             shutil.rmtree(partial, ignore_errors=True)
-            # The app's own refusals go to stderr; Maven reports what stopped the JVM (an exception in
-            # the app, jsii's runtime) on stdout, its last lines say which.
-            raise SynthFailed(result.returncode, "\n".join(result.stdout.splitlines()[-40:] + [result.stderr]))
+            raise SynthFailed(result.returncode, failure_output(result))
         (partial / "synth.log").write_text(result.stderr)
         try:
             partial.rename(target)
@@ -245,8 +254,7 @@ def cli_context():
         app = (f"{shlex.quote(sys.executable)} -c 'import os, sys; open(sys.argv[1], \"w\").write(os.environ.get("
                f"\"CDK_CONTEXT_JSON\") or open(os.environ[\"CDK_CONTEXT_OVERFLOW_LOCATION\"]).read())' "
                f"{shlex.quote(str(written))}")
-        cdk = ROOT / "node_modules" / ".bin" / "cdk"
-        result = subprocess.run([str(cdk) if cdk.exists() else "cdk", "synth", "--quiet", "--no-notices", "--app", app,
+        result = subprocess.run([cdk(), "synth", "--quiet", "--no-notices", "--app", app,
                                  "--output", str(pathlib.Path(probe) / "out")], cwd=ROOT, env=offline_environment(),
                                 capture_output=True, text=True, check=False)
         if not written.exists():  # the CLI exits 1 either way: the probe writes no assembly
@@ -261,6 +269,8 @@ def in_one_jvm(names, check=None):
     if not names:
         return {}
     targets = {name: folder(overrides(name)) for name in names}
+    if check:
+        targets[CHECK] = folder(overrides("default"))  # the name its partial folder starts with
     CACHE.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
         for name in sorted(names, key=lambda n: targets[n].name):  # one order for every process: no deadlock
@@ -268,18 +278,17 @@ def in_one_jvm(names, check=None):
             fcntl.flock(lock, fcntl.LOCK_EX)
         results = {name: targets[name] for name in names if targets[name].is_dir()}
         todo = [name for name in names if name not in results]
+        if not todo:
+            return results
         if check:
             todo.append(CHECK)
-        if names and not [name for name in todo if name != CHECK]:
-            return results
         try:
             base = cli_context()
         except SynthFailed as failure:
             return {**results, **{name: failure for name in todo}}
         jobs = {}
         for name in todo:
-            partial = pathlib.Path(tempfile.mkdtemp(dir=CACHE, prefix=(targets.get(name) or folder(overrides(
-                "default"))).name + ".partial-"))
+            partial = pathlib.Path(tempfile.mkdtemp(dir=CACHE, prefix=targets[name].name + ".partial-"))
             jobs[name] = {"outdir": str(partial), "log": str(partial / "synth.log"),
                           "context": {**base, **as_dict(overrides("default" if name == CHECK else name))}}
         job_file = stack.enter_context(tempfile.NamedTemporaryFile("w", suffix=".json", dir=CACHE))
@@ -294,8 +303,8 @@ def in_one_jvm(names, check=None):
             partial = pathlib.Path(job["outdir"])
             if not all((partial / written).exists() for written in WRITTEN):
                 log = pathlib.Path(job["log"])
-                results[name] = SynthFailed(result.returncode, "\n".join(
-                    result.stdout.splitlines()[-40:] + [result.stderr, log.read_text() if log.exists() else ""]))
+                results[name] = SynthFailed(result.returncode, failure_output(
+                    result, log.read_text() if log.exists() else ""))
                 shutil.rmtree(partial, ignore_errors=True)
             elif name == CHECK:
                 results[name] = partial  # compared, then removed, by the caller
@@ -330,6 +339,7 @@ def compare(by_cli, in_jvm):
 
 # The logs, and the timings aws-cdk-lib writes where the CLI's CDK_PERF_COUNTERS_FILE says.
 NOT_COMPARED = {"synth.log", "performance-counters.json"}
+BYTE_FOR_BYTE = ("project.json", "cost-estimate.json")  # what the app writes beside CDK's files
 MASKED = re.compile(r"\b[0-9a-f]{64}\b|-[0-9a-f]{8}\b|/tmp/jsii-[A-Za-z0-9-]+")
 
 
@@ -340,7 +350,7 @@ def meaning(assembly, path):
         return data
     if path.endswith(".template.json") or path == "tree.json":
         return json.loads(data)
-    if path in WRITTEN[1:]:
+    if path in BYTE_FOR_BYTE:
         return data
     return json.loads(MASKED.sub("<masked>", data.decode()))
 

@@ -130,11 +130,9 @@ class KarpenterTest {
      * template shows it: an update of the NodeClass manifest, nothing else of Karpenter's replaced.
      */
     @Test
-    @SuppressWarnings("unchecked")
     void anUpgradeMovesTheNodeClassToTheNewMinor() {
-        final Map<String, Map<String, Object>> older = (Map<String, Map<String, Object>>) Synthesized.json(
-                com.ekspipeline.support.TestContext.named("karpenter").with("kubernetesVersion", "1.35").deploy().nodes())
-                .get("Resources");
+        final Map<String, Map<String, Object>> older = Synthesized.resources(
+                com.ekspipeline.support.TestContext.named("karpenter").with("kubernetesVersion", "1.35").deploy().nodes());
         final String before = json(older.get(resources.entrySet().stream().filter(e -> e.getValue() == manifest("NodeClass"))
                 .findFirst().orElseThrow().getKey()));
         assertTrue(before.contains("\\\"eks-pipeline/kubernetes-version\\\":\\\"1.35\\\""), before);

@@ -60,7 +60,7 @@ class NodesStackTest {
         final Map<String, Object> clusterTemplate = Synthesized.json(deployment.cluster());
         cluster = (Map<String, Map<String, Object>>) clusterTemplate.get("Resources");
         clusterOutputs = (Map<String, Object>) clusterTemplate.get("Outputs");
-        nodes = (Map<String, Map<String, Object>>) Synthesized.json(deployment.nodes()).get("Resources");
+        nodes = Synthesized.resources(deployment.nodes());
         clusterStackName = deployment.cluster().getStackName();
     }
 
@@ -218,11 +218,9 @@ class NodesStackTest {
         return resources;
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Map<String, Object>>> resources(final List<Stack> stacks) {
         final Map<String, Map<String, Map<String, Object>>> all = new LinkedHashMap<>();
-        stacks.forEach(s -> all.put(s.getNode().getId(),
-                (Map<String, Map<String, Object>>) Synthesized.json(s).get("Resources")));
+        stacks.forEach(s -> all.put(s.getNode().getId(), Synthesized.resources(s)));
         return all;
     }
 }

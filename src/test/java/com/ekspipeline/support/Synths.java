@@ -48,13 +48,11 @@ public final class Synths {
     }
 
     /** Each stack's resources, by stack ID, of the configuration {@code name}. */
-    @SuppressWarnings("unchecked")
     public static synchronized Map<String, Map<String, Map<String, Object>>> resources(final String name) {
         return RESOURCES.computeIfAbsent(name, key -> {
             final Map<String, Map<String, Map<String, Object>>> stacks = new LinkedHashMap<>();
             for (final Stack stack : named(key).stacks()) {
-                stacks.put(stack.getNode().getId(),
-                        (Map<String, Map<String, Object>>) Synthesized.json(stack).get("Resources"));
+                stacks.put(stack.getNode().getId(), Synthesized.resources(stack));
             }
             return Collections.unmodifiableMap(stacks);
         });
