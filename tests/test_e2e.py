@@ -16,7 +16,7 @@ import unittest
 
 import botocore.exceptions
 
-from moto_server import MotoServer
+from moto_server import MotoServer, MotoTestCase
 from project_fixture import project
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -868,17 +868,12 @@ def nothing_to_do(runner, project_, overrides, report):
     return [("deploy", lambda: None)]
 
 
-class OwnVpcTest(unittest.TestCase):
+class OwnVpcTest(MotoTestCase):
     """scripts/e2e --own-vpc: the VPC is created with plain CloudFormation before the app, handed to it through
     `vpc`, compared after the destroy with what it was, and deleted; against moto_server on 127.0.0.1."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.moto = MotoServer().__enter__()
-        cls.addClassCleanup(cls.moto.__exit__)
-
     def setUp(self):
-        self.moto.reset()
+        super().setUp()
         self.runner = Borrower(self.moto)
         self.report = teardown_report()
         self.loaded = []

@@ -21,6 +21,7 @@ import boto3
 from botocore.stub import Stubber
 
 from project_fixture import project
+from stand_ins import JsonStandIn
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "scripts"))
 import synths  # noqa: E402
@@ -51,7 +52,7 @@ def index(*architectures):
          "platform": {"architecture": arch, "os": "linux"}} for i, arch in enumerate(architectures)]}
 
 
-class Registry(http.server.BaseHTTPRequestHandler):
+class Registry(JsonStandIn):
     """public.ecr.aws as the OCI distribution spec has it: 401 with a Bearer challenge, a token, then the
     manifest or blob for that token."""
     objects = {}
@@ -71,16 +72,6 @@ class Registry(http.server.BaseHTTPRequestHandler):
         found = self.objects.get(self.path)
         return self.answer(200, found) if found else self.answer(404, {"errors": [{"code": "MANIFEST_UNKNOWN"}]})
 
-    def answer(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
 
 
 def addon_page(addon, version, default=True, kubernetes="1.36"):

@@ -9,7 +9,7 @@ import subprocess
 import unittest
 import zipfile
 
-from moto_server import MotoServer
+from moto_server import MotoTestCase
 from project_fixture import assembly
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -29,16 +29,7 @@ STACK = {
 }
 
 
-class ReleaseTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        # One server for the class, emptied before each test: starting one takes seconds.
-        cls.moto = MotoServer().__enter__()
-        cls.addClassCleanup(cls.moto.__exit__)
-
-    def setUp(self):
-        self.moto.reset()
-
+class ReleaseTest(MotoTestCase):
     def release(self, *args):
         return subprocess.run([str(ROOT / "scripts" / "release"), *args], cwd=ROOT, env=self.moto.environment(),
                               capture_output=True, text=True, timeout=300, check=False)

@@ -21,7 +21,7 @@ import boto3
 import botocore.exceptions
 from botocore.stub import Stubber
 
-from moto_server import MotoServer
+from moto_server import MotoTestCase
 from project_fixture import assembly, project
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -41,15 +41,9 @@ APP = {"Key": "app", "Value": "eks-pipeline"}
 OWNED = {"Key": "kubernetes.io/cluster/eks-pipeline", "Value": "owned"}
 
 
-class VerifyDestroyedTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        # One server for the class, emptied before each test: starting one takes seconds.
-        cls.moto = MotoServer().__enter__()
-        cls.addClassCleanup(cls.moto.__exit__)
-
+class VerifyDestroyedTest(MotoTestCase):
     def setUp(self):
-        self.moto.reset()
+        super().setUp()
         self.ec2 = self.moto.client("ec2")
 
     def verify(self, *args, names=None):
@@ -256,17 +250,12 @@ def two_accounts(test):
     return str(folder)
 
 
-class AccountsTest(unittest.TestCase):
+class AccountsTest(MotoTestCase):
     """With `stages` in two accounts, every account and region is looked in, each with its own credentials: the
     read-only role assumed there (moto acts in the account of a role it hands credentials for) or a profile."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.moto = MotoServer().__enter__()
-        cls.addClassCleanup(cls.moto.__exit__)
-
     def setUp(self):
-        self.moto.reset()
+        super().setUp()
         self.folder = two_accounts(self)
         keys = self.moto.client("sts").assume_role(RoleArn="arn:aws:iam::222222222222:role/planter",
                                                   RoleSessionName="planter")["Credentials"]

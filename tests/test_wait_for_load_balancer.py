@@ -7,22 +7,14 @@ import subprocess
 import time
 import unittest
 
-from moto_server import MotoServer
+from moto_server import MotoTestCase
 
 SCRIPT = pathlib.Path(__file__).resolve().parents[1] / "k8s" / "wait-for-load-balancer"
 
 
-class WaitForLoadBalancerTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.moto = MotoServer().__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.moto.__exit__()
-
+class WaitForLoadBalancerTest(MotoTestCase):
     def setUp(self):
-        self.moto.reset()
+        super().setUp()
         self.ec2, self.elb = self.moto.client("ec2"), self.moto.client("elbv2")
         vpc = self.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
         subnet = self.ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24", AvailabilityZone="us-east-2a")

@@ -2,7 +2,8 @@
 checks every request and response against the service model), answering a stand-in for CloudFormation's
 ResponseURL on 127.0.0.1. Run: python3 -m unittest discover --start-directory lambda/addon_versions"""
 import http.server
-import json
+import pathlib
+import sys
 import threading
 import unittest
 import urllib.request
@@ -11,6 +12,9 @@ import boto3
 from botocore.stub import Stubber
 
 import addon_versions
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tests"))
+from stand_ins import CloudFormationStandIn  # noqa: E402
 
 
 def listed(addon, *versions):
@@ -22,27 +26,14 @@ def listed(addon, *versions):
         for version, clusters in versions]}]}
 
 
-class Answers(http.server.BaseHTTPRequestHandler):
-    received = None
-
-    def do_PUT(self):  # noqa: N802
-        self.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 class AddonVersionsTest(unittest.TestCase):
     def setUp(self):
         self.eks = boto3.client("eks", region_name="us-east-2", aws_access_key_id="testing",
                                 aws_secret_access_key="testing")
         self.stub = Stubber(self.eks)
         self.stub.activate()
-        Answers.received = self.received = []
-        self.server = http.server.HTTPServer(("127.0.0.1", 0), Answers)
+        CloudFormationStandIn.answers = self.received = []
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), CloudFormationStandIn)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.addCleanup(self.server.server_close)
         self.addCleanup(self.server.shutdown)

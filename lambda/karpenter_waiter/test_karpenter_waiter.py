@@ -3,7 +3,6 @@ that terminates after a few polls, one that never does (the destroy fails with o
 another cluster or not Karpenter's, which are not waited for. Run:
 python3 -m unittest discover --start-directory lambda/karpenter_waiter"""
 import http.server
-import json
 import pathlib
 import sys
 import threading
@@ -14,24 +13,10 @@ import karpenter_waiter
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tests"))
 from moto_server import MotoServer  # noqa: E402
+from stand_ins import CloudFormationStandIn  # noqa: E402
 
 CLUSTER = "eks-pipeline"
 ENVIRONMENT = {"CLUSTER_NAME": CLUSTER, "WAIT_SECONDS": "600"}
-
-
-class CloudFormationStandIn(http.server.BaseHTTPRequestHandler):
-    """Takes the custom resource's answer on its ResponseURL, as S3's pre-signed URL does."""
-
-    answers = []
-
-    def do_PUT(self):  # noqa: N802
-        self.answers.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
 
 
 class KarpenterWaiterTest(unittest.TestCase):

@@ -3,7 +3,6 @@ API, all on 127.0.0.1: the fast path, a volume that goes after a few polls, one 
 balancer left. Run: python3 -m unittest discover --start-directory lambda/leftover_waiter"""
 import base64
 import http.server
-import json
 import pathlib
 import ssl
 import subprocess
@@ -17,6 +16,7 @@ import leftover_waiter
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tests"))
 from moto_server import MotoServer  # noqa: E402
+from stand_ins import CloudFormationStandIn, JsonStandIn  # noqa: E402
 
 CLUSTER = "eks-pipeline"
 ENVIRONMENT = {"CLUSTER_NAME": CLUSTER, "STORAGE_CLASS": "gp3-encrypted", "WAIT_SECONDS": "600"}
@@ -33,7 +33,7 @@ def attachment(name, volume_name, node):
     return {"metadata": {"name": name}, "spec": {"source": {"persistentVolumeName": volume_name}, "nodeName": node}}
 
 
-class KubernetesStandIn(http.server.BaseHTTPRequestHandler):
+class KubernetesStandIn(JsonStandIn):
     """Lists volumes and attachments like the API server; each path answers its queued lists in turn, the
     last one for ever after."""
 
@@ -44,30 +44,7 @@ class KubernetesStandIn(http.server.BaseHTTPRequestHandler):
         self.asked.append((self.path, self.headers["Authorization"]))
         queue = self.answers.get(self.path)
         items = (queue.pop(0) if len(queue) > 1 else queue[0]) if queue else None
-        reply = json.dumps({"items": items}).encode()
-        self.send_response(200 if items is not None else 404)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(reply)))
-        self.end_headers()
-        self.wfile.write(reply)
-
-    def log_message(self, *args):
-        pass
-
-
-class CloudFormationStandIn(http.server.BaseHTTPRequestHandler):
-    """Takes the custom resource's answer on its ResponseURL, as S3's pre-signed URL does."""
-
-    answers = []
-
-    def do_PUT(self):  # noqa: N802
-        self.answers.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
+        self.answer(200 if items is not None else 404, {"items": items})
 
 
 class StandInEks:

@@ -18,6 +18,7 @@ import off_hours
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tests"))
 from moto_server import MotoServer  # noqa: E402
+import stand_ins  # noqa: E402
 
 GROUPS = [{"name": "general", "minSize": 2, "desiredSize": 3, "maxSize": 5},
           {"name": "batch", "minSize": 0, "desiredSize": 0, "maxSize": 2}]
@@ -109,7 +110,7 @@ class TokenTest(unittest.TestCase):
         self.assertTrue(query["X-Amz-Credential"][0].startswith("AKIDEXAMPLE/"))
 
 
-class KubernetesStandIn(http.server.BaseHTTPRequestHandler):
+class KubernetesStandIn(stand_ins.JsonStandIn):
     """Answers the scale PATCH and the node list like the API server does, recording what it was sent."""
 
     log = None
@@ -117,25 +118,12 @@ class KubernetesStandIn(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 (the http.server naming)
         self.log.append(("get", self.path, self.headers["Authorization"]))
-        reply = json.dumps({"kind": "NodeList", "items": self.nodes}).encode()
-        self.send_response(200 if self.path == "/api/v1/nodes" else 404)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(reply)))
-        self.end_headers()
-        self.wfile.write(reply)
+        self.answer(200 if self.path == "/api/v1/nodes" else 404, {"kind": "NodeList", "items": self.nodes})
 
     def do_PATCH(self):  # noqa: N802 (the http.server naming)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.log.append(("patch", self.path, body["spec"]["replicas"], self.headers["Authorization"]))
-        reply = json.dumps({"kind": "Scale", "spec": {"replicas": body["spec"]["replicas"]}}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(reply)))
-        self.end_headers()
-        self.wfile.write(reply)
-
-    def log_message(self, *args):
-        pass
+        self.answer(200, {"kind": "Scale", "spec": {"replicas": body["spec"]["replicas"]}})
 
 
 def node(name, ready):
@@ -143,20 +131,11 @@ def node(name, ready):
         {"type": "MemoryPressure", "status": "False"}, {"type": "Ready", "status": "True" if ready else "False"}]}}
 
 
-class CloudFormationStandIn(http.server.BaseHTTPRequestHandler):
-    """Takes the custom resource's answer on its ResponseURL, as S3's pre-signed URL does."""
+class CloudFormationStandIn(stand_ins.CloudFormationStandIn):
+    """Keeps each answer with the path and content type it was sent to."""
 
-    answers = None
-
-    def do_PUT(self):  # noqa: N802
-        self.answers.append((self.path, self.headers["Content-Type"],
-                             json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
+    def received(self, body):
+        return self.path, self.headers["Content-Type"], body
 
 
 def serve(handler):
@@ -551,7 +530,7 @@ POOLS = [{"name": "general", "limits": {"cpu": "10", "memory": "20480Mi"}},
          {"name": "batch", "limits": {"cpu": "16", "memory": "65536Mi"}}]
 
 
-class KarpenterStandIn(http.server.BaseHTTPRequestHandler):
+class KarpenterStandIn(stand_ins.JsonStandIn):
     """Karpenter's API as the API server serves it: NodePools (get, merge-patch) and NodeClaims (list by label
     selector, delete), cluster-scoped under /apis/karpenter.sh/v1. Every request is logged; `refuse` maps a
     (method, path) to the Status the server answers it with instead."""
@@ -598,16 +577,6 @@ class KarpenterStandIn(http.server.BaseHTTPRequestHandler):
             self.answer(status["code"], status)
         return bool(status)
 
-    def answer(self, code, body):
-        reply = json.dumps(body).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(reply)))
-        self.end_headers()
-        self.wfile.write(reply)
-
-    def log_message(self, *args):
-        pass
 
 
 def node_pool(name, limits):
