@@ -321,10 +321,11 @@ def compare(by_cli, in_jvm):
     Two synths of one configuration, even two `cdk synth` runs, write some files differently, and these are
     compared for what they say. A template's keys come in another order where the app builds a map with
     Java's Map.of (its order changes from JVM to JVM), so templates and the tree are compared as JSON. The
-    manifests name each template by a hash of its bytes, and the metadata's stack traces name jsii's
-    temporary folders: in those, hashes and those folders are masked before they are compared as JSON (the
-    assets' own hashes are compared still, in their file names). Everything else (the assets, project.json,
-    the cost estimate) must be the same bytes."""
+    manifests name each template by a hash of its bytes: in those, hashes and jsii's temporary folders are
+    masked before they are compared as JSON (the assets' own hashes are compared still, in their file
+    names). The metadata are compared for what synth reported on each construct (warnings, logical IDs),
+    not for the stack traces it recorded, which name jsii's temporary folders and lines of whichever
+    Node.js ran jsii. Everything else (the assets, project.json, the cost estimate) must be the same bytes."""
     try:
         files = {str(path.relative_to(by_cli)) for path in by_cli.rglob("*") if path.is_file()} - NOT_COMPARED
         written = {str(path.relative_to(in_jvm)) for path in in_jvm.rglob("*") if path.is_file()} - NOT_COMPARED
@@ -352,7 +353,11 @@ def meaning(assembly, path):
         return json.loads(data)
     if path in BYTE_FOR_BYTE:
         return data
-    return json.loads(MASKED.sub("<masked>", data.decode()))
+    masked = json.loads(MASKED.sub("<masked>", data.decode()))
+    if path.endswith(".metadata.json"):
+        return {construct: [(entry["type"], entry.get("data")) for entry in entries
+                            if entry["type"] != "aws:cdk:creationStack"] for construct, entries in masked.items()}
+    return masked
 
 
 def outcome(name):

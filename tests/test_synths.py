@@ -136,7 +136,8 @@ class CompareTest(unittest.TestCase):
         self.root = pathlib.Path(tempfile.mkdtemp())
         self.addCleanup(lambda: __import__("shutil").rmtree(self.root, ignore_errors=True))
 
-    def assembly(self, name, template, trace="/tmp/jsii-kernel-aaaa/lib.js", extra=None):
+    def assembly(self, name, template, trace="/tmp/jsii-kernel-aaaa/lib.js (node:internal/timers:483:21)",
+                 warning="No budget alarm", extra=None):
         folder = self.root / name
         (folder / "asset.0123").mkdir(parents=True)
         (folder / "asset.0123" / "index.py").write_text("def handler(): pass\n")
@@ -144,18 +145,20 @@ class CompareTest(unittest.TestCase):
         (folder / "Nodes.template.json").write_text(text)
         digest = hashlib.sha256(text.encode()).hexdigest()
         (folder / "manifest.json").write_text(json.dumps({"artifacts": {"Nodes": {"url": f"s3://b/{digest}.json"}}}))
-        (folder / "Nodes.metadata.json").write_text(json.dumps({"/Nodes": [{"type": "aws:cdk:warning",
-                                                                           "trace": [trace]}]}))
+        (folder / "Nodes.metadata.json").write_text(json.dumps({"/Nodes": [
+            {"type": "aws:cdk:warning", "data": warning, "trace": [trace]},
+            {"type": "aws:cdk:creationStack", "data": [trace]}]}))
         (folder / "project.json").write_text('{"appName": "eks-pipeline"}\n')
         (folder / "synth.log").write_text(name)
         for path, text in (extra or {}).items():
             (folder / path).write_text(text)
         return folder
 
-    def test_key_order_hashes_and_temporary_folders_are_not_differences(self):
+    def test_key_order_hashes_and_stack_traces_are_not_differences(self):
         cli = self.assembly("cli", {"Resources": {"A": {"Type": "T", "Properties": {"X": 1, "Y": 2}}}})
+        # Another temporary folder, and another Node.js's lines in its own internals.
         jvm = self.assembly("jvm", {"Resources": {"A": {"Properties": {"Y": 2, "X": 1}, "Type": "T"}}},
-                            trace="/tmp/jsii-kernel-bbbb/lib.js")
+                            trace="/tmp/jsii-kernel-bbbb/lib.js (node:internal/timers:484:21)")
         self.assertEqual([], synths.compare(cli, jvm))
         self.assertFalse(jvm.exists(), "the JVM's copy is removed once compared")
 
@@ -165,6 +168,11 @@ class CompareTest(unittest.TestCase):
                             extra={"asset.0123/index.py": "def handler(): return 1\n", "tree.json": "{}"})
         self.assertEqual(["only the JVM wrote tree.json", "Nodes.template.json differs",
                           "asset.0123/index.py differs"], synths.compare(cli, jvm))
+
+    def test_a_changed_warning_is(self):
+        cli = self.assembly("cli", {})
+        jvm = self.assembly("jvm", {}, warning="No budget alarm, and another")
+        self.assertEqual(["Nodes.metadata.json differs"], synths.compare(cli, jvm))
 
     def test_project_file_is_compared_byte_for_byte(self):
         cli = self.assembly("cli", {})
