@@ -49,9 +49,27 @@ public final class ContainerInsightsMetrics {
     public static int count(final int nodes, final SampleWorkload workload) {
         return PER_LEVEL.get("cluster")
                 + PER_LEVEL.get("node") * nodes
-                + PER_LEVEL.get("namespace") * NAMESPACES.size()
-                + PER_LEVEL.get("service") * SERVICES.size()
+                + PER_LEVEL.get("namespace") * namespaces(workload).size()
+                + PER_LEVEL.get("service") * services(workload).size()
                 + PER_LEVEL.get("pod") * podNames(workload);
+    }
+
+    /** {@link #NAMESPACES} on a cluster that runs {@code workload}: a stage's own cluster has its namespace only. */
+    public static List<String> namespaces(final SampleWorkload workload) {
+        return NAMESPACES.stream().filter(n -> runs(n, workload)).toList();
+    }
+
+    /** {@link #SERVICES} on a cluster that runs {@code workload}. */
+    public static List<String> services(final SampleWorkload workload) {
+        return SERVICES.stream().filter(s -> runs(s.split("/")[0], workload)).toList();
+    }
+
+    private static boolean runs(final String namespace, final SampleWorkload workload) {
+        return switch (namespace) {
+            case "staging" -> workload.stagingReplicas() > 0;
+            case "production" -> workload.productionReplicas() > 0;
+            default -> true;
+        };
     }
 
     private static Map<String, Integer> load() {

@@ -55,7 +55,7 @@ public final class NodesStack extends AppStack {
                     config.availabilityZones(), config.appName());
             // At night the NodePools go to zero and the system group stays: it runs Karpenter, which drains and
             // terminates the nodes of the deleted NodeClaims and launches them again in the morning.
-            offHours(config, info, vpc, OffHoursTarget.nodePools(karpenter, settings.nodeGroups()));
+            offHours(config, info, vpc, OffHoursTarget.nodePools(karpenter, settings.nodeGroups()), stages);
             commonParts(config, info, vpc, stages);
             system.excuseNagFindings();
             return;
@@ -64,15 +64,23 @@ public final class NodesStack extends AppStack {
                 config.availabilityZones());
         final ClusterAutoscaler autoscaler = new ClusterAutoscaler(this, "ClusterAutoscaler", info);
         offHours(config, info, vpc, OffHoursTarget.nodeGroups(autoscaler,
-                ZonalGroups.groups(settings.nodeGroups(), config.availabilityZones())));
+                ZonalGroups.groups(settings.nodeGroups(), config.availabilityZones())), stages);
         commonParts(config, info, vpc, stages);
         nodeGroups.excuseNagFindings();
     }
 
-    private void offHours(final AppConfig config, final ClusterInfo info, final IVpc vpc, final OffHoursTarget target) {
+    /**
+     * Off-hours silences the alarms parked nodes set off: on the shared cluster the nodes' and the service
+     * probe's; on a stage's own cluster the nodes' alarms of that stage, in its account (the probe's alarm is
+     * the pipeline's, and with observability a production stage has no off-hours).
+     */
+    private void offHours(final AppConfig config, final ClusterInfo info, final IVpc vpc, final OffHoursTarget target,
+                          final Set<Stage> stages) {
+        final List<String> alarms = !config.observability().enabled() ? List.of()
+                : stages.size() == Stage.values().length ? ObservabilityConfig.offHoursAlarmNames(config.appName())
+                : ObservabilityConfig.nodeAlarmNames(config.appName());
         config.billing().offHours().ifPresent(hours -> new OffHoursScaler(this, "OffHours", info, target, vpc, hours,
-                config.observability().enabled() ? ObservabilityConfig.offHoursAlarmNames(config.appName()) : List.of(),
-                config.appName()));
+                alarms, config.appName()));
     }
 
     /** What both autoscalers share; last, as a suppression covers the children a construct has when it is added. */

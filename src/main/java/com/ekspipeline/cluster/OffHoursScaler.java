@@ -98,7 +98,7 @@ public final class OffHoursScaler extends Construct {
         final Map<String, String> environment = new TreeMap<>(target.environment());
         environment.put("CLUSTER_NAME", clusterName);
         if (!alarmNames.isEmpty()) {
-            // The alarms live in the pipeline stack, deployed after this one: named, not referenced.
+            // The alarms live in a later stack (the pipeline, or the stage's access stack): named, not referenced.
             environment.put("ALARM_NAMES", OffHoursTarget.json(alarmNames));
             role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                     .sid("SilenceAlarmsWhileParked")

@@ -60,7 +60,8 @@ public final class ConfigKeys {
                     + "`production`, each with its own `clusterName` and optionally `account`, `region`, "
                     + "`availabilityZones`, `kubernetesVersion`, `nodeGroups` and `offHours`: a cluster per stage, "
                     + "in its own account if you say so; production's `kubernetesVersion` never above staging's; "
-                    + "not together with top-level `clusterName`, `offHours`, `vpc` or `observability`. See "
+                    + "not together with top-level `clusterName`, `offHours` or `vpc`; with `observability`, each "
+                    + "stage's cluster alarms in its own account and production has no `offHours`. See "
                     + "[Separate clusters and accounts](stages.md#separate-clusters-and-accounts)",
                     "staging,production"),
             new Key("approvalEmail", "none", "an email address subscribed to the approval topic (confirm the email "

@@ -1,5 +1,6 @@
 package com.ekspipeline.config;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,8 +22,23 @@ public record ObservabilityConfig(boolean enabled, int reservationAlarmPercent, 
      * production cannot answer without nodes. Off-hours keeps them quiet while it parks the nodes.
      */
     public static List<String> offHoursAlarmNames(final String appName) {
+        final List<String> names = new ArrayList<>(nodeAlarmNames(appName));
+        names.add(appName + "-service-unreachable");
+        return List.copyOf(names);
+    }
+
+    /**
+     * The three alarms about one cluster's nodes. With {@code stages}, each stage's cluster has these, named
+     * for the stage ({@code <appName>-staging-...}), in the stage's account; its off-hours silences them.
+     */
+    public static List<String> nodeAlarmNames(final String appName) {
         return List.of(appName + "-nodes-below-minimum", appName + "-nodes-not-ready",
-                appName + "-reservation-at-max", appName + "-service-unreachable");
+                appName + "-reservation-at-max");
+    }
+
+    /** The alarm on container restarts of the sample service in {@code namespace}. */
+    public static String restartAlarmName(final String appName, final String namespace) {
+        return appName + "-restarts-" + namespace;
     }
 
     /** Every alarm's name starts with this, so that one topic-policy condition admits them all. */

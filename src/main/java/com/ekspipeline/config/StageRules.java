@@ -49,10 +49,6 @@ final class StageRules {
                         + reason + ".");
             }
         });
-        if (top.observability()) {
-            s.error("observability is true but must be false with stages: its alarms and dashboard watch one "
-                    + "cluster in the pipeline's account, and per-stage observability is not supported yet.");
-        }
         if (top.cluster().karpenter()) {
             s.error("autoscaler is \"karpenter\" but must be cluster-autoscaler with stages: Karpenter on the "
                     + "stages' clusters is not supported yet.");
@@ -104,6 +100,13 @@ final class StageRules {
             ZonalGroups.check(t, groups, zones);
         }
         final Optional<OffHoursConfig> offHours = t.has("offHours") ? BillingRules.offHours(t) : Optional.empty();
+        if (offHours.isPresent() && top.observability() && "production".equals(stage)) {
+            // The probe and its alarm are the pipeline's, in the delivery account: production's off-hours,
+            // in production's account, cannot silence them while the nodes are parked.
+            t.error(t.path("offHours") + " is set but must be absent with observability on: the service probe's "
+                    + "alarm in the pipeline's account would go off every night while production's nodes are "
+                    + "parked, and off-hours on production's cluster cannot silence it.");
+        }
         UnknownKeys.reject(t);
         final ClusterConfig shared = top.cluster();
         return new StageTarget(stage, account, region, zones, new ClusterConfig(clusterName, version,

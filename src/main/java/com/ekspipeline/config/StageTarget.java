@@ -41,6 +41,19 @@ public record StageTarget(String stage, Optional<String> account, String region,
         return name(appName, stage) + "-deploy";
     }
 
+    /**
+     * The role in staging's account that the pipeline assumes to read staging's alarms before it lets a release
+     * into production (with observability on).
+     */
+    public static String alarmReaderRoleName(final String appName, final String stage) {
+        return name(appName, stage) + "-alarm-reader";
+    }
+
+    /** The pipeline's own role, named with stages and observability on so that staging's alarm reader trusts it. */
+    public static String pipelineRoleName(final String appName) {
+        return appName + "-pipeline";
+    }
+
     /** The delivery account's deploy project of a stage, and its role: the only principal the stage's role trusts. */
     public static String deployProjectName(final String appName, final String stage) {
         return appName + "-deploy-" + stage;

@@ -72,6 +72,12 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
 
     static CostEstimate of(final AppConfig config, final List<? extends IConstruct> app,
                            final PriceTable prices, final SampleWorkload workload) {
+        return of(config, app, prices, workload, true);
+    }
+
+    /** @param probe whether the service probe is among {@code app}'s: not a stage's own cluster's part */
+    static CostEstimate of(final AppConfig config, final List<? extends IConstruct> app,
+                           final PriceTable prices, final SampleWorkload workload, final boolean probe) {
         final String region = config.region();
         final List<Line> lines = new ArrayList<>();
         final List<String> assumptions = new ArrayList<>();
@@ -152,7 +158,7 @@ public record CostEstimate(String appName, String region, LocalDate pricedOn, Li
         assumptions.add("Logs: estimatedLogGiBPerDay (" + gibPerDay + ") of control-plane" + (ownVpc ? " and VPC flow"
                 : "") + " logs ingested into "
                 + "CloudWatch, kept for logRetentionDays uncompressed; a busy cluster's audit log alone can be more.");
-        ObservabilityCost.add(config, app, prices, workload, runningShare, lines, assumptions);
+        ObservabilityCost.add(config, app, prices, workload, runningShare, lines, assumptions, probe);
         assumptions.add("Not included: data processed by NAT gateways (" + money(prices.require(region, "nat-gateway-data"))
                 + " per GiB, image pulls included" + (ownVpc ? "" : ", billed to the VPC's owner") + ") and load balancers, data transfer out, CodeBuild and CodePipeline "
                 + "minutes, S3, ECR and Lambda usage, CloudWatch API requests.");

@@ -53,7 +53,7 @@ public final class SplitEstimate {
         BigDecimal atMax = BigDecimal.ZERO;
         String notIncluded = "";
         for (final Part part : parts) {
-            final CostEstimate own = CostEstimate.of(part.config(), part.stacks(), prices, part.workload());
+            final CostEstimate own = CostEstimate.of(part.config(), part.stacks(), prices, part.workload(), false);
             final String name = Character.toUpperCase(part.stage().charAt(0)) + part.stage().substring(1);
             own.lines().forEach(line -> lines.add(new CostEstimate.Line(name + ": " + line.item(), line.quantity(), line.hourly())));
             own.assumptions().subList(1, own.assumptions().size() - 1).forEach(a -> assumptions.add(name + ": " + a));
@@ -64,8 +64,12 @@ public final class SplitEstimate {
         final int keys = CostEstimate.count(delivery, CfnKey.class);
         final CostEstimate.Line pipelineKeys = new CostEstimate.Line("Pipeline: KMS customer managed keys", String.valueOf(keys),
                 CostEstimate.perHour(prices.require(config.region(), "kms-key")).multiply(BigDecimal.valueOf(keys)));
-        lines.add(pipelineKeys);
-        subtotals.add(new CostEstimate.Subtotal("Pipeline", config.account(), config.region(), pipelineKeys.hourly()));
+        final List<CostEstimate.Line> pipeline = new ArrayList<>(List.of(pipelineKeys));
+        ObservabilityCost.delivery(config, delivery, prices).forEach(line -> pipeline.add(
+                new CostEstimate.Line("Pipeline: " + line.item(), line.quantity(), line.hourly())));
+        lines.addAll(pipeline);
+        subtotals.add(new CostEstimate.Subtotal("Pipeline", config.account(), config.region(), pipeline.stream()
+                .map(CostEstimate.Line::hourly).reduce(BigDecimal.ZERO, BigDecimal::add)));
         assumptions.add("Budgets: one per account, each of monthlyBudgetUsd ($" + config.billing().monthlyBudgetUsd()
                 + ") against that account's whole spend, in the first of the app's stacks deployed there.");
         assumptions.add(notIncluded);

@@ -15,8 +15,13 @@ interface Deploys {
     /** What must exist before a deploy can run (access entries, ingress rules). */
     List<IConstruct> prerequisites();
 
-    /** The alarm that keeps a release out of production while it is in ALARM; empty: none. */
-    default Optional<String> productionEntryAlarm() {
+    /** The alarms that keep a release out of production while one is in ALARM; empty: none. */
+    default List<ProductionEntry.Watched> productionEntryAlarms() {
+        return List.of();
+    }
+
+    /** The name the pipeline's role must have, for a role in another stack to trust it; empty: CDK's. */
+    default Optional<String> pipelineRoleName() {
         return Optional.empty();
     }
 }

@@ -35,25 +35,36 @@ final class OpsAlarms {
      * @param minNodes    the node groups' minSize together
      * @param maxNodes    the node groups' maxSize together
      * @param sampleApp   the sample service's StatefulSet in each stage
-     * @param maxReplicas its autoscaler's maximum in each stage
+     * @param maxReplicas its autoscaler's maximum in each stage the cluster runs, in the order of {@link Stage}
      */
     record Props(String appName, String clusterName, int minNodes, int maxNodes, String sampleApp,
-                 Map<Stage, Integer> maxReplicas, ObservabilityConfig settings, ITopic topic, Metric reachable) {
+                 Map<Stage, Integer> maxReplicas, ObservabilityConfig settings, ITopic topic) {
     }
 
     private OpsAlarms() {
     }
 
-    static List<Alarm> create(final Construct scope, final Props props) {
-        final List<String> quietOffHours = ObservabilityConfig.offHoursAlarmNames(props.appName());
+    /** The cluster's alarms, then the service probe's: the shared cluster's, in the pipeline stack. */
+    static List<Alarm> create(final Construct scope, final Props props, final Metric reachable) {
+        final List<Alarm> alarms = clusterAlarms(scope, props);
+        alarms.add(serviceUnreachable(scope, props.appName(), props.topic(), reachable));
+        return alarms;
+    }
+
+    /**
+     * The alarms on one cluster: its nodes and the restarts in each stage it runs. With {@code stages}, each
+     * stage's are in its own account, named for the stage ({@code props.appName()} is the stage's name).
+     */
+    static List<Alarm> clusterAlarms(final Construct scope, final Props props) {
+        final List<String> quietOffHours = ObservabilityConfig.nodeAlarmNames(props.appName());
         final List<Alarm> alarms = new ArrayList<>();
         final String cluster = props.clusterName();
         // Missing data breaches here: with no node, no agent runs to publish anything.
-        alarms.add(alarm(scope, "NodesBelowMinimum", quietOffHours.get(0), props,
+        alarms.add(alarm(scope, "NodesBelowMinimum", quietOffHours.get(0), props.topic(),
                 "Fewer nodes than the node groups' minimum (" + props.minNodes() + ") for 15 minutes.",
                 clusterMetric(cluster, "cluster_node_count", "Minimum"), props.minNodes(),
                 ComparisonOperator.LESS_THAN_THRESHOLD, 3, TreatMissingData.BREACHING));
-        alarms.add(alarm(scope, "NodesNotReady", quietOffHours.get(1), props,
+        alarms.add(alarm(scope, "NodesNotReady", quietOffHours.get(1), props.topic(),
                 "A node has been failing a node condition (not Ready, memory, disk or PID pressure) for 15 minutes.",
                 clusterMetric(cluster, "cluster_failed_node_count", "Maximum"), 1,
                 ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 3, TreatMissingData.NOT_BREACHING));
@@ -67,26 +78,32 @@ final class OpsAlarms {
                 .label("CPU or memory reserved, % (0 below maxSize)")
                 .period(Duration.minutes(5))
                 .build();
-        alarms.add(alarm(scope, "ReservationAtMax", quietOffHours.get(2), props,
+        alarms.add(alarm(scope, "ReservationAtMax", quietOffHours.get(2), props.topic(),
                 "Every node group is at maxSize (" + props.maxNodes() + " nodes) and pods reserve "
                         + props.settings().reservationAlarmPercent() + "% or more of their CPU or memory, "
                         + "which the cluster autoscaler cannot relieve.",
                 reservation, props.settings().reservationAlarmPercent(),
                 ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 3, TreatMissingData.NOT_BREACHING));
-        for (final Stage stage : Stage.values()) {
-            alarms.add(alarm(scope, stage.title() + "PodRestarts", props.appName() + "-restarts-" + stage.namespace(),
-                    props, "Containers of " + props.sampleApp() + " in " + stage.namespace() + " restarted "
+        for (final Stage stage : props.maxReplicas().keySet()) {
+            alarms.add(alarm(scope, stage.title() + "PodRestarts",
+                    ObservabilityConfig.restartAlarmName(props.appName(), stage.namespace()),
+                    props.topic(), "Containers of " + props.sampleApp() + " in " + stage.namespace() + " restarted "
                             + props.settings().restartAlarmCount() + " times or more within 15 minutes: they crash "
                             + "or fail their liveness probe.",
                     restarts(cluster, stage, props.sampleApp(), props.maxReplicas().get(stage)),
                     props.settings().restartAlarmCount(), ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1,
                     TreatMissingData.NOT_BREACHING));
         }
-        // 15 minutes: after off-hours, nodes, pods and load balancer targets take some minutes to be back.
-        alarms.add(alarm(scope, "ServiceUnreachable", quietOffHours.get(3), props,
-                "Production's page has not answered 200 with the expected text for 15 minutes (service probe).",
-                props.reachable(), 1, ComparisonOperator.LESS_THAN_THRESHOLD, 3, TreatMissingData.NOT_BREACHING));
         return alarms;
+    }
+
+    /** Production's page does not answer, as the service probe in the pipeline's account sees it. */
+    static Alarm serviceUnreachable(final Construct scope, final String appName, final ITopic topic,
+                                    final Metric reachable) {
+        // 15 minutes: after off-hours, nodes, pods and load balancer targets take some minutes to be back.
+        return alarm(scope, "ServiceUnreachable", ObservabilityConfig.offHoursAlarmNames(appName).get(3), topic,
+                "Production's page has not answered 200 with the expected text for 15 minutes (service probe).",
+                reachable, 1, ComparisonOperator.LESS_THAN_THRESHOLD, 3, TreatMissingData.NOT_BREACHING);
     }
 
     /**
@@ -135,7 +152,7 @@ final class OpsAlarms {
                 .build();
     }
 
-    private static Alarm alarm(final Construct scope, final String id, final String name, final Props props,
+    private static Alarm alarm(final Construct scope, final String id, final String name, final ITopic topic,
                                final String description, final IMetric metric, final double threshold,
                                final ComparisonOperator operator, final int periods, final TreatMissingData missing) {
         final Alarm alarm = Alarm.Builder.create(scope, id)
@@ -147,7 +164,7 @@ final class OpsAlarms {
                 .evaluationPeriods(periods)
                 .treatMissingData(missing)
                 .build();
-        final SnsAction action = new SnsAction(props.topic());
+        final SnsAction action = new SnsAction(topic);
         alarm.addAlarmAction(action);
         alarm.addOkAction(action);
         return alarm;

@@ -52,52 +52,122 @@ final class OpsDashboard {
 
     static Dashboard create(final Construct scope, final Props props) {
         final String cluster = props.clusterName();
+        final List<Stage> stages = List.of(Stage.values());
         final List<List<? extends IWidget>> rows = new ArrayList<>();
-        rows.add(List.of(AlarmStatusWidget.Builder.create().title("Alarms").alarms(props.alarms())
-                .width(FULL).height(4).build()));
-        rows.add(List.of(
-                graph("Nodes (" + groupsLine(props.groups()) + ")", List.of(
+        rows.add(alarmsRow(props.alarms()));
+        rows.add(nodesRow(cluster, props.groups()));
+        rows.add(reservationRow(cluster, stages));
+        rows.add(List.of(probe(props.reachable()), traffic(cluster, stages, props.sampleApp())));
+        rows.add(releaseRow(props.build(), props.deploys(), props.smokeTest()));
+        rows.add(List.of(text("Container logs: Logs Insights on `" + applicationLogs(cluster) + "`. Releases: the "
+                + "pipeline `" + props.appName() + "`. What each alarm means: the README's \"Seeing what runs\".")));
+        return dashboard(scope, props.appName(), rows);
+    }
+
+    /**
+     * With {@code stages}: the pipeline's side, in the delivery account. Each stage's cluster has a dashboard of
+     * its own in its account ({@link #forCluster}), as a dashboard shows the metrics of its own account only
+     * unless CloudWatch's cross-account observability is set up.
+     */
+    static Dashboard forRelease(final Construct scope, final Props props, final List<String> stageDashboards) {
+        final List<List<? extends IWidget>> rows = new ArrayList<>();
+        rows.add(alarmsRow(props.alarms()));
+        rows.add(List.of(probe(props.reachable())));
+        rows.add(releaseRow(props.build(), props.deploys(), props.smokeTest()));
+        rows.add(List.of(text("Each stage's cluster: the dashboards `" + String.join("` and `", stageDashboards)
+                + "`, each in its stage's account and region. Releases: the pipeline `" + props.appName()
+                + "`. What each alarm means: the README's \"Seeing what runs\".")));
+        return dashboard(scope, props.appName(), rows);
+    }
+
+    /**
+     * One stage's cluster, in the stage's account: its alarms, nodes, pods and service.
+     *
+     * @param name     the dashboard's name, the stage's ({@code <app>-staging})
+     * @param pipeline the pipeline that deploys to it, in the delivery account
+     */
+    static Dashboard forCluster(final Construct scope, final String name, final String clusterName,
+                                final List<NodeGroupConfig> groups, final Stage stage, final String sampleApp,
+                                final List<Alarm> alarms, final String pipeline) {
+        final List<List<? extends IWidget>> rows = new ArrayList<>();
+        rows.add(alarmsRow(alarms));
+        rows.add(nodesRow(clusterName, groups));
+        rows.add(reservationRow(clusterName, List.of(stage)));
+        rows.add(List.of(traffic(clusterName, List.of(stage), sampleApp)));
+        rows.add(List.of(text("Container logs: Logs Insights on `" + applicationLogs(clusterName) + "`. Releases: "
+                + "the pipeline `" + pipeline + "` in the delivery account. What each alarm means: the README's "
+                + "\"Seeing what runs\".")));
+        return dashboard(scope, name, rows);
+    }
+
+    private static List<IWidget> alarmsRow(final List<Alarm> alarms) {
+        return List.of(AlarmStatusWidget.Builder.create().title("Alarms").alarms(alarms).width(FULL).height(4).build());
+    }
+
+    private static List<IWidget> nodesRow(final String cluster, final List<NodeGroupConfig> groups) {
+        return List.of(
+                graph("Nodes (" + groupsLine(groups) + ")", List.of(
                         OpsAlarms.clusterMetric(cluster, "cluster_node_count", "Minimum").with(label("nodes")),
                         OpsAlarms.clusterMetric(cluster, "cluster_failed_node_count", "Maximum")
                                 .with(label("failing a node condition"))), HALF),
                 // Container Insights has no node-group dimension: one line per node, and the cluster's average.
                 graph("Node CPU and memory use, % (each node)", List.of(
                         perNode(cluster, "node_cpu_utilization", "CPU"),
-                        perNode(cluster, "node_memory_utilization", "memory")), HALF)));
-        rows.add(List.of(
+                        perNode(cluster, "node_memory_utilization", "memory")), HALF));
+    }
+
+    private static List<IWidget> reservationRow(final String cluster, final List<Stage> stages) {
+        return List.of(
                 graph("CPU and memory reserved by pods, %", List.of(
                         OpsAlarms.clusterMetric(cluster, "node_cpu_reserved_capacity", "Average").with(label("CPU")),
                         OpsAlarms.clusterMetric(cluster, "node_memory_reserved_capacity", "Average")
                                 .with(label("memory"))), HALF),
-                graph("Running pods per namespace", List.of(Stage.values()).stream()
-                        .map(stage -> (IMetric) namespacePods(cluster, stage.namespace())).toList(), HALF)));
-        rows.add(List.of(
-                graph("Production answers the probe (1) or not (0)",
-                        List.of(props.reachable().with(label("production answers"))), HALF),
-                graph("Service network traffic, bytes/s (the app publishes no request metrics)", List.of(Stage.values())
-                        .stream().flatMap(stage -> List.of(
-                                serviceMetric(cluster, stage, props.sampleApp(), "pod_network_rx_bytes", "in"),
-                                serviceMetric(cluster, stage, props.sampleApp(), "pod_network_tx_bytes", "out")).stream())
-                        .map(m -> (IMetric) m).toList(), HALF)));
+                graph("Running pods per namespace", stages.stream()
+                        .map(stage -> (IMetric) namespacePods(cluster, stage.namespace())).toList(), HALF));
+    }
+
+    private static GraphWidget probe(final Metric reachable) {
+        return graph("Production answers the probe (1) or not (0)",
+                List.of(reachable.with(label("production answers"))), HALF);
+    }
+
+    private static GraphWidget traffic(final String cluster, final List<Stage> stages, final String sampleApp) {
+        return graph("Service network traffic, bytes/s (the app publishes no request metrics)", stages.stream()
+                .flatMap(stage -> List.of(
+                        serviceMetric(cluster, stage, sampleApp, "pod_network_rx_bytes", "in"),
+                        serviceMetric(cluster, stage, sampleApp, "pod_network_tx_bytes", "out")).stream())
+                .map(m -> (IMetric) m).toList(), HALF);
+    }
+
+    private static List<IWidget> releaseRow(final IProject build, final Deploys deploys, final IFunction smokeTest) {
         final List<IMetric> builds = new ArrayList<>();
-        builds.add(props.build().metricSucceededBuilds(sum("build succeeded")));
-        builds.add(props.build().metricFailedBuilds(sum("build failed")));
+        builds.add(build.metricSucceededBuilds(sum("build succeeded")));
+        builds.add(build.metricFailedBuilds(sum("build failed")));
         for (final Stage stage : Stage.values()) {
-            builds.add(props.deploys().project(stage).metricSucceededBuilds(sum(stage.namespace() + " deploy succeeded")));
-            builds.add(props.deploys().project(stage).metricFailedBuilds(sum(stage.namespace() + " deploy failed")));
+            builds.add(deploys.project(stage).metricSucceededBuilds(sum(stage.namespace() + " deploy succeeded")));
+            builds.add(deploys.project(stage).metricFailedBuilds(sum(stage.namespace() + " deploy failed")));
         }
-        rows.add(List.of(
+        return List.of(
                 graph("Pipeline: builds and deploys per hour", builds, HALF),
                 graph("Smoke tests: duration (ms) and errors", List.of(
-                        props.smokeTest().metricDuration(MetricOptions.builder().statistic("Maximum")
+                        smokeTest.metricDuration(MetricOptions.builder().statistic("Maximum")
                                 .label("longest smoke test, ms").build()),
-                        props.smokeTest().metricInvocations(sum("smoke tests run")),
-                        props.smokeTest().metricErrors(sum("smoke-test function errors"))), HALF)));
-        rows.add(List.of(TextWidget.Builder.create().width(FULL).height(2).markdown("Container logs: Logs Insights on "
-                + "`/aws/containerinsights/" + cluster + "/application`. Releases: the pipeline `" + props.appName()
-                + "`. What each alarm means: the README's \"Seeing what runs\".").build()));
+                        smokeTest.metricInvocations(sum("smoke tests run")),
+                        smokeTest.metricErrors(sum("smoke-test function errors"))), HALF));
+    }
+
+    private static String applicationLogs(final String cluster) {
+        return "/aws/containerinsights/" + cluster + "/application";
+    }
+
+    private static TextWidget text(final String markdown) {
+        return TextWidget.Builder.create().width(FULL).height(2).markdown(markdown).build();
+    }
+
+    private static Dashboard dashboard(final Construct scope, final String name,
+                                       final List<List<? extends IWidget>> rows) {
         final Dashboard dashboard = Dashboard.Builder.create(scope, "Dashboard")
-                .dashboardName(props.appName())
+                .dashboardName(name)
                 .defaultInterval(Duration.hours(12))
                 .widgets(rows)
                 .build();

@@ -5,9 +5,11 @@ import com.ekspipeline.cluster.Stage;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.NodeGroupConfig;
 import com.ekspipeline.config.ObservabilityConfig;
+import com.ekspipeline.config.StageTarget;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.codebuild.IProject;
 import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.sns.ITopic;
 import software.constructs.Construct;
 
 import java.util.EnumMap;
@@ -35,6 +37,16 @@ final class OpsMonitoring extends Construct {
         final ObservabilityConfig settings = config.observability();
         final List<NodeGroupConfig> groups = config.cluster().nodeGroups();
         final ServiceProbe probe = new ServiceProbe(this, "ServiceProbe", config.appName(), config.appName());
+        final ITopic alarmTopic = topic.admitAlarms(ObservabilityConfig.alarmNamePrefix(config.appName()));
+        if (!config.stages().isEmpty()) {
+            // Each stage's cluster alarms and dashboard are in its own account (StageWatch); here, the probe's.
+            final List<Alarm> alarms = List.of(OpsAlarms.serviceUnreachable(this, config.appName(), alarmTopic,
+                    probe.reachable()));
+            OpsDashboard.forRelease(this, new OpsDashboard.Props(config.appName(), "", groups, SAMPLE_APP, build,
+                    deploys, smokeTest, probe.reachable(), alarms), config.stages().stream()
+                    .map(stage -> StageTarget.name(config.appName(), stage.stage())).toList());
+            return;
+        }
         final Map<Stage, Integer> maxReplicas = new EnumMap<>(Map.of(
                 Stage.STAGING, SampleWorkload.RELEASED.stagingMaxReplicas(),
                 Stage.PRODUCTION, SampleWorkload.RELEASED.productionMaxReplicas()));
@@ -42,8 +54,7 @@ final class OpsMonitoring extends Construct {
                 config.cluster().clusterName(),
                 groups.stream().mapToInt(NodeGroupConfig::minSize).sum(),
                 groups.stream().mapToInt(NodeGroupConfig::maxSize).sum(),
-                SAMPLE_APP, maxReplicas, settings,
-                topic.admitAlarms(ObservabilityConfig.alarmNamePrefix(config.appName())), probe.reachable()));
+                SAMPLE_APP, maxReplicas, settings, alarmTopic), probe.reachable());
         OpsDashboard.create(this, new OpsDashboard.Props(config.appName(), config.cluster().clusterName(),
                 groups, SAMPLE_APP, build, deploys, smokeTest, probe.reachable(), alarms));
     }

@@ -48,7 +48,7 @@ public final class PipelineStack extends AppStack {
             RepositoryPulls.allow(build.images(), clusters);
             return new StageClusterDeploys(stack, new StageClusterDeploys.Props(clusters,
                     config.pipeline().deployTimeoutMinutes(), config.pipeline().rolloutTimeoutSeconds(), artifactKey,
-                    build.images()));
+                    build.images(), config.observability().enabled()));
         });
     }
 

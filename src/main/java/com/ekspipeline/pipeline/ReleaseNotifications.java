@@ -8,14 +8,11 @@ import software.amazon.awscdk.services.codepipeline.Pipeline;
 import software.amazon.awscdk.services.codepipeline.PipelineNotificationEvents;
 import software.amazon.awscdk.services.codepipeline.PipelineNotifyOnOptions;
 import software.amazon.awscdk.services.codestarnotifications.DetailType;
-import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -94,24 +91,7 @@ final class ReleaseNotifications {
             return topic;
         }
         alarmsAdmitted = true;
-        final Stack stack = Stack.of(topic);
-        final ServicePrincipal cloudwatch = new ServicePrincipal("cloudwatch.amazonaws.com");
-        key.addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("CloudWatchAlarms")
-                .principals(List.of(cloudwatch))
-                .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
-                .resources(List.of("*"))
-                .build());
-        topic.addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("CloudWatchAlarms")
-                .principals(List.of(cloudwatch))
-                .actions(List.of("sns:Publish"))
-                .resources(List.of(topic.getTopicArn()))
-                .conditions(Map.of(
-                        "ArnLike", Map.of("aws:SourceArn", "arn:" + stack.getPartition() + ":cloudwatch:"
-                                + stack.getRegion() + ":" + stack.getAccount() + ":alarm:" + alarmNamePrefix + "*"),
-                        "StringEquals", Map.of("aws:SourceAccount", stack.getAccount())))
-                .build());
+        AlarmTopic.admit(key, topic, alarmNamePrefix);
         return topic;
     }
 }

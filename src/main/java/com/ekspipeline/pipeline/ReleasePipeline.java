@@ -24,6 +24,9 @@ import software.amazon.awscdk.services.kms.Alias;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.constructs.IConstruct;
 
 import java.util.EnumMap;
@@ -115,6 +118,10 @@ final class ReleasePipeline {
                 .executionMode(ExecutionMode.QUEUED)
                 .artifactBucket(props.source().artifacts())
                 .restartExecutionOnUpdate(false)
+                .role(props.deploys().pipelineRoleName().map(name -> (IRole) Role.Builder.create(scope, "PipelineRole")
+                        .roleName(name)
+                        .assumedBy(new ServicePrincipal("codepipeline.amazonaws.com"))
+                        .build()).orElse(null))
                 .stages(List.of(
                         stage("Source", sourceAction),
                         stage("Build", buildAction),
@@ -129,7 +136,9 @@ final class ReleasePipeline {
                         production(props, deployActions.get(Stage.PRODUCTION))))
                 .build();
         props.deploys().prerequisites().forEach(p -> pipeline.getNode().addDependency(p));
-        props.deploys().productionEntryAlarm().ifPresent(alarm -> ProductionEntry.allowReading(pipeline, alarm));
+        if (!props.deploys().productionEntryAlarms().isEmpty()) {
+            ProductionEntry.allowReading(pipeline, props.deploys().productionEntryAlarms());
+        }
         pipeline.getNode().addDependency(seed);
 
         Rule.Builder.create(scope, "SourceUploaded")
@@ -193,8 +202,8 @@ final class ReleasePipeline {
     /** Production rolls back as staging does; with split stages, also guarded by staging's alarm. */
     private static StageProps production(final Props props, final CodeBuildAction deploy) {
         final StageProps rolling = rollingBack("Production", deploy, smoke(props, deploy, 2));
-        return props.deploys().productionEntryAlarm().map(alarm -> ProductionEntry.guarded(rolling, alarm))
-                .orElse(rolling);
+        return props.deploys().productionEntryAlarms().isEmpty() ? rolling
+                : ProductionEntry.guarded(rolling, props.deploys().productionEntryAlarms());
     }
 
     private static LambdaInvokeAction smoke(final Props props, final CodeBuildAction deploy, final int runOrder) {

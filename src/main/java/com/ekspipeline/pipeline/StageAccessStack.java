@@ -15,7 +15,8 @@ import java.util.Map;
  * In a stage's own account and region, what lets that stage's deploy in: a role that trusts only the
  * delivery account's deploy project of this stage, and an access entry that gives it the edit policy in the
  * stage's namespace only. The staging project can assume no production role and no production access
- * entry names it.
+ * entry names it. It also holds what watches the stage's cluster from its own account ({@link StageWatch}):
+ * with observability, the alarms the pipeline reads before production; with off-hours, the alarms on it.
  *
  * <p>The trust names the delivery account and the project role by ARN in a condition rather than as the
  * principal: IAM refuses a trust policy whose principal role does not exist yet ("Invalid principal in
@@ -45,6 +46,7 @@ public final class StageAccessStack extends AppStack {
                         + stage.stage().namespace() + " namespace")
                 .build();
         StageDeploys.clusterAccess(this, "DeployAccess", role, cluster, stage.stage());
+        StageWatch.create(this, config, stage);
         Nag.suppress(role, "AwsSolutions-IAM5", "The deploy waits until its load balancer is active and a target "
                 + "healthy: Elastic Load Balancing's Describe actions, which only read, take no resource (\"*\").",
                 "Resource::*");

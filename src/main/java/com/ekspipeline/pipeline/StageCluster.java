@@ -2,12 +2,14 @@ package com.ekspipeline.pipeline;
 
 import com.ekspipeline.cluster.Stage;
 import com.ekspipeline.config.AppConfig;
+import com.ekspipeline.config.ObservabilityConfig;
 import com.ekspipeline.config.StageTarget;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.IVpc;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -68,6 +70,32 @@ public record StageCluster(Stage stage, String appName, String clusterName, Stri
     /** The deploy project's role's ARN, in the delivery account (or scope's, when that is unknown). */
     public String projectRoleArn(final Stack scope) {
         return roleArn(scope, deliveryAccount.orElse(scope.getAccount()), projectName());
+    }
+
+    /** The stage's own name, which its stacks and the alarms in its account start with ({@code <app>-staging}). */
+    public String stageName() {
+        return StageTarget.name(appName, stage.namespace());
+    }
+
+    /**
+     * The alarms on the stage's cluster, in its account, with observability on: its nodes' and its restarts'.
+     * Staging's keep a release out of production while one is in ALARM.
+     */
+    public List<String> alarmNames() {
+        final List<String> names = new ArrayList<>(ObservabilityConfig.nodeAlarmNames(stageName()));
+        names.add(ObservabilityConfig.restartAlarmName(stageName(), stage.namespace()));
+        return List.copyOf(names);
+    }
+
+    /** The role in the stage's account that the pipeline assumes to read those alarms. */
+    public String alarmReaderRoleArn(final Stack scope) {
+        return roleArn(scope, account.orElse(scope.getAccount()), StageTarget.alarmReaderRoleName(appName,
+                stage.namespace()));
+    }
+
+    /** The pipeline's role, in the delivery account, as named with stages and observability. */
+    public String pipelineRoleArn(final Stack scope) {
+        return roleArn(scope, deliveryAccount.orElse(scope.getAccount()), StageTarget.pipelineRoleName(appName));
     }
 
     private static String roleArn(final Stack scope, final String account, final String name) {

@@ -1,6 +1,7 @@
 package com.ekspipeline.pipeline;
 
 import com.ekspipeline.cluster.Stage;
+import com.ekspipeline.config.StageTarget;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.codebuild.BuildEnvironment;
@@ -19,6 +20,7 @@ import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.IAlias;
 import software.constructs.IConstruct;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,13 +43,15 @@ final class StageClusterDeploys implements Deploys {
      * @param rolloutTimeoutSeconds how long a deploy waits for the new pods before rolling back
      * @param artifactKey           the key CodeBuild encrypts its output with
      * @param images                the repository whose images a deploy tags as deployed, so they never expire
+     * @param observed              whether staging's cluster has alarms (observability on)
      */
     record Props(List<StageCluster> clusters, int timeoutMinutes, int rolloutTimeoutSeconds, IAlias artifactKey,
-                 IRepository images) {
+                 IRepository images, boolean observed) {
     }
 
     private final Map<Stage, PipelineProject> projects = new EnumMap<>(Stage.class);
-    private final String stagingAlarmName;
+    private final List<ProductionEntry.Watched> entryAlarms = new ArrayList<>();
+    private final Optional<String> pipelineRoleName;
 
     StageClusterDeploys(final Stack scope, final Props props) {
         for (final StageCluster cluster : props.clusters()) {
@@ -67,14 +71,25 @@ final class StageClusterDeploys implements Deploys {
             props.images().grant(role, StageDeploys.IMAGE_TAGGING.toArray(String[]::new));
             projects.put(stage, project(scope, props, cluster, role));
         }
-        stagingAlarmName = props.clusters().get(0).appName() + "-staging-deploy-failed";
+        final StageCluster staging = props.clusters().get(0);
+        final String stagingAlarmName = staging.appName() + "-staging-deploy-failed";
         stagingGuard(scope, projects.get(Stage.STAGING), stagingAlarmName);
+        entryAlarms.add(ProductionEntry.Watched.here(stagingAlarmName));
+        // Staging's cluster alarms are in its account and region, read as the role it holds for the pipeline,
+        // which trusts the pipeline's role by name.
+        if (props.observed()) {
+            final Optional<String> region = Optional.of(staging.region()).filter(r -> !r.equals(scope.getRegion()));
+            staging.alarmNames().forEach(name -> entryAlarms.add(new ProductionEntry.Watched(name, region,
+                    Optional.of(staging.alarmReaderRoleArn(scope)))));
+        }
+        pipelineRoleName = props.observed() ? Optional.of(StageTarget.pipelineRoleName(staging.appName()))
+                : Optional.empty();
     }
 
     /**
      * Staging's deploy failed (and rolled back) within the hour: its cluster runs the release before, and a
      * release must not reach production past it. The pipeline's account sees only its own metrics; this one
-     * is the deploy project's, which is here. With one cluster the alarms of observability guard instead.
+     * is the deploy project's, which is here.
      */
     private static void stagingGuard(final Stack scope, final PipelineProject staging, final String name) {
         Alarm.Builder.create(scope, "StagingDeployFailed")
@@ -90,8 +105,13 @@ final class StageClusterDeploys implements Deploys {
     }
 
     @Override
-    public Optional<String> productionEntryAlarm() {
-        return Optional.of(stagingAlarmName);
+    public List<ProductionEntry.Watched> productionEntryAlarms() {
+        return List.copyOf(entryAlarms);
+    }
+
+    @Override
+    public Optional<String> pipelineRoleName() {
+        return pipelineRoleName;
     }
 
     @Override

@@ -160,8 +160,13 @@ class BadConfigTest {
                         + "AWS account ID."),
                 badStage("staging", "account", "222222222222", "stages.staging.account is set but account is not: "
                         + "the stage's deploy role trusts the pipeline's account by its ID"),
-                Arguments.of("stages with observability", TestContext.defaults().with("stages", splitStages())
-                        .with("observability", true), "observability is true but must be false with stages"),
+                Arguments.of("production parked at night with observability", TestContext.defaults()
+                        .with("observability", true).with("stages", withStage(splitStages(), "production", Map.of(
+                                "clusterName", "shop-production", "offHours", OFF_HOURS))),
+                        "stages.production.offHours is set but must be absent with observability on: the service "
+                                + "probe's alarm in the pipeline's account would go off every night while "
+                                + "production's nodes are parked, and off-hours on production's cluster cannot "
+                                + "silence it."),
                 badStage("production", "region", "ap-south-1", "stages.production.region is \"ap-south-1\" but must be "
                         + "a region whose prices src/main/resources/prices.csv lists"),
                 badStage("production", "region", "us-west-2", "stages.production.availabilityZones is missing but must "

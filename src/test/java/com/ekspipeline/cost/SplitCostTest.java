@@ -38,23 +38,31 @@ class SplitCostTest {
         final CostEstimate estimate = TestContext.named("two-accounts").estimate();
         // Staging, us-east-2: 0.10 control plane + 2 × 0.0336 t4g.medium + 100 GiB × 0.08 / 720 + 0.045 NAT
         // + (1 NAT + 3 load balancer addresses) × 0.005 + 0.0225 NLB + 2 GiB × 0.08 / 720 + 1.00 / 720 KMS
-        // + (30 × 0.50 + 30 × 0.03) / 720 logs = 0.289505 an hour, 208.44 per 30 days.
+        // + (30 × 0.50 + 30 × 0.03) / 720 logs = 0.289505 an hour, 208.44 per 30 days. With observability on:
+        // the alarm topic's key 1.00; Container Insights on a cluster of staging's namespace alone, 24 + 8 × 2
+        // nodes + 7 × 3 namespaces + 7 × 8 services + 9 × (12 system workloads + 2 replicas) = 243 metrics × 0.30
+        // = 72.90; container logs 15.90; alarms on 1 + 1 + 3 + 4 (each pod staging may run) metrics × 0.10 =
+        // 0.90; its dashboard 3.00: 302.14. No probe metric: the probe is the pipeline's.
         final CostEstimate.Subtotal staging = part(estimate, "Staging");
         assertEquals(Optional.of("111111111111"), staging.account());
         assertEquals("us-east-2", staging.region());
-        assertAmount("208.44", staging.per30Days());
-        // Production, us-west-2: the same, with 3 GiB of volumes for its 3 replicas: 208.52.
+        assertAmount("302.14", staging.per30Days());
+        assertEquals("243 metrics", estimate.line("Staging: CloudWatch metrics: Container Insights").orElseThrow()
+                .quantity());
+        // Production, us-west-2: the same, with 3 GiB of volumes for its 3 replicas (208.52), 9 × 3 more pod
+        // metrics (75.60) and 4 more restart metrics (1.30): 305.32.
         final CostEstimate.Subtotal production = part(estimate, "Production");
         assertEquals(Optional.of("222222222222"), production.account());
         assertEquals("us-west-2", production.region());
-        assertAmount("208.52", production.per30Days());
+        assertAmount("305.32", production.per30Days());
         assertEquals(PriceTable.load().require("us-west-2", "eks-control-plane-standard"), estimate
                 .line("Production: EKS control plane (Kubernetes 1.35").orElseThrow().hourly());
         assertEquals("1 NAT + 3 load balancer", estimate.line("Production: Public IPv4").orElseThrow().quantity());
-        // The pipeline's artifact key: 1.00 per 30 days.
-        assertAmount("1.00", part(estimate, "Pipeline").per30Days());
+        // The pipeline's artifact key 1.00, the probe's metric 0.30, the probe's and staging's deploy alarms
+        // 0.20, its release dashboard 3.00: 4.50 per 30 days.
+        assertAmount("4.50", part(estimate, "Pipeline").per30Days());
         // The parts add up to the total; each line belongs to one part.
-        assertAmount("417.97", estimate.per30DaysTotal());
+        assertAmount("611.97", estimate.per30DaysTotal());
         assertEquals(estimate.hourlyTotal(), estimate.subtotals().stream().map(CostEstimate.Subtotal::hourly)
                 .reduce(BigDecimal.ZERO, BigDecimal::add));
         assertTrue(estimate.lines().stream().allMatch(line -> line.item().matches("(Staging|Production|Pipeline): .+")),

@@ -1,5 +1,6 @@
 package com.ekspipeline.verify;
 
+import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.support.DeleteOrder;
 import com.ekspipeline.support.Resources;
 import com.ekspipeline.support.Synths;
@@ -84,8 +85,11 @@ class TeardownTest {
     /** Every optional part on, so that every resource type the app can make is checked. */
     private final Map<String, Map<String, Map<String, Object>>> stacks;
 
-    /** Whether Container Insights is on: without it (the split stages refuse it) no part of it may exist. */
+    /** Whether Container Insights is on: without it no part of it may exist. */
     private final boolean observability;
+
+    /** Each nodes stack's ID, and the cluster its nodes join: one, or each stage's own. */
+    private final Map<String, String> clusterNames = new LinkedHashMap<>();
 
     /** The namespaces on the first cluster: both stages' on a shared one, staging's alone on its own. */
     private final int namespaces;
@@ -93,7 +97,13 @@ class TeardownTest {
     TeardownTest(final String configuration) {
         stacks = Synths.resources(configuration);
         observability = TestContext.named(configuration).load().observability().enabled();
-        namespaces = TestContext.named(configuration).load().stages().isEmpty() ? 2 : 1;
+        final AppConfig config = TestContext.named(configuration).load();
+        namespaces = config.stages().isEmpty() ? 2 : 1;
+        if (config.stages().isEmpty()) {
+            clusterNames.put("Nodes", config.cluster().clusterName());
+        }
+        config.stages().forEach(stage -> clusterNames.put(Character.toUpperCase(stage.stage().charAt(0))
+                + stage.stage().substring(1) + "Nodes", stage.cluster().clusterName()));
     }
 
     /** Without observability: no Container Insights add-on and no log group of it in any stack. */
@@ -197,23 +207,25 @@ class TeardownTest {
         if (noContainerInsights()) {
             return;
         }
-        final Map<String, Map<String, Object>> cluster = stack("Nodes");
-        final Map<String, String> groups = new java.util.TreeMap<>();
-        cluster.forEach((id, r) -> {
-            final Object name = Resources.properties(r).get("LogGroupName");
-            if ("AWS::Logs::LogGroup".equals(r.get("Type")) && name instanceof String n
-                    && n.startsWith("/aws/containerinsights/")) {
-                groups.put(n, id);
-                assertEquals("Delete", r.get("DeletionPolicy"), n);
-                assertEquals(30, Resources.properties(r).get("RetentionInDays"), n);
-            }
+        clusterNames.forEach((nodes, clusterName) -> {
+            final Map<String, Map<String, Object>> cluster = stacks.get(nodes);
+            final Map<String, String> groups = new java.util.TreeMap<>();
+            cluster.forEach((id, r) -> {
+                final Object name = Resources.properties(r).get("LogGroupName");
+                if ("AWS::Logs::LogGroup".equals(r.get("Type")) && name instanceof String n
+                        && n.startsWith("/aws/containerinsights/")) {
+                    groups.put(n, id);
+                    assertEquals("Delete", r.get("DeletionPolicy"), n);
+                    assertEquals(30, Resources.properties(r).get("RetentionInDays"), n);
+                }
+            });
+            assertEquals(List.of("application", "dataplane", "host", "performance").stream()
+                    .map(kind -> "/aws/containerinsights/" + clusterName + "/" + kind).toList(), List.copyOf(groups.keySet()));
+            final Map<String, Object> addon = cluster.values().stream().filter(r -> "AWS::EKS::Addon".equals(r.get("Type"))
+                    && "amazon-cloudwatch-observability".equals(Resources.properties(r).get("AddonName"))).findFirst()
+                    .orElseThrow();
+            assertTrue(Resources.dependsOn(addon).containsAll(groups.values()), Resources.dependsOn(addon).toString());
         });
-        assertEquals(List.of("application", "dataplane", "host", "performance").stream()
-                .map(kind -> "/aws/containerinsights/eks-pipeline/" + kind).toList(), List.copyOf(groups.keySet()));
-        final Map<String, Object> addon = cluster.values().stream().filter(r -> "AWS::EKS::Addon".equals(r.get("Type"))
-                && "amazon-cloudwatch-observability".equals(Resources.properties(r).get("AddonName"))).findFirst()
-                .orElseThrow();
-        assertTrue(Resources.dependsOn(addon).containsAll(groups.values()), Resources.dependsOn(addon).toString());
     }
 
     /**
@@ -225,17 +237,22 @@ class TeardownTest {
         if (noContainerInsights()) {
             return;
         }
+        clusterNames.keySet().forEach(this::noAgentCanCreateItsLogGroupAgain);
+    }
+
+    private void noAgentCanCreateItsLogGroupAgain(final String nodes) {
         final String[] found = new String[3];
-        stacks.forEach((stack, resources) -> resources.forEach((id, r) -> {
+        stacks.get(nodes).forEach((id, r) -> {
             if ("AWS::EKS::PodIdentityAssociation".equals(r.get("Type"))
                     && "cloudwatch-agent".equals(Resources.properties(r).get("ServiceAccount"))) {
-                found[0] = stack;
+                found[0] = nodes;
                 found[1] = String.valueOf(((List<?>) ((Map<?, ?>) Resources.properties(r).get("RoleArn")).get("Fn::GetAtt")).get(0));
             } else if ("AWS::EKS::Addon".equals(r.get("Type"))
                     && "amazon-cloudwatch-observability".equals(Resources.properties(r).get("AddonName"))) {
                 found[2] = id;
             }
-        }));
+        });
+        assertTrue(found[0] != null && found[2] != null, nodes + " has no agent identity or no add-on");
         final Map<String, Map<String, Object>> resources = stacks.get(found[0]);
         final DeleteOrder order = new DeleteOrder(resources);
         final String deny = denyOfRole(resources, found[1]);
