@@ -450,7 +450,7 @@ class AccountsTest(unittest.TestCase):
         self.stub(account, "ec2", region).add_response("describe_availability_zones", {"AvailabilityZones": [
             zone(f"{region}{z}", f"{region[:2]}{region.split('-')[1][0]}{region[-1]}-az{i}", region)
             for i, z in enumerate("abc", 1)]}, {})
-        for addon in ADDONS:
+        for addon in self.app["addons"]:  # the configuration's, observability's add-on among them
             self.stub(account, "eks", region).add_response("describe_addon_versions",
                                                            addon_page(addon, "v1.0.0-eksbuild.1", kubernetes=version),
                                                            {"addonName": addon, "kubernetesVersion": version})
@@ -506,7 +506,8 @@ class AccountsTest(unittest.TestCase):
         production = lines.index("Checking account 222222222222, region us-west-2, for eks-pipeline (cluster "
                                  "eks-pipeline-production, Kubernetes 1.35; nodes arm64).")
         self.assertIn("CDK bootstrap version 30 in aws://222222222222/us-west-2", lines[production + 1])
-        self.assertEqual(6, sum(1 for line in lines[production:] if "AWS's default for Kubernetes 1.35" in line))
+        self.assertEqual(len(self.app["addons"]), sum(1 for line in lines[production:]
+                                                      if "AWS's default for Kubernetes 1.35" in line))
         self.assertEqual(1, sum(1 for line in lines if " codebuild " in line and "Linux/Small" in line),
                          "the build quotas are the pipeline's, checked once")
         self.assertTrue(lines[-1].startswith("1 blocker(s)"), out)
@@ -547,6 +548,17 @@ class AccountsTest(unittest.TestCase):
                 self.assertEqual(0 if bootstrapped else 1, out.count("BLOCK"), out)
                 self.assertEqual(bootstrapped, any(line.split()[1:2] == ["trust"] for line in out.splitlines()),
                                  "the trust is asked of a bootstrapped account only")
+
+    def test_each_stages_cluster_is_checked_for_observabilitys_add_on_too(self):
+        self.assertEqual(sorted(ADDONS + ["amazon-cloudwatch-observability"]), self.app["addons"])
+        self.delivery_account()
+        self.identity("222222222222")
+        self.bootstrapped("222222222222", "us-west-2")
+        self.toolkit("222222222222", "us-west-2", "111111111111")
+        self.cluster("222222222222", "us-west-2", "1.35")
+        status, out = self.run_preflight()
+        self.assertEqual(0, status, out)
+        self.assertEqual(2, sum(1 for line in out.splitlines() if "amazon-cloudwatch-observability" in line), out)
 
     def test_the_same_account_needs_no_trust_and_the_bootstrap_stack_is_not_asked_for(self):
         project = json.loads(json.dumps(self.project).replace("222222222222", "111111111111"))

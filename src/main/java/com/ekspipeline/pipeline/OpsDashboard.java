@@ -95,8 +95,8 @@ final class OpsDashboard {
         rows.add(reservationRow(clusterName, List.of(stage)));
         rows.add(List.of(traffic(clusterName, List.of(stage), sampleApp)));
         rows.add(List.of(text("Container logs: Logs Insights on `" + applicationLogs(clusterName) + "`. Releases: "
-                + "the pipeline `" + pipeline + "` in the delivery account. What each alarm means: the README's "
-                + "\"Seeing what runs\".")));
+                + "the pipeline `" + pipeline + "` in the delivery account. What each alarm means: "
+                + "the README's \"Seeing what runs\".")));
         return dashboard(scope, name, rows);
     }
 

@@ -18,6 +18,7 @@ import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -195,6 +196,17 @@ class StageWatchTest {
         assertTrue(alarms(access).keySet().containsAll(List.of("eks-pipeline-staging-off-hours-failed",
                 "eks-pipeline-staging-off-hours-throttled", "eks-pipeline-staging-off-hours-dropped")));
         assertEquals("333333333333", Stack.of(apart.stacks().get(3)).getAccount());
+    }
+
+    @Test
+    void aConditionCannotHoldMoreRulesThanCodePipelineAllows() {
+        final List<ProductionEntry.Watched> six = java.util.stream.IntStream.range(0, 6)
+                .mapToObj(i -> ProductionEntry.Watched.here("alarm-" + i)).toList();
+        final IllegalStateException refused = assertThrows(IllegalStateException.class, () -> ProductionEntry.guarded(
+                software.amazon.awscdk.services.codepipeline.StageProps.builder().stageName("Production")
+                        .actions(List.of()).build(), six));
+        assertEquals("Production's entry condition would hold 6 rules, more than the 5 a CodePipeline condition may "
+                + "hold.", refused.getMessage());
     }
 
     @Test
