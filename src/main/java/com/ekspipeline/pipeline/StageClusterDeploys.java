@@ -75,15 +75,16 @@ final class StageClusterDeploys implements Deploys {
         final String stagingAlarmName = staging.appName() + "-staging-deploy-failed";
         stagingGuard(scope, projects.get(Stage.STAGING), stagingAlarmName);
         entryAlarms.add(ProductionEntry.Watched.here(stagingAlarmName));
-        // Staging's cluster alarms are in its account and region, read as the role it holds for the pipeline,
-        // which trusts the pipeline's role by name.
+        // Staging's cluster alarms are in its account and region: in the pipeline's account the pipeline's role
+        // reads them, as it reads the deploy alarm; in an account of its own, as the role staging holds for the
+        // pipeline, which trusts the pipeline's role by name.
+        final boolean apart = props.observed() && staging.crossAccount();
         if (props.observed()) {
             final Optional<String> region = Optional.of(staging.region()).filter(r -> !r.equals(scope.getRegion()));
-            staging.alarmNames().forEach(name -> entryAlarms.add(new ProductionEntry.Watched(name, region,
-                    Optional.of(staging.alarmReaderRoleArn(scope)))));
+            final Optional<String> role = apart ? Optional.of(staging.alarmReaderRoleArn(scope)) : Optional.empty();
+            staging.alarmNames().forEach(name -> entryAlarms.add(new ProductionEntry.Watched(name, region, role)));
         }
-        pipelineRoleName = props.observed() ? Optional.of(StageTarget.pipelineRoleName(staging.appName()))
-                : Optional.empty();
+        pipelineRoleName = apart ? Optional.of(StageTarget.pipelineRoleName(staging.appName())) : Optional.empty();
     }
 
     /**

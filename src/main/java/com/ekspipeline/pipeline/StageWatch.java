@@ -31,9 +31,9 @@ import java.util.Map;
  *       ({@link OffHoursWatch}), which runs in this account.</li>
  *   <li>With observability: the alarms on the cluster's nodes and on the sample service's restarts, named
  *       {@code <app>-<stage>-...} ({@link StageCluster#alarmNames}), the stage's off-hours silences the nodes'
- *       while they are parked; a dashboard of the cluster, named {@code <app>-<stage>}; and in staging's account
- *       the role that lets the pipeline read staging's alarms before it lets a release into production
- *       ({@link ProductionEntry}).</li>
+ *       while they are parked; a dashboard of the cluster, named {@code <app>-<stage>}; and, when staging's
+ *       account is not the pipeline's, the role there that lets the pipeline read staging's alarms before it
+ *       lets a release into production ({@link ProductionEntry}).</li>
  * </ul>
  */
 final class StageWatch {
@@ -63,7 +63,7 @@ final class StageWatch {
                         : workload.productionMaxReplicas())), own.observability(), topic));
         OpsDashboard.forCluster(watch, own.appName(), cluster.clusterName(), groups, stage, OpsMonitoring.SAMPLE_APP,
                 alarms, cluster.appName());
-        if (stage == Stage.STAGING) {
+        if (stage == Stage.STAGING && cluster.crossAccount()) {
             alarmReader(scope, cluster);
         }
     }

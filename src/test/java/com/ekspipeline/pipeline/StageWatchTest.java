@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Observability and off-hours with each stage on a cluster of its own: each stage's alarms, topic and dashboard
  * in its own account ({@code two-accounts} turns observability on), production entered only while staging's
- * alarms are quiet, read in staging's account through the role it holds for the pipeline.
+ * alarms are quiet: read by the pipeline's role when staging is in the pipeline's account, and through the role
+ * staging's account holds for the pipeline when it is in one of its own.
  */
 class StageWatchTest {
 
@@ -121,58 +122,42 @@ class StageWatchTest {
     }
 
     @Test
-    void productionIsEnteredOnlyWhileStagingsDeployAndClusterAlarmsAreQuietReadAsStagingsReaderRole() {
+    void productionIsEnteredOnlyWhileStagingsDeployAndClusterAlarmsAreQuietReadByThePipelinesRole() {
         final Deployment two = Synths.named("two-accounts");
         final Template pipeline = template(two, "Pipeline");
         final List<Map<String, Object>> rules = productionEntryRules(pipeline);
         assertEquals(5, rules.size());
         assertEquals(ProductionEntry.RULE_NAME, rules.get(0).get("Name"));
-        assertFalse(rules.get(0).containsKey("RoleArn"));
         assertEquals(STAGING_ALARMS, rules.subList(1, 5).stream()
                 .map(r -> ((Map<?, ?>) r.get("Configuration")).get("AlarmName")).toList());
-        for (final Map<String, Object> rule : rules.subList(1, 5)) {
-            assertEquals("arn:aws:iam::111111111111:role/eks-pipeline-staging-alarm-reader", rule.get("RoleArn"));
+        for (final Map<String, Object> rule : rules) {
             assertEquals(Map.of("AlarmName", ((Map<?, ?>) rule.get("Configuration")).get("AlarmName"),
                     "AlarmStates", "ALARM"), rule.get("Configuration"));
-            assertFalse(rule.containsKey("Region"), "staging is in the pipeline's region");
+            // Staging is in the pipeline's account and region: its role reads them, as it reads the deploy alarm.
+            assertFalse(rule.containsKey("RoleArn") || rule.containsKey("Region"), rule::toString);
         }
-        // Every alarm a rule names exists in staging's account, under that name.
+        // Every alarm a rule names exists in staging's stack, under that name.
         assertTrue(alarms(template(two, "StagingDeployAccess")).keySet().containsAll(STAGING_ALARMS));
-        // The pipeline's role has the name the reader trusts, and may assume that role only.
-        final String role = Resources.logicalId(pipeline, "AWS::IAM::Role", "RoleName", "eks-pipeline-pipeline");
-        // Besides the action roles CDK makes in this stack, the only role it may assume is staging's reader.
-        assertEquals(List.of("arn:aws:iam::111111111111:role/eks-pipeline-staging-alarm-reader"),
+        final Map<String, Object> properties = Resources.properties(Resources.ofType(pipeline,
+                "AWS::CodePipeline::Pipeline").values().iterator().next());
+        final String role = (String) ((List<?>) ((Map<?, ?>) properties.get("RoleArn")).get("Fn::GetAtt")).get(0);
+        assertEquals(List.of(List.of("eks-pipeline-staging-deploy-failed", "eks-pipeline-staging-nodes-below-minimum",
+                        "eks-pipeline-staging-nodes-not-ready", "eks-pipeline-staging-reservation-at-max",
+                        "eks-pipeline-staging-restarts-staging").stream()
+                        .map(n -> "arn:aws:cloudwatch:us-east-2:111111111111:alarm:" + n).toList()),
                 Resources.policyStatements(pipeline, role).stream()
-                        .filter(s -> "sts:AssumeRole".equals(s.get("Action")))
-                        .flatMap(s -> s.get("Resource") instanceof List<?> l ? l.stream() : java.util.stream.Stream.of(s.get("Resource")))
-                        .filter(String.class::isInstance).toList());
-        assertTrue(Resources.properties(Resources.ofType(pipeline, "AWS::CodePipeline::Pipeline").values().iterator()
-                .next()).get("RoleArn").toString().contains(role));
+                        .filter(s -> "cloudwatch:DescribeAlarms".equals(s.get("Action"))).map(s -> s.get("Resource")).toList(),
+                "the pipeline's role reads exactly the alarms the rules name");
+        // No reader role and no named pipeline role are needed in one account.
+        for (final String stack : List.of("StagingDeployAccess", "ProductionDeployAccess", "Pipeline")) {
+            assertTrue(Resources.ofType(template(two, stack), "AWS::IAM::Role").values().stream()
+                    .map(r -> String.valueOf(Resources.properties(r).get("RoleName")))
+                    .noneMatch(n -> n.endsWith("-alarm-reader") || n.equals("eks-pipeline-pipeline")), stack);
+        }
     }
 
     @Test
     @SuppressWarnings("unchecked")
-    void stagingsReaderRoleTrustsOnlyThePipelinesRoleAndReadsOnlyStagingsAlarms() {
-        final Template staging = template(Synths.named("two-accounts"), "StagingDeployAccess");
-        final String reader = Resources.logicalId(staging, "AWS::IAM::Role", "RoleName",
-                "eks-pipeline-staging-alarm-reader");
-        final Map<String, Object> trust = (Map<String, Object>) ((List<?>) ((Map<?, ?>) Resources.properties(
-                Resources.ofType(staging, "AWS::IAM::Role").get(reader)).get("AssumeRolePolicyDocument"))
-                .get("Statement")).get(0);
-        assertEquals(Map.of("AWS", "arn:aws:iam::111111111111:root"), trust.get("Principal"));
-        assertEquals(Map.of("ArnEquals", Map.of("aws:PrincipalArn", "arn:aws:iam::111111111111:role/eks-pipeline-pipeline")),
-                trust.get("Condition"));
-        final List<Map<String, Object>> statements = Resources.policyStatements(staging, reader);
-        assertEquals(1, statements.size());
-        assertEquals("cloudwatch:DescribeAlarms", statements.get(0).get("Action"));
-        assertEquals(STAGING_ALARMS.stream().map(n -> "arn:aws:cloudwatch:us-east-2:111111111111:alarm:" + n).toList(),
-                statements.get(0).get("Resource"));
-        // Production's account holds no reader: nothing reads production's alarms from outside.
-        assertTrue(Resources.ofType(template(Synths.named("two-accounts"), "ProductionDeployAccess"), "AWS::IAM::Role")
-                .values().stream().noneMatch(r -> String.valueOf(Resources.properties(r).get("RoleName")).contains("reader")));
-    }
-
-    @Test
     void stagingInAnAccountAndRegionOfItsOwnIsReadThereAndItsOffHoursSilencesItsOwnNodeAlarms() {
         final Deployment apart = STAGING_APART.deploy();
         for (final Map<String, Object> rule : productionEntryRules(template(apart, "Pipeline")).subList(1, 5)) {
@@ -181,10 +166,32 @@ class StageWatchTest {
         }
         final Template access = template(apart, "StagingDeployAccess");
         final String reader = Resources.logicalId(access, "AWS::IAM::Role", "RoleName", "eks-pipeline-staging-alarm-reader");
-        assertTrue(Resources.ofType(access, "AWS::IAM::Role").get(reader).toString()
-                .contains("aws:PrincipalArn=arn:aws:iam::111111111111:role/eks-pipeline-pipeline"));
-        assertTrue(Resources.policyStatements(access, reader).get(0).get("Resource").toString()
-                .contains("arn:aws:cloudwatch:us-west-2:333333333333:alarm:eks-pipeline-staging-nodes-below-minimum"));
+        final Map<String, Object> trust = (Map<String, Object>) ((List<?>) ((Map<?, ?>) Resources.properties(
+                Resources.ofType(access, "AWS::IAM::Role").get(reader)).get("AssumeRolePolicyDocument"))
+                .get("Statement")).get(0);
+        assertEquals(Map.of("AWS", "arn:aws:iam::111111111111:root"), trust.get("Principal"));
+        assertEquals(Map.of("ArnEquals", Map.of("aws:PrincipalArn", "arn:aws:iam::111111111111:role/eks-pipeline-pipeline")),
+                trust.get("Condition"));
+        final List<Map<String, Object>> statements = Resources.policyStatements(access, reader);
+        assertEquals(1, statements.size());
+        assertEquals("cloudwatch:DescribeAlarms", statements.get(0).get("Action"));
+        assertEquals(STAGING_ALARMS.stream().map(n -> "arn:aws:cloudwatch:us-west-2:333333333333:alarm:" + n).toList(),
+                statements.get(0).get("Resource"));
+        // The pipeline's role has the name the reader trusts; besides the action roles CDK makes in its own
+        // stack, the only role it may assume is staging's reader, and it reads the deploy alarm itself.
+        final Template pipeline = template(apart, "Pipeline");
+        final String role = Resources.logicalId(pipeline, "AWS::IAM::Role", "RoleName", "eks-pipeline-pipeline");
+        assertEquals(List.of("arn:aws:iam::333333333333:role/eks-pipeline-staging-alarm-reader"),
+                Resources.policyStatements(pipeline, role).stream()
+                        .filter(s -> "sts:AssumeRole".equals(s.get("Action")))
+                        .flatMap(s -> s.get("Resource") instanceof List<?> l ? l.stream() : java.util.stream.Stream.of(s.get("Resource")))
+                        .filter(String.class::isInstance).toList());
+        assertEquals(List.of("arn:aws:cloudwatch:us-east-2:111111111111:alarm:eks-pipeline-staging-deploy-failed"),
+                Resources.policyStatements(pipeline, role).stream()
+                        .filter(s -> "cloudwatch:DescribeAlarms".equals(s.get("Action"))).map(s -> s.get("Resource")).toList());
+        // Production's account holds no reader: nothing reads production's alarms from outside.
+        assertTrue(Resources.ofType(template(apart, "ProductionDeployAccess"), "AWS::IAM::Role").values().stream()
+                .noneMatch(r -> String.valueOf(Resources.properties(r).get("RoleName")).contains("reader")));
         // Off-hours on staging's cluster silences staging's three node alarms, which are in the same account.
         final Map<String, Object> function = Resources.ofType(template(apart, "StagingNodes"), "AWS::Lambda::Function")
                 .values().stream().map(Resources::properties)
