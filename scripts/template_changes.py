@@ -18,12 +18,20 @@ Each change: {id, type, change, properties, replacedBy, because}; `because` name
 change follows: "<logical ID>" in the same stack, or "<stack file>:<output name>" of another stack.
 """
 import functools
+import hashlib
+import importlib.metadata
+import importlib.util
 import json
+import os
 import pathlib
 import re
 import sys
 
 SUB_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
+# The create-only properties read from cfn-lint's schemas, kept by what they were read from (kept_file):
+# importing cfn-lint costs about 1.7 s of CPU (its package imports its whole linter), and the review's
+# tests, deploy-plan's and the upgrade rehearsals run this script some fifty times over the same types.
+KEPT = pathlib.Path(__file__).resolve().parent.parent / "target" / "create-only"
 
 
 @functools.lru_cache(maxsize=None)
@@ -31,9 +39,58 @@ def create_only(resource_type, region="us-east-2"):
     """JSON pointers of the type's create-only properties; none for custom resources (always updated)."""
     if resource_type.startswith("Custom::") or resource_type == "AWS::CloudFormation::CustomResource":
         return []
-    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+    kept, known = kept_file(region), known_types(region)
+    if resource_type not in known:
+        from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
-    return tuple(PROVIDER_SCHEMA_MANAGER.get_resource_schema(region, resource_type).schema.get("createOnlyProperties", []))
+        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(region, resource_type).schema
+        known[resource_type] = schema.get("createOnlyProperties", [])
+        if kept:
+            keep(kept, known)
+    return tuple(known[resource_type])
+
+
+@functools.lru_cache(maxsize=None)
+def known_types(region):
+    """The create-only properties kept for `region`'s schemas, by type (filled in by create_only)."""
+    kept = kept_file(region)
+    try:
+        return json.loads(kept.read_text()) if kept else {}
+    except (OSError, ValueError):
+        return {}
+
+
+@functools.lru_cache(maxsize=None)
+def kept_file(region):
+    """Where the create-only properties of `region`'s schemas are kept: a file named by the cfn-lint that
+    `import cfnlint` would load (its folder and version) and by its list of that region's schemas, each
+    with the hash of its text, so that another cfn-lint or other schemas read them again. None when that
+    cfn-lint cannot be told without importing it."""
+    spec = importlib.util.find_spec("cfnlint")
+    if spec is None or not spec.origin:
+        return None
+    package = pathlib.Path(spec.origin).parent
+    schemas = package / "data" / "schemas" / "providers" / f"{region.replace('-', '_')}.py"
+    try:
+        version = importlib.metadata.version("cfn-lint")
+        listed = schemas.read_bytes()
+    except (importlib.metadata.PackageNotFoundError, OSError):
+        return None
+    digest = hashlib.sha256(b"\0".join([str(package).encode(), version.encode(), listed])).hexdigest()[:16]
+    return KEPT / f"{region}-{digest}.json"
+
+
+def keep(kept, known):
+    """Writes `known` to `kept` whole: another process reads a whole file or none."""
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        if kept.exists():
+            known = {**json.loads(kept.read_text()), **known}  # what another process kept meanwhile
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
+        partial.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n")
+        partial.replace(kept)
+    except (OSError, ValueError):
+        pass  # kept or not, the answer is the schemas'
 
 
 def at(properties, pointer):

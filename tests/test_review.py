@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import tempfile
 import unittest
+from unittest import mock
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SNAPSHOTS = ROOT / "src" / "test" / "resources" / "snapshots"
@@ -110,6 +111,44 @@ class TemplateChangesTest(unittest.TestCase):
         self.assertEqual("replaced", nodes["ClusterNodegroupgeneraluseast2aFB54B10F"]["change"], nodes)
         self.assertEqual(["/properties/Subnets"], nodes["ClusterNodegroupgeneraluseast2aFB54B10F"]["replacedBy"])
         self.assertEqual("updated", cluster["ClusterEB0386A7"]["change"], "EKS updates a cluster's subnets in place")
+
+    def test_the_kept_create_only_properties_are_the_schemas_and_are_read_again_for_other_schemas(self):
+        import sys
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import template_changes
+        from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+        kept = pathlib.Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, kept)
+        original = template_changes.KEPT
+        self.addCleanup(setattr, template_changes, "KEPT", original)
+        caches = (template_changes.create_only, template_changes.known_types, template_changes.kept_file)
+
+        def fresh():  # as a new process starts: nothing in memory, only the kept file
+            for cache in caches:
+                cache.cache_clear()
+        self.addCleanup(fresh)
+        template_changes.KEPT = kept
+        types = sorted({resource["Type"] for template in snapshot_templates().values()
+                        for resource in template["Resources"].values() if not resource["Type"].startswith("Custom::")})
+        schemas = {t: tuple(PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-2", t).schema.get(
+            "createOnlyProperties", [])) for t in types}
+        for _ in ("read from the schemas", "read from the kept file"):
+            fresh()
+            self.assertEqual(schemas, {t: template_changes.create_only(t) for t in types})
+        self.assertEqual(1, len(list(kept.glob("*.json"))), list(kept.iterdir()))
+        self.assertEqual({t: list(p) for t, p in schemas.items()},
+                         json.loads(next(kept.glob("*.json")).read_text()))
+
+        (file,) = kept.glob("*.json")
+        file.write_text(json.dumps({"AWS::EKS::Cluster": ["/properties/Wrong"]}))
+        fresh()
+        self.assertEqual(("/properties/Wrong",), template_changes.create_only("AWS::EKS::Cluster"),
+                         "the kept file answers, cfn-lint is not asked again")
+        fresh()
+        with mock.patch.object(template_changes.importlib.metadata, "version", return_value="0.0.1"):
+            self.assertEqual(schemas["AWS::EKS::Cluster"], template_changes.create_only("AWS::EKS::Cluster"),
+                             "another cfn-lint's schemas are read again, not a file kept for others")
 
     def test_an_unchanged_app_changes_nothing(self):
         self.assertEqual({"Cluster.json": [], "Network.json": [], "Nodes.json": [], "Pipeline.json": []},
