@@ -46,6 +46,16 @@ def other_private_subnets(resources):
             resource["Properties"]["CidrBlock"] = resource["Properties"]["CidrBlock"].replace("10.0.", "10.9.", 1)
 
 
+def risky(resources):
+    """The 'before' of risky Pipeline changes: a bucket added and one replaced, an IAM statement and a
+    security group rule changed."""
+    resources["Artifacts82DD59A1"]["Properties"]["BucketName"] = "old-artifacts"
+    resources["DeployToClusterApi"]["Properties"]["FromPort"] = 8443
+    resources["OldReports"] = {"Type": "AWS::S3::Bucket"}
+    resources["SmokeTestRoleDefaultPolicy6EA68822"]["Properties"]["PolicyDocument"]["Statement"].append(
+        {"Action": "s3:GetObject", "Effect": "Allow", "Resource": "*"})
+
+
 def snapshot_templates(stack=None, change=None):
     """{stack file name: template} of the committed snapshots, `change` applied to `stack`'s resources."""
     templates = {path.name: json.loads(path.read_text()) for path in SNAPSHOTS.glob("*.json")}
@@ -213,12 +223,6 @@ class ReviewTest(unittest.TestCase):
         self.assertEqual(1, sum(1 for line in out.splitlines() if line.startswith("[")), out)
 
     def test_iam_security_group_and_stateful_changes_are_called_out_first(self):
-        def risky(resources):
-            resources["Artifacts82DD59A1"]["Properties"]["BucketName"] = "old-artifacts"
-            resources["DeployToClusterApi"]["Properties"]["FromPort"] = 8443
-            resources["OldReports"] = {"Type": "AWS::S3::Bucket"}
-            resources["SmokeTestRoleDefaultPolicy6EA68822"]["Properties"]["PolicyDocument"]["Statement"].append(
-                {"Action": "s3:GetObject", "Effect": "Allow", "Resource": "*"})
         result = review("--no-synth", "--snapshots", str(self.changed_snapshots("Pipeline", risky)))
 
         self.assertEqual(0, result.returncode, result.stderr)
@@ -385,6 +389,44 @@ class CanaryTest(unittest.TestCase):
         self.assertIsNone(self.review.canary({"Cluster": (cluster_template("1.35"), cluster_template("1.36"))}))
 
 
+class OneProcessDiffTest(unittest.TestCase):
+    """The review runs the diffs it has not kept in one Node.js process, by the CLI's own entry point: for
+    each stack that prints what `cdk diff --template`, run as its own process, prints, and exits the same."""
+
+    def test_each_diff_in_one_process_is_what_its_own_cdk_diff_prints(self):
+        def changed(stack, change):
+            path = folder / f"{stack}.json"
+            template = json.loads((SNAPSHOTS / f"{stack}.json").read_text())
+            change(template["Resources"])
+            path.write_text(json.dumps(template, indent=2))
+            return path
+
+        self.assertEqual(0, review().returncode)  # the default's synth, in the review's assembly
+        folder = pathlib.Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, folder)
+        module = review_module()
+        olds = {"Network": SNAPSHOTS / "Network.json", "Nodes": changed("Nodes", other_instance_types),
+                "Pipeline": changed("Pipeline", risky)}
+
+        together = module.in_one_process(olds)
+
+        self.assertEqual(list(olds), list(together))
+        for stack, old in olds.items():
+            self.assertEqual(module.own_process(stack, old), together[stack], stack)
+        self.assertIn("There were no differences", together["Network"][1])
+        self.assertIn("[~] AWS::EKS::Nodegroup", together["Nodes"][1])
+        self.assertIn("requires replacement", together["Pipeline"][1])
+        self.assertIn("IAM Statement Changes", together["Pipeline"][1])
+        self.assertIn("Security Group Changes", together["Pipeline"][1])
+
+    def test_a_stack_the_one_process_gives_no_diff_of_is_diffed_by_its_own_cdk_diff(self):
+        module = review_module()
+        module.in_one_process = lambda olds: {"Network": (None, "TypeError: x"), "Cluster": (0, "Stack Cluster (c)\n[+] A")}
+        module.run_cdk_diff = lambda stack, old: [f"own {stack}"]
+        self.assertEqual({"Network": ["own Network"], "Cluster": ["[+] A"], "Nodes": ["own Nodes"]},
+                         module.run_cdk_diffs({"Network": "n.json", "Cluster": "c.json", "Nodes": "o.json"}))
+
+
 class KeptDiffsTest(unittest.TestCase):
     """The CLI's diff of two templates is run once and kept: the same pair again reads it, another pair runs it."""
 
@@ -402,7 +444,8 @@ class KeptDiffsTest(unittest.TestCase):
         self.old = self.folder / "old.json"
         self.old.write_text('{"Resources": {}}')
         self.runs = []
-        self.review.run_cdk_diff = lambda stack, old: self.runs.append((stack, old)) or [f"[+] A ({len(self.runs)})"]
+        self.review.run_cdk_diffs = lambda olds: {stack: self.runs.append((stack, old)) or [f"[+] A ({len(self.runs)})"]
+                                                  for stack, old in olds.items()}
 
     def test_the_same_two_templates_are_diffed_once(self):
         first = self.review.cdk_diff("Network", self.old)
