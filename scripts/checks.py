@@ -45,10 +45,13 @@ CHECKS = [
     Check("yamllint", "yamllint over every YAML file (settings in .yamllint.yaml)", "yamllint --strict ."),
     Check("workflows", "GitHub workflows: valid against the workflow schema (action-validator)",
           'for workflow in .github/workflows/*.yml; do action-validator "$workflow"; done  # one file at a time'),
-    Check("synth", "synth of every configuration in src/test/resources/configurations.json (offline, no "
-                   "credentials), once, for every check after it: the default by cdk synth, the others in one JVM, "
-                   "whose synth of the default must say what cdk synth's does",
+    Check("synth", "synth of every configuration in src/test/resources/configurations.json and of the variants "
+                   "the scripts' tests synthesize (tests/variants.json), offline, no credentials, once, for every "
+                   "check after it: the default by cdk synth, the others in one JVM, whose synth of the default "
+                   "must say what cdk synth's does",
           'names="$(python3 scripts/synths.py --names)"; mapfile -t names <<< "$names"\n'
+          'variants="$(python3 scripts/synths.py --variants)"  # only the scripts\' tests read these\n'
+          'if [[ -n $variants ]]; then mapfile -t variants <<< "$variants"; names+=("${variants[@]}"); fi\n'
           'assemblies="$(python3 scripts/synths.py "${names[@]}")"; mapfile -t assemblies <<< "$assemblies"\n'
           'for i in "${!names[@]}"; do\n'
           '  printf "%s: %s\\n" "${names[$i]}" "${assemblies[$i]}"\n'

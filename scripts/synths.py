@@ -33,6 +33,8 @@ Usage: scripts/synths.py NAME...   synthesizes the named configurations and prin
        scripts/synths.py --warm    synthesizes the default configuration if jsii's package cache lacks
                                    this aws-cdk-lib, so that the processes started next find it filled
        scripts/synths.py --names   prints the names of the configurations, one a line
+       scripts/synths.py --variants  prints the names of the variants the scripts' tests synthesize
+                                   (tests/variants.json), one a line; NAME may be one of them too
 """
 import concurrent.futures
 import contextlib
@@ -51,6 +53,10 @@ import tempfile
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CONFIGURATIONS = ROOT / "src" / "test" / "resources" / "configurations.json"
 CACHE = ROOT / "target" / "synth"
+# Contexts the scripts' tests synthesize that are not configurations (the e2e dry runs' Karpenter and
+# stages): the synth check synthesizes them beside the configurations, so that they cost one synth in its
+# JVM instead of a `cdk synth` each; cfn-lint and the Java tests do not run over them.
+VARIANTS = ROOT / "tests" / "variants.json"
 # What synth writes, and what the app never reads (the tests, the scripts, the docs), so that editing a
 # test or the README does not cost the next run its synths.
 OUTSIDE = ("target/", "cdk.out/", "node_modules/", ".git/", "src/test/", "tests/", "scripts/", "docs/", ".github/",
@@ -63,11 +69,18 @@ def configurations():
     return json.loads(CONFIGURATIONS.read_text())
 
 
+def variants():
+    """The variants the scripts' tests synthesize besides the configurations, by name, as overrides: each is
+    synthesized by the synth check with the configurations, in its one JVM, and no other check runs over it."""
+    return json.loads(VARIANTS.read_text())
+
+
 def overrides(name):
-    """The named configuration as `-c` values, KEY=VALUE (JSON for what is not a string)."""
-    named = configurations()
+    """The named configuration or variant as `-c` values, KEY=VALUE (JSON for what is not a string)."""
+    named = {**variants(), **configurations()}
     if name not in named:
-        raise SystemExit(f"No configuration {name} in {CONFIGURATIONS.relative_to(ROOT)}; there are {', '.join(named)}.")
+        raise SystemExit(f"No configuration {name} in {CONFIGURATIONS.relative_to(ROOT)} and no variant of that name in "
+                         f"{VARIANTS.relative_to(ROOT)}; there are {', '.join(named)}.")
     return [f"{key}={value if isinstance(value, str) else json.dumps(value, separators=(',', ':'))}"
             for key, value in named[name].items()]
 
@@ -370,6 +383,9 @@ def outcome(name):
 def main(arguments):
     if arguments == ["--names"]:
         print("\n".join(configurations()))
+        return 0
+    if arguments == ["--variants"]:
+        print("\n".join(variants()))
         return 0
     if arguments == ["--warm"]:
         arguments = ["default"] if jsii_cache_cold() else []

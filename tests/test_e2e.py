@@ -140,6 +140,32 @@ class KarpenterRunTest(unittest.TestCase):
         self.assertIn("-c autoscaler=karpenter", result.stdout[result.stdout.find("verify-destroyed"):])
 
 
+class VariantsTest(unittest.TestCase):
+    """The dry runs' synths with Karpenter and with stages are the variants the synth check synthesizes first
+    (tests/variants.json): the same context, so the same folder of target/synth."""
+
+    def context_of(self, *args):
+        """The context scripts/e2e synthesizes with these arguments (its project is read from that synth)."""
+        from unittest import mock
+
+        asked = []
+
+        def load(where):
+            asked.append(list(where.context))
+            raise KeyboardInterrupt  # nothing after the synth matters here
+        with mock.patch.object(e2e.projects, "load", load), mock.patch("sys.argv", ["e2e", *args]), \
+                self.assertRaises(KeyboardInterrupt):
+            e2e.main()
+        return asked[0]
+
+    def test_the_dry_runs_synthesize_the_variants_the_synth_check_synthesizes(self):
+        for variant, args in (("e2e-karpenter", [*SHOP, "--autoscaler", "karpenter"]), ("e2e-stages", ["--stages"])):
+            context = self.context_of("--dry-run", "--app-name", APP, *args)
+            self.assertEqual(synths.folder(synths.overrides(variant)), synths.folder(context), variant)
+            self.assertIsNone(synths.name_of(context), "a variant is no configuration that every check runs over")
+        self.assertEqual(set(), set(synths.variants()) & set(synths.configurations()), "a variant's name is its own")
+
+
 class StagesRunTest(unittest.TestCase):
     """scripts/e2e --stages: the whole story on split stages, every stack deployed in order and destroyed the other
     way (pipeline, production, staging), preflight and verify-destroyed with the credentials for each account."""
