@@ -68,7 +68,8 @@ class CostEstimateTest {
 
     @Test
     void countsNatGatewaysAndTheirAddressesFromTheSynthesizedApp() {
-        final CostEstimate estimate = estimate(TestContext.defaults().with("natGateways", 3));
+        // "3" as -c natGateways=3 passes it: the same app as NetworkStackTest's NAT gateway per zone, built once.
+        final CostEstimate estimate = estimate(TestContext.defaults().with("natGateways", "3"));
         assertEquals("3", estimate.line("NAT gateways").orElseThrow().quantity());
         assertAmount("0.1350", hourly(estimate, "NAT gateways"), 4);
         assertEquals("3 NAT + 6 load balancer", estimate.line("Public IPv4").orElseThrow().quantity());
