@@ -34,7 +34,8 @@ CHECKS = [
     # processes that start together on an empty one fail waiting for each other (scripts/synths.py).
     Check("compile", "compile the app and its tests once, before the checks that run them side by side (and "
                      "fill jsii's package cache with a synth of the default if it is empty)",
-          "./mvnw -q -B --no-transfer-progress test-compile\npython3 scripts/synths.py --warm >/dev/null"),
+          "./mvnw -q -B --no-transfer-progress test-compile -Dmaven.compiler.useIncrementalCompilation=true\n"
+          "python3 scripts/synths.py --warm >/dev/null"),
     Check("java", "Java tests: configuration, stacks, snapshots, workload manifests (kustomize + API schema)",
           "./mvnw -B --no-transfer-progress verify", needs=["compile"]),
     Check("shellcheck", "shellcheck over every shell script",
