@@ -1,6 +1,8 @@
 package com.ekspipeline.pipeline;
 
+import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.cluster.Stage;
+import com.ekspipeline.config.NodeGroupConfig;
 import com.ekspipeline.config.ObservabilityConfig;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -14,8 +16,10 @@ import software.amazon.awscdk.services.sns.ITopic;
 import software.constructs.Construct;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -39,6 +43,20 @@ final class OpsAlarms {
      */
     record Props(String appName, String clusterName, int minNodes, int maxNodes, String sampleApp,
                  Map<Stage, Integer> maxReplicas, ObservabilityConfig settings, ITopic topic) {
+
+        /**
+         * The alarms of the cluster {@code clusterName}, whose node groups are {@code groups} and which runs the
+         * sample service of {@code stages}, at its autoscaler's maximum in each.
+         */
+        static Props of(final String appName, final String clusterName, final List<NodeGroupConfig> groups,
+                        final Set<Stage> stages, final ObservabilityConfig settings, final ITopic topic) {
+            final Map<Stage, Integer> maxReplicas = new EnumMap<>(Stage.class);
+            stages.forEach(stage -> maxReplicas.put(stage, stage == Stage.STAGING
+                    ? SampleWorkload.RELEASED.stagingMaxReplicas() : SampleWorkload.RELEASED.productionMaxReplicas()));
+            return new Props(appName, clusterName, groups.stream().mapToInt(NodeGroupConfig::minSize).sum(),
+                    groups.stream().mapToInt(NodeGroupConfig::maxSize).sum(), OpsMonitoring.SAMPLE_APP, maxReplicas,
+                    settings, topic);
+        }
     }
 
     private OpsAlarms() {

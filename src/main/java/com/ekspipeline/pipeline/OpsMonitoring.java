@@ -1,6 +1,5 @@
 package com.ekspipeline.pipeline;
 
-import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.cluster.Stage;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.NodeGroupConfig;
@@ -12,9 +11,8 @@ import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.constructs.Construct;
 
-import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What watches the running app, with observability on: the service probe, the alarms on the
@@ -47,14 +45,9 @@ final class OpsMonitoring extends Construct {
                     .map(stage -> StageTarget.name(config.appName(), stage.stage())).toList());
             return;
         }
-        final Map<Stage, Integer> maxReplicas = new EnumMap<>(Map.of(
-                Stage.STAGING, SampleWorkload.RELEASED.stagingMaxReplicas(),
-                Stage.PRODUCTION, SampleWorkload.RELEASED.productionMaxReplicas()));
-        final List<Alarm> alarms = OpsAlarms.create(this, new OpsAlarms.Props(config.appName(),
-                config.cluster().clusterName(),
-                groups.stream().mapToInt(NodeGroupConfig::minSize).sum(),
-                groups.stream().mapToInt(NodeGroupConfig::maxSize).sum(),
-                SAMPLE_APP, maxReplicas, settings, alarmTopic), probe.reachable());
+        final List<Alarm> alarms = OpsAlarms.create(this, OpsAlarms.Props.of(config.appName(),
+                config.cluster().clusterName(), groups, EnumSet.allOf(Stage.class), settings, alarmTopic),
+                probe.reachable());
         OpsDashboard.create(this, new OpsDashboard.Props(config.appName(), config.cluster().clusterName(),
                 groups, SAMPLE_APP, build, deploys, smokeTest, probe.reachable(), alarms));
     }

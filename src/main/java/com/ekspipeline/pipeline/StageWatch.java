@@ -1,6 +1,5 @@
 package com.ekspipeline.pipeline;
 
-import com.ekspipeline.catalog.SampleWorkload;
 import com.ekspipeline.cluster.Stage;
 import com.ekspipeline.config.AppConfig;
 import com.ekspipeline.config.NodeGroupConfig;
@@ -16,7 +15,7 @@ import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.constructs.Construct;
 
-import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
@@ -55,12 +54,8 @@ final class StageWatch {
         }
         final Stage stage = cluster.stage();
         final List<NodeGroupConfig> groups = own.cluster().nodeGroups();
-        final SampleWorkload workload = SampleWorkload.RELEASED;
-        final List<Alarm> alarms = OpsAlarms.clusterAlarms(watch, new OpsAlarms.Props(own.appName(),
-                cluster.clusterName(), groups.stream().mapToInt(NodeGroupConfig::minSize).sum(),
-                groups.stream().mapToInt(NodeGroupConfig::maxSize).sum(), OpsMonitoring.SAMPLE_APP,
-                new EnumMap<>(Map.of(stage, stage == Stage.STAGING ? workload.stagingMaxReplicas()
-                        : workload.productionMaxReplicas())), own.observability(), topic));
+        final List<Alarm> alarms = OpsAlarms.clusterAlarms(watch, OpsAlarms.Props.of(own.appName(),
+                cluster.clusterName(), groups, EnumSet.of(stage), own.observability(), topic));
         OpsDashboard.forCluster(watch, own.appName(), cluster.clusterName(), groups, stage, OpsMonitoring.SAMPLE_APP,
                 alarms, cluster.appName());
         if (stage == Stage.STAGING && cluster.crossAccount()) {
