@@ -32,6 +32,7 @@ class CliContextTest {
     @Test
     void theOverflowFileOverlaysTheEnvironmentsJsonAsTheAppReadsThem() throws IOException {
         final Path overflow = Files.createTempFile("context", ".json");
+        overflow.toFile().deleteOnExit();
         Files.writeString(overflow, "{\"region\":\"us-west-2\",\"appName\":\"shop\"}");
         assertEquals(Optional.of(Map.of("region", "us-west-2", "appName", "shop", "observability", true)),
                 EksPipelineApp.cliContext(Map.of("CDK_CONTEXT_JSON", "{\"region\":\"us-east-2\",\"observability\":true}",

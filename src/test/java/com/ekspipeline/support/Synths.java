@@ -58,9 +58,15 @@ public final class Synths {
         });
     }
 
-    /** The app of {@code context}, built the first time a test asks for it. */
+    /**
+     * The app of {@code context}, built the first time a test asks for it. All but the default's leave each asset
+     * where it is instead of copying it into their assembly ({@link TestContext#unstaged()}): the kubectl and
+     * Helm layers alone are 58 MB a synth, and what the tests read of the assets, they read from the default's
+     * assembly. {@code UnstagedAssetsTest} proves the templates are the same either way.
+     */
     static synchronized Deployment of(final TestContext context) {
-        return APPS.computeIfAbsent(Map.copyOf(context.asMap()), key -> context.build());
+        return APPS.computeIfAbsent(Map.copyOf(context.asMap()), key -> key.equals(TestContext.defaults().asMap())
+                ? context.build() : context.unstaged().build());
     }
 
     /** The cost estimate of {@code context}'s app, taken after synth, as the entry point takes it. */

@@ -102,6 +102,15 @@ public final class TestContext {
         return with("nodeGroups", List.of(group));
     }
 
+    /**
+     * A copy whose synth leaves each asset in its source folder and names that folder in the assembly, as
+     * {@code cdk synth --no-staging} does ({@code aws:cdk:disable-asset-staging}), instead of copying it in.
+     * The templates are the same (asset hashes are taken from the sources either way).
+     */
+    public TestContext unstaged() {
+        return with("aws:cdk:disable-asset-staging", true);
+    }
+
     /** A copy without {@code key}. */
     public TestContext without(final String key) {
         final Map<String, Object> copy = new LinkedHashMap<>(context);
