@@ -13,11 +13,14 @@ import software.amazon.jsii.NativeType;
 import software.constructs.IConstruct;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A custom resource outlives nothing that its functions log to: each one depends on the log group of every
@@ -32,26 +35,40 @@ import java.util.Set;
  */
 final class CustomResourceLogs {
 
-    private CustomResourceLogs() {
+    private final Function<CfnResource, CfnResource> groupOf;
+    /**
+     * For each function a service token names, every function serving through it: one provider serves many
+     * custom resources (the kubectl provider, each manifest and chart), so it is read once. By identity, as
+     * jsii keeps one Java object per construct.
+     */
+    private final Map<CfnResource, Set<CfnResource>> servedThrough = new IdentityHashMap<>();
+    /** The functions whose role's deny is already made and ordered after their group. */
+    private final Set<CfnResource> denied = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    /** {@code groupOf}: the log group a function writes to (found or made), or null if the app defines none. */
+    CustomResourceLogs(final Function<CfnResource, CfnResource> groupOf) {
+        this.groupOf = groupOf;
     }
 
-    static boolean isCustomResource(final CfnResource resource) {
-        final String type = resource.getCfnResourceType();
+    /** Whether a resource of that CloudFormation type is a custom resource. */
+    static boolean isCustomResource(final String type) {
         return type.startsWith("Custom::") || "AWS::CloudFormation::CustomResource".equals(type);
     }
 
     /**
-     * Orders {@code customResource} before the groups of the functions serving it, as found or made by
-     * {@code groupOf}, and denies those functions' roles the creation of a group.
+     * Orders {@code customResource} before the groups of the functions serving it, and denies those functions'
+     * roles the creation of a group.
      */
-    static void wire(final CfnResource customResource, final java.util.function.Function<CfnResource, CfnResource> groupOf) {
+    void wire(final CfnResource customResource) {
         final Stack stack = Stack.of(customResource);
         for (final CfnResource function : servingFunctions(customResource)) {
             final CfnResource group = groupOf.apply(function);
             if (group == null) {
                 continue;
             }
-            role(function).map(NoLogGroupCreation::forRole).ifPresent(group::addDependency);
+            if (denied.add(function)) {
+                role(function).map(NoLogGroupCreation::forRole).ifPresent(group::addDependency);
+            }
             // A provider in another stack outlives this whole stack: CloudFormation deletes stacks in turn.
             if (Stack.of(function) == stack) {
                 customResource.addDependency(group);
@@ -60,21 +77,25 @@ final class CustomResourceLogs {
     }
 
     /** The function its service token names and, for the provider framework, every function of that provider. */
-    static Set<CfnResource> servingFunctions(final CfnResource customResource) {
+    private Set<CfnResource> servingFunctions(final CfnResource customResource) {
         final Map<String, Object> properties = properties(customResource);
         final Object token = properties.getOrDefault("ServiceToken", properties.get("serviceToken"));
+        return target(token).filter(CustomResourceLogs::isFunction)
+                .map(function -> servedThrough.computeIfAbsent(function, CustomResourceLogs::servingThrough))
+                .orElse(Set.of());
+    }
+
+    private static Set<CfnResource> servingThrough(final CfnResource function) {
         final Set<CfnResource> functions = new LinkedHashSet<>();
-        target(token).filter(CustomResourceLogs::isFunction).ifPresent(function -> {
-            functions.add(function);
-            provider(function).ifPresent(provider -> {
-                provider.getNode().findAll().stream().filter(c -> c instanceof CfnResource r && isFunction(r))
-                        .forEach(c -> functions.add((CfnResource) c));
-                for (final IFunction handler : new IFunction[] {provider.getOnEventHandler(), provider.getIsCompleteHandler()}) {
-                    if (handler != null && handler.getNode().getDefaultChild() instanceof CfnResource cfn) {
-                        functions.add(cfn);
-                    }
+        functions.add(function);
+        provider(function).ifPresent(provider -> {
+            provider.getNode().findAll().stream().filter(c -> c instanceof CfnResource r && isFunction(r))
+                    .forEach(c -> functions.add((CfnResource) c));
+            for (final IFunction handler : new IFunction[] {provider.getOnEventHandler(), provider.getIsCompleteHandler()}) {
+                if (handler != null && handler.getNode().getDefaultChild() instanceof CfnResource cfn) {
+                    functions.add(cfn);
                 }
-            });
+            }
         });
         return functions;
     }
@@ -82,11 +103,11 @@ final class CustomResourceLogs {
     /** The role a function runs as, when it is defined in this app. */
     static Optional<CfnResource> role(final CfnResource function) {
         final Object role = function instanceof CfnFunction cfn ? cfn.getRole() : properties(function).get("Role");
-        return target(role).filter(r -> "AWS::IAM::Role".equals(r.getCfnResourceType()));
+        return target(role).filter(r -> "AWS::IAM::Role".equals(CfnTypes.of(r)));
     }
 
     private static boolean isFunction(final CfnResource resource) {
-        return "AWS::Lambda::Function".equals(resource.getCfnResourceType());
+        return "AWS::Lambda::Function".equals(CfnTypes.of(resource));
     }
 
     private static Optional<Provider> provider(final IConstruct function) {
