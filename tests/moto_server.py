@@ -44,7 +44,11 @@ class MotoServer:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
+        # Without its catalogue of public AMIs: moto loads it into every region's EC2 the first time the region is
+        # called after a reset, about half a second each, and no test needs it (run_instances takes any image
+        # ID, since moto does not check them unless MOTO_ENABLE_AMI_VALIDATION is set).
         self.process = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
+                                        env=dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false"),
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -37,7 +37,7 @@ class KarpenterWaiterTest(unittest.TestCase):
         self.moto.reset()
         CloudFormationStandIn.answers = []
         self.ec2 = self.moto.client("ec2")
-        self.image = self.ec2.describe_images()["Images"][0]["ImageId"]
+        self.image = "ami-0123456789abcdef0"  # any ID: moto checks none (tests/moto_server.py)
         self.now = [0.0]
         self.on_sleep = []
 
